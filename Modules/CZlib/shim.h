@@ -1,0 +1,2 @@
+// zlib: gzip input (IDX .gz files) and deflate for PNG output.
+#include <zlib.h>

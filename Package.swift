@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+// Latent — representation learning in Swift on OpenBLAS and LAPACKE.
+// Layers (arrows point down only; see docs/architecture.md):
+//   latent (CLI)  →  Latent (umbrella)  →  LatentDecomposition, LatentNN, LatentIO  →  LatentCore  →  CLapack, CZlib
+import PackageDescription
+
+let optimise: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+
+let package = Package(
+    name: "Latent",
+    products: [
+        .library(name: "Latent", targets: ["Latent"]),
+        .library(name: "LatentCore", targets: ["LatentCore"]),
+        .library(name: "LatentIO", targets: ["LatentIO"]),
+        .executable(name: "latent", targets: ["latent"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: - C libraries from Debian
+        .systemLibrary(
+            name: "CLapack", path: "Modules/CLapack", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Modules/CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // MARK: - Library layers
+        .target(
+            name: "LatentCore",
+            dependencies: ["CLapack", .product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: optimise, linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "LatentIO", dependencies: ["LatentCore", "CZlib"], swiftSettings: optimise),
+        .target(name: "LatentDecomposition", dependencies: ["LatentCore"], swiftSettings: optimise),
+        .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition"]),
+
+        // MARK: - Command line
+        .executableTarget(
+            name: "latent",
+            dependencies: ["Latent", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: optimise),
+
+        // MARK: - Tests
+        .target(name: "LatentTestSupport", dependencies: ["LatentCore", "LatentIO"], path: "Tests/LatentTestSupport"),
+        .testTarget(name: "LatentCoreTests", dependencies: ["LatentCore", "LatentTestSupport"]),
+        .testTarget(name: "LatentIOTests", dependencies: ["LatentIO", "LatentTestSupport"]),
+        .testTarget(name: "LatentDecompositionTests", dependencies: ["LatentDecomposition", "LatentTestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,59 @@
+import CLapack
+import Dispatch
+
+/// Thread counts for Latent's own loops and for OpenBLAS, and the loop that splits work.
+public enum Parallel {
+    nonisolated(unsafe) private static var _threads = defaultThreadCount()
+
+    /// The number of threads that Latent's elementwise loops use (default: the `LATENT_NUM_THREADS`,
+    /// then `OPENBLAS_NUM_THREADS` environment variable, else the number of active processors).
+    public static var threadCount: Int { _threads }
+
+    /// Sets the thread count for Latent's loops *and* OpenBLAS (`openblas_set_num_threads`).
+    /// Call it before starting work, not from inside a parallel loop.
+    public static func setThreadCount(_ n: Int) {
+        precondition(n >= 1, "Parallel.setThreadCount: need at least one thread, got \(n)")
+        _threads = n
+        openblas_set_num_threads(Int32(n))
+    }
+
+    /// The number of threads OpenBLAS uses now.
+    public static var blasThreadCount: Int { Int(openblas_get_num_threads()) }
+
+    /// OpenBLAS's build configuration string (`openblas_get_config`), e.g. `"OpenBLAS 0.3.21 DYNAMIC_ARCH …"`.
+    public static var blasConfiguration: String { String(cString: openblas_get_config()) }
+
+    /// The CPU kernel OpenBLAS chose at start-up (`openblas_get_corename`), e.g. `"Haswell"`.
+    public static var blasCoreName: String { String(cString: openblas_get_corename()) }
+
+    /// Calls `body` on disjoint chunks that cover `0..<count`, on up to `threadCount` threads.
+    /// Runs inline when `count < minimumPerThread * 2` (threads cost ~10 µs to wake).
+    /// `body` must only write to the indices of its own chunk.
+    @inlinable
+    public static func forEachChunk(count: Int, minimumPerThread: Int = 1 << 16, _ body: (Range<Int>) -> Void) {
+        let chunks = Swift.min(threadCount, count / Swift.max(1, minimumPerThread))
+        if chunks <= 1 {
+            body(0..<count)
+            return
+        }
+        let size = (count + chunks - 1) / chunks
+        withoutActuallyEscaping(body) { body in
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                let lo = c * size
+                let hi = Swift.min(count, lo + size)
+                if lo < hi { body(lo..<hi) }
+            }
+        }
+    }
+
+    private static func defaultThreadCount() -> Int {
+        for name in ["LATENT_NUM_THREADS", "OPENBLAS_NUM_THREADS"] {
+            if let value = getenv(name).map({ String(cString: $0) }), let n = Int(value), n > 0 { return n }
+        }
+        return Swift.max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,42 @@
+import Foundation
+
+/// Writes files so that a crash or an error never leaves a half-written file behind.
+///
+/// The bytes go to a temporary file in the destination's folder (same file system), are flushed
+/// to disk, and the temporary file is then renamed over the destination — an atomic step on POSIX
+/// systems. Readers see either the old file or the complete new one.
+public enum AtomicFile {
+    /// Writes `data` to `url` atomically.
+    /// - Throws: `IOError.cannotWrite` naming the path and the system's reason.
+    public static func write(_ data: Data, to url: URL) throws {
+        try write(to: url) { handle in try handle.write(contentsOf: data) }
+    }
+
+    /// Streams content to `url` atomically: `body` writes to a handle on the temporary file; if it
+    /// throws, the temporary file is removed and the destination is left untouched.
+    public static func write(to url: URL, _ body: (FileHandle) throws -> Void) throws {
+        let folder = url.deletingLastPathComponent()
+        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UInt64.random(in: 0...UInt64.max)).tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+            throw IOError.cannotWrite(path: url.path, reason: "cannot create a temporary file in \(folder.path)")
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: temporary)
+            do {
+                try body(handle)
+                try handle.synchronize()
+                try handle.close()
+            } catch {
+                try? handle.close()
+                throw error
+            }
+            if rename(temporary.path, url.path) != 0 {
+                throw IOError.cannotWrite(path: url.path, reason: String(cString: strerror(errno)))
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            if error is IOError { throw error }
+            throw IOError.cannotWrite(path: url.path, reason: "\(error)")
+        }
+    }
+}
