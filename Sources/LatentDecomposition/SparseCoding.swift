@@ -13,18 +13,28 @@ enum SparseCoding {
     static func encode<S: BLASScalar>(_ x: Matrix<S>, dictionary: Matrix<S>, gram: Matrix<S>,
                                       algorithm: SparseCodingAlgorithm, positive: Bool, lipschitz: S,
                                       initial: Matrix<S>? = nil) -> Matrix<S> {
+        encodeWithCorrelations(x, dictionary: dictionary, gram: gram, algorithm: algorithm, positive: positive,
+                               lipschitz: lipschitz, initial: initial).codes
+    }
+
+    /// `encode`, also returning the correlations `C = X·Dᵀ` (n × atoms) it computed on the way.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    static func encodeWithCorrelations<S: BLASScalar>(_ x: Matrix<S>, dictionary: Matrix<S>, gram: Matrix<S>,
+                                                      algorithm: SparseCodingAlgorithm, positive: Bool, lipschitz: S,
+                                                      initial: Matrix<S>? = nil) -> (codes: Matrix<S>, correlations: Matrix<S>) {
         let n = x.rows, k = dictionary.rows, d = x.columns
         precondition(dictionary.columns == d, "sparse coding: x is \(x.shapeDescription), dictionary is \(dictionary.shapeDescription)")
         precondition(gram.rows == k && gram.columns == k, "sparse coding: Gram is \(gram.shapeDescription), need \(k)×\(k)")
-        var cov = Matrix.gemm(x, dictionary, transposeB: true)            // n × k: row i is D·xᵢ
+        let cov = Matrix.gemm(x, dictionary, transposeB: true)            // n × k: row i is D·xᵢ
         if case let .threshold(alpha) = algorithm {
             let a = S(alpha)
-            cov.apply { v in
+            let codes = cov.map { v in
                 let m = abs(v) - a
                 let s: S = m > 0 ? (v < 0 ? -m : m) : 0
                 return positive && s < 0 ? 0 : s
             }
-            return cov
+            return (codes, cov)
         }
         var codes: Matrix<S>
         if let initial {
@@ -33,7 +43,7 @@ enum SparseCoding {
         } else {
             codes = .zeros(n, k)
         }
-        guard n > 0, k > 0 else { return codes }
+        guard n > 0, k > 0 else { return (codes, cov) }
         // ‖xᵢ‖², needed by OMP with a tolerance and by the duality gap of coordinate descent.
         var norms = [S](repeating: 0, count: n)
         x.storage.withUnsafeBufferPointer { px in
@@ -62,7 +72,7 @@ enum SparseCoding {
                 }
             }
         }
-        return codes
+        return (codes, cov)
     }
 
     /// Dispatches one sample to its solver.
