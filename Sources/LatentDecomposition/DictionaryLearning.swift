@@ -68,7 +68,7 @@ public struct DictionaryLearning<Scalar: BLASScalar>: Estimator {
         var codes = start.codes ?? .zeros(x.rows, atoms)
         let coding = fitAlgorithm.algorithm(alpha: alpha)
         var objective = [Double]()
-        var converged = false, change = Double.infinity
+        var converged = false, change = 0.0   // objective decrease of the last iteration (0 after one)
         for iteration in 0..<maxIterations {
             let gram = dictionary.gram(transpose: false)
             codes = SparseCoding.encode(x, dictionary: dictionary, gram: gram, algorithm: coding, positive: positiveCode,

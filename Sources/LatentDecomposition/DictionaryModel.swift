@@ -19,7 +19,9 @@ public struct DictionaryModel<Scalar: BLASScalar>: InvertibleTransformer, Equata
         self.report = report
     }
 
+    /// Number of features per sample.
     public var inputFeatures: Int { coder.inputFeatures }
+    /// Number of atoms (code length).
     public var outputFeatures: Int { coder.outputFeatures }
 
     /// Sparse codes of each row of `x` (n × features → n × atoms), by the transform algorithm.

@@ -89,8 +89,7 @@ public struct MiniBatchDictionaryLearning<Scalar: BLASScalar>: Estimator {
         let stepsPerEpoch = (n + b - 1) / b
         let totalSteps = epochs * stepsPerEpoch
         var ewa: Double? = nil, ewaMin: Double? = nil, noImprovement = 0
-        var converged = false, change = Double.nan
-        var previous = online.dictionary
+        var converged = false
         for step in 0..<totalSteps {
             let lo = (step % stepsPerEpoch) * b, hi = Swift.min(n, lo + b)
             let batch = order.map { x.rows(at: Array($0[lo..<hi])) } ?? x.rows(lo..<hi)
@@ -101,14 +100,13 @@ public struct MiniBatchDictionaryLearning<Scalar: BLASScalar>: Estimator {
             if Double(count) > Swift.min(100, Double(n) / Double(b)) {
                 let weight = Swift.min(Double(hi - lo) / Double(n + 1), 1)
                 ewa = ewa.map { $0 * (1 - weight) + cost * weight } ?? cost
-                change = Double((online.dictionary - previous).frobeniusNorm()) / Double(atoms)
-                if tolerance > 0 && change <= tolerance { converged = true; break }
+                if tolerance > 0 && online.lastChange <= tolerance { converged = true; break }
                 if ewaMin == nil || ewa! < ewaMin! { noImprovement = 0; ewaMin = ewa } else { noImprovement += 1 }
                 if let limit = maxNoImprovement, noImprovement >= limit { converged = true; break }
             }
-            previous = online.dictionary
         }
-        let report = FitReport(iterations: online.steps, finalChange: change, converged: converged, objective: online.objective)
+        let report = FitReport(iterations: online.steps, finalChange: online.lastChange, converged: converged,
+                               objective: online.objective)
         let coder = try SparseCoder(dictionary: online.dictionary, algorithm: transformAlgorithm ?? fitAlgorithm.algorithm(alpha: alpha),
                                     positive: positiveCode)
         return DictionaryModel(coder: coder, alpha: alpha, report: report)
@@ -143,7 +141,8 @@ public struct MiniBatchDictionaryLearning<Scalar: BLASScalar>: Estimator {
         }
         let coder = try SparseCoder(dictionary: online.dictionary, algorithm: transformAlgorithm ?? fitAlgorithm.algorithm(alpha: alpha),
                                     positive: positiveCode)
-        let report = FitReport(iterations: online.steps, finalChange: .nan, converged: false, objective: online.objective)
+        let report = FitReport(iterations: online.steps, finalChange: online.lastChange, converged: false,
+                               objective: online.objective)
         return DictionaryModel(coder: coder, alpha: alpha, report: report)
     }
 
@@ -178,8 +177,10 @@ public struct MiniBatchDictionaryLearning<Scalar: BLASScalar>: Estimator {
             for i in 0..<(k * k) { pa[i] = beta * pa[i] + scale * zz.storage[i] }
         }
         Matrix.gemm(codes, batch, into: &online.b, transposeA: true, alpha: scale, beta: beta)   // B ← βB + ZᵀX/b
+        let before = online.dictionary
         DictionaryUpdate.update(&online.dictionary, a: online.a, b: online.b, data: batch, codes: &codes,
                                 positive: positiveDictionary, generator: &online.generator)
+        online.lastChange = Double((online.dictionary - before).frobeniusNorm()) / Double(k)
         online.steps += 1
         online.objective.append(cost)
         return cost
@@ -211,6 +212,8 @@ public struct OnlineDictionaryState<Scalar: BLASScalar>: Codable, Sendable, Equa
     public internal(set) var steps: Int
     /// The mean batch cost of each step.
     public internal(set) var objective: [Double]
+    /// `‖D_t − D_{t−1}‖_F / atoms` of the last step (scikit-learn's dictionary-change criterion).
+    public internal(set) var lastChange: Double
     /// The generator for re-sampled atoms, continued across calls.
     public internal(set) var generator: Xoshiro256StarStar
 
@@ -220,6 +223,7 @@ public struct OnlineDictionaryState<Scalar: BLASScalar>: Codable, Sendable, Equa
         self.b = .zeros(dictionary.rows, dictionary.columns)
         self.steps = 0
         self.objective = []
+        self.lastChange = 0
         self.generator = generator
     }
 }

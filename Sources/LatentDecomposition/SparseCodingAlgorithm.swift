@@ -46,6 +46,7 @@ public enum SparseCodingAlgorithm: Codable, Sendable, Equatable, CustomStringCon
         }
     }
 
+    /// The case and its main parameter, e.g. `lassoLARS(alpha: 0.1)`.
     public var description: String {
         switch self {
         case let .omp(k): return "omp(nonzeros: \(k))"

@@ -1,6 +1,7 @@
 import LatentCore
 import LatentDecomposition
 import LatentTestSupport
+import Foundation
 import Testing
 
 /// Batch and online dictionary learning: monotone objective, constraints, scikit-learn parity.
@@ -106,6 +107,23 @@ struct DictionaryLearningTests {
         let a = try learner.fit(x), b = try learner.fit(x)
         #expect(a.components == b.components)
         #expect(a.report.converged && a.report.iterations < 50 * 20)
+    }
+
+    @Test("A fitted model survives a JSON round trip and codes the same")
+    func codable() throws {
+        let x = Self.sparseData()
+        let model = try DictionaryLearning<Double>(atoms: 6, alpha: 0.3, transformAlgorithm: .omp(nonzeros: 2),
+                                                   maxIterations: 5).fit(x)
+        let copy = try JSONDecoder().decode(DictionaryModel<Double>.self, from: try JSONEncoder().encode(model))
+        #expect(copy == model)
+        #expect(try copy.transform(x) == (try model.transform(x)))
+        #expect(try model.transform(x).rows == x.rows)
+        var learner = MiniBatchDictionaryLearning<Double>(atoms: 6, alpha: 0.3, batchSize: 20)
+        try learner.partialFit(x)
+        let online = try learner.currentModel()
+        #expect(try JSONDecoder().decode(DictionaryModel<Double>.self, from: try JSONEncoder().encode(online)) == online)
+        let state = try JSONDecoder().decode(OnlineDictionaryState<Double>.self, from: try JSONEncoder().encode(learner.state))
+        #expect(state == learner.state)
     }
 
     @Test("Bad input and parameters throw EstimatorError")
