@@ -45,6 +45,16 @@ struct DictionaryLearningTests {
         }
     }
 
+    @Test("Batch fit equals scikit-learn's dict_learning (SVD start, LARS-lasso codes)")
+    func matchesScikitLearn() throws {
+        let x: Matrix<Double> = try Fixtures.matrix("sparse/batch_x")
+        let reference = try Fixtures.vector("sparse/batch_objective", as: Double.self)
+        let model = try DictionaryLearning<Double>(atoms: 6, alpha: 0.3, maxIterations: 20, tolerance: 0).fit(x)
+        #expect(model.report.objective.count == reference.count)
+        for (ours, theirs) in zip(model.report.objective, reference) { #expect(abs(ours - theirs) <= 1e-8 * theirs) }
+        #expect(maxAbsDifference(model.components, try Fixtures.matrix("sparse/batch_components")) < 1e-6)
+    }
+
     @Test("Batch fit stops at the tolerance and reports convergence; random start works")
     func convergence() throws {
         let x = Self.sparseData()
@@ -79,6 +89,17 @@ struct DictionaryLearningTests {
                                                           epochs: Int(reference[2]), tolerance: 0, maxNoImprovement: nil, seed: 0)
         let objectiveF = try learnerF.fit(trainF).meanObjective(testF)
         #expect(objectiveF <= 1.05 * reference[4], "Float held-out objective \(objectiveF)")
+    }
+
+    @Test("Online steps from a given dictionary equal scikit-learn's (no shuffling)")
+    func onlineStepsMatchScikitLearn() throws {
+        let train: Matrix<Double> = try Fixtures.matrix("sparse/online_train")
+        let start: Matrix<Double> = try Fixtures.matrix("sparse/online_init")
+        let model = try MiniBatchDictionaryLearning<Double>(atoms: 12, alpha: 0.5, batchSize: 30, epochs: 2, shuffle: false,
+                                                            tolerance: 0, maxNoImprovement: nil,
+                                                            initialization: .given(start)).fit(train)
+        #expect(model.report.iterations == 40)
+        #expect(maxAbsDifference(model.components, try Fixtures.matrix("sparse/online_fixed_components")) < 1e-6)
     }
 
     @Test("partialFit over the batches equals fit without shuffling")
