@@ -8,6 +8,7 @@ import LatentCore
 /// and one O(k) correction of `h`. A sweep costs O(k·nnz). It stops when the largest coordinate
 /// change relative to the largest coefficient is below `tolerance` *and* the duality gap is at
 /// most `tolerance·‖x‖²`, or after `maxIterations` sweeps. `code` holds the warm start on entry.
+/// The tolerances are floored at 16ε (step) and 64ε (gap), which only matters for `Float`.
 enum LassoCoordinateDescent {
     /// Runs the sweeps in place on `code` (length k); returns the number of sweeps.
     @_specialize(where S == Float)
@@ -19,7 +20,11 @@ enum LassoCoordinateDescent {
         let h = ws.corr
         for j in 0..<k { h[j] = 0 }
         for a in 0..<k where w[a] != 0 { SparseKernels.axpy(k, w[a], g + a * k, h) }
-        let gapTolerance = tolerance * normSquared
+        // Rounding limits how small the measured gap and relative step can get (≈ ε·‖x‖²), so the
+        // tolerances are floored at a small multiple of ε: a Float solve with scikit-learn's 1e-8
+        // would otherwise always run to maxIterations (as scikit-learn's float32 path does).
+        let tolerance = Swift.max(tolerance, 16 * S.ulpOfOne)
+        let gapTolerance = Swift.max(tolerance, 64 * S.ulpOfOne) * normSquared
         var sweeps = 0
         for sweep in 0..<maxIterations {
             sweeps = sweep + 1
