@@ -119,8 +119,8 @@ public struct BernoulliRBM<Scalar: BLASScalar>: Estimator {
             }
             if !monitorRows.isEmpty {
                 let model = trainer.model(report: FitReport(iterations: epoch + 1, finalChange: 0, converged: true))
-                reconstruction.append(model.reconstructionError(monitor))
-                pseudoLikelihood.append(model.pseudoLikelihood(monitor, flipping: monitorFlips).reduce(0.0) { $0 + Double($1) }
+                reconstruction.append(try model.reconstructionError(monitor))
+                pseudoLikelihood.append(try model.pseudoLikelihood(monitor, flipping: monitorFlips).reduce(0.0) { $0 + Double($1) }
                                         / Double(monitorRows.count))
             }
         }

@@ -68,8 +68,9 @@ public struct BernoulliRBMModel<Scalar: BLASScalar>: InvertibleTransformer {
     /// `steps` block-Gibbs steps v → h ~ p(h | v) → v ~ p(v | h) from each row of `v` (n × d);
     /// returns the binary visible samples after the last step (scikit-learn's `gibbs`, repeated).
     /// - Complexity: O(steps · n · d · k).
-    public func gibbs(_ v: Matrix<Scalar>, steps: Int = 1, using rng: inout Xoshiro256StarStar) -> Matrix<Scalar> {
-        precondition(v.columns == inputFeatures, "gibbs: \(v.shapeDescription) input for \(inputFeatures) visible units")
+    /// - Throws: `EstimatorError.featureMismatch` when `v` does not have `inputFeatures` columns.
+    public func gibbs(_ v: Matrix<Scalar>, steps: Int = 1, using rng: inout Xoshiro256StarStar) throws -> Matrix<Scalar> {
+        try v.requireFeatures(inputFeatures, for: "BernoulliRBM.gibbs")
         precondition(steps >= 0, "gibbs: steps must not be negative, got \(steps)")
         var visible = v
         for _ in 0..<steps {
@@ -85,8 +86,9 @@ public struct BernoulliRBMModel<Scalar: BLASScalar>: InvertibleTransformer {
 
     /// The free energy `F(v) = −bᵀv − Σⱼ log(1 + exp((W v + c)ⱼ))` of each row (so p(v) ∝ e^{−F(v)}).
     /// - Complexity: one GEMM (n × d × k) and n·k exponentials.
-    public func freeEnergy(_ x: Matrix<Scalar>) -> [Scalar] {
-        precondition(x.columns == inputFeatures, "freeEnergy: \(x.shapeDescription) input for \(inputFeatures) visible units")
+    /// - Throws: `EstimatorError.featureMismatch` when `x` does not have `inputFeatures` columns.
+    public func freeEnergy(_ x: Matrix<Scalar>) throws -> [Scalar] {
+        try x.requireFeatures(inputFeatures, for: "BernoulliRBM.freeEnergy")
         var activation = Matrix.gemm(x, weights, transposeB: true)   // n×k, before the bias
         var energy = x.gemv(visibleBias, alpha: -1)                 // −bᵀv per row
         let k = outputFeatures
@@ -112,8 +114,10 @@ public struct BernoulliRBMModel<Scalar: BLASScalar>: InvertibleTransformer {
     /// index. The difference is computed exactly by a rank-one change of the hidden activations
     /// (`Wv′ = Wv + (v′ᵢ − vᵢ)·W[:, i]`), so only one GEMM is needed.
     /// - Complexity: one GEMM (n × d × k) and O(n·k) exponentials.
-    public func pseudoLikelihood(_ x: Matrix<Scalar>, flipping: [Int]) -> [Scalar] {
-        precondition(x.columns == inputFeatures, "pseudoLikelihood: \(x.shapeDescription) input for \(inputFeatures) visible units")
+    /// - Throws: `EstimatorError.featureMismatch` when `x` does not have `inputFeatures` columns.
+    /// - Precondition: one flip index in `0..<inputFeatures` per row.
+    public func pseudoLikelihood(_ x: Matrix<Scalar>, flipping: [Int]) throws -> [Scalar] {
+        try x.requireFeatures(inputFeatures, for: "BernoulliRBM.pseudoLikelihood")
         precondition(flipping.count == x.rows, "pseudoLikelihood: \(flipping.count) flip indices for \(x.rows) rows")
         let (d, k) = (inputFeatures, outputFeatures)
         precondition(flipping.allSatisfy { $0 >= 0 && $0 < d }, "pseudoLikelihood: flip indices must lie in 0..<\(d)")
@@ -149,13 +153,14 @@ public struct BernoulliRBMModel<Scalar: BLASScalar>: InvertibleTransformer {
     public func score(_ x: Matrix<Scalar>, seed: UInt64 = 0) throws -> [Scalar] {
         try x.requireFeatures(inputFeatures, for: "BernoulliRBM")
         var rng = Xoshiro256StarStar(seed: seed)
-        return pseudoLikelihood(x, flipping: (0..<x.rows).map { _ in rng.integer(below: inputFeatures) })
+        return try pseudoLikelihood(x, flipping: (0..<x.rows).map { _ in rng.integer(below: inputFeatures) })
     }
 
     /// Mean squared error per element between `x` and its mean-field reconstruction
     /// `σ(σ(x Wᵀ + c) W + b)`: `(1 / (n·d)) Σ (x − x̂)²`. - Complexity: two GEMMs.
-    public func reconstructionError(_ x: Matrix<Scalar>) -> Double {
-        precondition(x.columns == inputFeatures, "reconstructionError: \(x.shapeDescription) input for \(inputFeatures) visible units")
+    /// - Throws: `EstimatorError.featureMismatch` when `x` does not have `inputFeatures` columns.
+    public func reconstructionError(_ x: Matrix<Scalar>) throws -> Double {
+        try x.requireFeatures(inputFeatures, for: "BernoulliRBM")
         guard x.count > 0 else { return 0 }
         let reconstruction = visibleProbabilities(hiddenProbabilities(x))
         var sum = 0.0
