@@ -72,6 +72,20 @@ private func toyRBM<S: BLASScalar>(_: S.Type, sampling: BernoulliRBM<S>.Sampling
         #expect(try scored == model.pseudoLikelihood(v, flipping: flips))
     }
 
+    @Test func gibbsSamplesHaveTheModelsProbabilities() throws {
+        // Zero weights: p(v = 1 | h) = σ(b) whatever h is, so one Gibbs step draws independent
+        // Bernoulli(σ(b)) bits; 20000 draws per column put the frequency within ±0.015 (> 4.5 σ).
+        let probabilities: [Double] = [0, 0.05, 0.3, 0.5, 0.9, 1]
+        let bias = probabilities.map { Double.log($0) - Double.log(1 - $0) }   // logit: ±∞ at 0 and 1
+        let model = BernoulliRBMModel(weights: .zeros(3, 6), hiddenBias: [0, 0, 0], visibleBias: bias)
+        var rng = Xoshiro256StarStar(seed: 12)
+        let samples = try model.gibbs(.zeros(20000, 6), steps: 1, using: &rng)
+        #expect(samples.storage.allSatisfy { $0 == 0 || $0 == 1 })
+        #expect(maxAbsDifference(samples.mean(over: .rows), probabilities) < 0.015)
+        var again = Xoshiro256StarStar(seed: 12)
+        #expect(try model.gibbs(.zeros(20000, 6), steps: 1, using: &again) == samples)
+    }
+
     // MARK: - Training
 
     @Test func trainingLowersReconstructionErrorAndRaisesPseudoLikelihood() throws {
