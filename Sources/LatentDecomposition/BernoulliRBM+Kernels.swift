@@ -2,18 +2,20 @@ import LatentCore
 
 /// The elementwise kernels of the Bernoulli RBM: logistic sigmoid with a broadcast bias, softplus,
 /// and Bernoulli sampling. Each runs over raw buffers, split across `Parallel.threadCount` threads
-/// for large matrices; the sampler gives the same bits whatever the thread count.
+/// for large matrices; the sampler gives the same bits whatever the thread count. The loops are
+/// pre-specialised for `Float` and `Double` (`@_specialize`), so callers that stay generic across
+/// module boundaries still run concrete code rather than witness-table calls per element.
 enum RBMKernels {
     /// Elements per parallel chunk below which a loop stays on one thread: `exp` costs a few
     /// nanoseconds, so ~8k elements outweigh the ~10 µs it takes to wake a thread.
-    @usableFromInline static let minimumPerThread = 8192
+    static let minimumPerThread = 8192
 
     /// Elements drawn from one derived generator in `sampleBernoulli`; fixed, so the samples do not
     /// depend on how many threads run.
-    @usableFromInline static let samplingBlock = 4096
+    static let samplingBlock = 4096
 
     /// `σ(x) = 1 / (1 + e^{−x})`, written so that neither branch overflows.
-    @inlinable @inline(__always)
+    @inline(__always)
     static func sigmoid<S: BLASScalar>(_ x: S) -> S {
         if x >= 0 { return 1 / (1 + S.exp(-x)) }
         let e = S.exp(x)
@@ -21,14 +23,15 @@ enum RBMKernels {
     }
 
     /// `softplus(x) = log(1 + e^x)`, stable for large |x|: `max(x, 0) + log1p(e^{−|x|})`.
-    @inlinable @inline(__always)
+    @inline(__always)
     static func softplus<S: BLASScalar>(_ x: S) -> S {
         Swift.max(x, 0) + S.log(onePlus: S.exp(-Swift.abs(x)))
     }
 
     /// `m[i, j] ← σ(m[i, j] + bias[j])` in place (the bias is a row vector, one value per column).
     /// - Complexity: O(rows·columns) exponentials.
-    @inlinable
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     static func addBiasAndSigmoid<S: BLASScalar>(_ m: inout Matrix<S>, bias: [S]) {
         precondition(bias.count == m.columns, "addBiasAndSigmoid: bias of \(bias.count) for \(m.shapeDescription)")
         let (rows, columns) = (m.rows, m.columns)
@@ -51,7 +54,6 @@ enum RBMKernels {
     /// each draw from their own generator, seeded by `seed` and the block index, so the result is
     /// fixed by `seed` alone and the blocks run in parallel.
     /// - Complexity: O(count), one 64-bit draw per two elements.
-    @inlinable
     static func sampleBernoulli<S: BLASScalar>(_ p: Matrix<S>, into out: inout Matrix<S>, seed: UInt64) {
         precondition(p.rows == out.rows && p.columns == out.columns,
                      "sampleBernoulli: probabilities \(p.shapeDescription), output \(out.shapeDescription)")
@@ -64,7 +66,6 @@ enum RBMKernels {
     }
 
     /// `m[i] ← 1` with probability `m[i]`, else `0`, in place (see `sampleBernoulli(_:into:seed:)`).
-    @inlinable
     static func sampleBernoulliInPlace<S: BLASScalar>(_ m: inout Matrix<S>, seed: UInt64) {
         guard m.count > 0 else { return }
         m.storage.withUnsafeMutableBufferPointer { buffer in
@@ -73,7 +74,8 @@ enum RBMKernels {
     }
 
     /// The sampling loop behind both entry points; `src` and `dst` may be the same buffer.
-    @inlinable
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     static func sampleBlocks<S: BLASScalar>(_ src: UnsafePointer<S>, _ dst: UnsafeMutablePointer<S>, count n: Int, seed: UInt64) {
         let blocks = (n + samplingBlock - 1) / samplingBlock
         let scale = 0x1.0p-32

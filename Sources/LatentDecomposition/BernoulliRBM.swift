@@ -88,6 +88,8 @@ public struct BernoulliRBM<Scalar: BLASScalar>: Estimator {
     ///   and when the weights stop being finite (learning rate too large).
     /// - Complexity: O(epochs · n · d · k · (2 + 3·steps)) in GEMMs, plus O(epochs · n · (d + k) · steps)
     ///   exponentials and random draws.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func fit(_ x: Matrix<Scalar>) throws -> BernoulliRBMModel<Scalar> {
         try validate()
         try Self.requireUnitInterval(x)
@@ -130,6 +132,8 @@ public struct BernoulliRBM<Scalar: BLASScalar>: Estimator {
     }
 
     /// Copies rows `order` (or the contiguous rows from `start` when `order` is nil) of `x` into `batch`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func gather(_ x: Matrix<Scalar>, _ order: [Int]?, from start: Int, into batch: inout Matrix<Scalar>) {
         let d = x.columns
         x.storage.withUnsafeBufferPointer { src in
@@ -143,13 +147,19 @@ public struct BernoulliRBM<Scalar: BLASScalar>: Estimator {
         }
     }
 
-    /// Throws unless every element of `x` is finite and in [0, 1].
+    /// Throws unless every element of `x` is finite and in [0, 1] (`nonFinite` for NaN or ±∞,
+    /// `invalidData` otherwise). One pass over the buffer. - Complexity: O(n·d).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func requireUnitInterval(_ x: Matrix<Scalar>) throws {
-        try x.requireFiniteInput(for: "BernoulliRBM")
-        if let i = x.storage.firstIndex(where: { $0 < 0 || $0 > 1 }) {
-            throw EstimatorError.invalidData(
-                method: "BernoulliRBM",
-                reason: "inputs must lie in [0, 1]; element (row \(i / x.columns), column \(i % x.columns)) is \(x.storage[i])")
+        let bad = x.storage.withUnsafeBufferPointer { p -> Int? in
+            for i in 0..<p.count where !(p[i] >= 0 && p[i] <= 1) { return i }   // NaN fails both comparisons
+            return nil
         }
+        guard let i = bad else { return }
+        let (row, column, value) = (i / x.columns, i % x.columns, x.storage[i])
+        if !value.isFinite { throw EstimatorError.nonFinite(method: "BernoulliRBM", row: row, column: column) }
+        throw EstimatorError.invalidData(
+            method: "BernoulliRBM", reason: "inputs must lie in [0, 1]; element (row \(row), column \(column)) is \(value)")
     }
 }

@@ -87,6 +87,8 @@ public struct BernoulliRBMModel<Scalar: BLASScalar>: InvertibleTransformer {
     /// The free energy `F(v) = −bᵀv − Σⱼ log(1 + exp((W v + c)ⱼ))` of each row (so p(v) ∝ e^{−F(v)}).
     /// - Complexity: one GEMM (n × d × k) and n·k exponentials.
     /// - Throws: `EstimatorError.featureMismatch` when `x` does not have `inputFeatures` columns.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func freeEnergy(_ x: Matrix<Scalar>) throws -> [Scalar] {
         try x.requireFeatures(inputFeatures, for: "BernoulliRBM.freeEnergy")
         var activation = Matrix.gemm(x, weights, transposeB: true)   // n×k, before the bias
@@ -116,6 +118,8 @@ public struct BernoulliRBMModel<Scalar: BLASScalar>: InvertibleTransformer {
     /// - Complexity: one GEMM (n × d × k) and O(n·k) exponentials.
     /// - Throws: `EstimatorError.featureMismatch` when `x` does not have `inputFeatures` columns.
     /// - Precondition: one flip index in `0..<inputFeatures` per row.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func pseudoLikelihood(_ x: Matrix<Scalar>, flipping: [Int]) throws -> [Scalar] {
         try x.requireFeatures(inputFeatures, for: "BernoulliRBM.pseudoLikelihood")
         precondition(flipping.count == x.rows, "pseudoLikelihood: \(flipping.count) flip indices for \(x.rows) rows")

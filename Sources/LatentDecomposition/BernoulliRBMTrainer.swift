@@ -70,6 +70,8 @@ public struct BernoulliRBMTrainer<Scalar: BLASScalar>: Sendable {
     }
 
     /// One CD-k / PCD-k update on a checked, non-empty batch (see the type's shape legend).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     mutating func update(_ vPositive: Matrix<Scalar>) {
         let (b, d, k) = (vPositive.rows, weights.columns, weights.rows)
         resize(&hPositive, b, k)

@@ -96,6 +96,8 @@ public struct LinearAutoencoder<Scalar: BLASScalar>: Estimator {
     /// - Throws: `EstimatorError` for bad hyperparameters, k > d, fewer than 2 samples, non-finite
     ///   input or a diverging loss; `LinearAlgebraError` if the eigensolver fails (closed form).
     /// - Complexity: gradient descent O(epochs · n · d · k); closed form O(n·d² + d²·k).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func fit(_ x: Matrix<Scalar>) throws -> LinearAutoencoderModel<Scalar> {
         try validate()
         try x.requireFiniteInput(for: "LinearAutoencoder")
@@ -237,6 +239,8 @@ struct OptimizerState<Scalar: BLASScalar> {
     }
 
     /// One update of `parameters` along `gradient`. - Complexity: O(count).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     mutating func apply(_ gradient: Matrix<Scalar>, to parameters: inout Matrix<Scalar>) {
         steps += 1
         let n = parameters.count
