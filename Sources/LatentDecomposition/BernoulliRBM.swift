@@ -52,6 +52,8 @@ public struct BernoulliRBM<Scalar: BLASScalar>: Estimator {
     /// recorded after each epoch; 0 records nothing. Costs about 3 products of this many rows per epoch.
     public var monitorSamples: Int
     /// Seed of the weight initialisation, the batch order, the monitoring rows and every Gibbs sample.
+    /// The random draws do not depend on the thread count; the weights are bitwise identical for the
+    /// same seed and thread count (OpenBLAS's rounding depends on how it splits a product).
     public var seed: UInt64
 
     /// Hyperparameters; the defaults are scikit-learn's (256 hidden units, learning rate 0.1,
