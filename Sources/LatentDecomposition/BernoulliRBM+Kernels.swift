@@ -22,6 +22,31 @@ enum RBMKernels {
         return e / (1 + e)
     }
 
+    /// `e^x` for Float without branches or calls, so that loops over it vectorise: Cephes' `expf`
+    /// (Moshier 1989). x = n·ln 2 + r with |r| ≤ ln 2 / 2 (n by the 1.5·2²³ rounding trick, ln 2 split
+    /// in two for an exact product), e^r by a degree-7 polynomial, 2ⁿ built in the exponent bits.
+    /// Relative error below 2·10⁻⁷ (about 2 ulp); the input is clamped to [−87, 88], so the result
+    /// stays a normal, finite number (e^−87 ≈ 1.6·10⁻³⁸, e^88 ≈ 1.7·10³⁸).
+    @inline(__always)
+    static func fastExp(_ x: Float) -> Float {
+        let clamped = x < -87 ? -87 : (x > 88 ? 88 : x)
+        let shifter: Float = 12_582_912            // 1.5·2²³: adding it rounds to an integer
+        let shifted = clamped * 1.442_695_04 + shifter
+        let n = shifted - shifter                  // round(x / ln 2)
+        var r = clamped - n * 0.693_359_375        // ln 2 = 0.693359375 − 2.12194440e−4
+        r = r + n * 2.121_944_4e-4
+        var p: Float = 1.987_569_15e-4
+        p = p * r + 1.398_199_95e-3
+        p = p * r + 8.333_451_9e-3
+        p = p * r + 4.166_579_59e-2
+        p = p * r + 0.166_666_655
+        p = p * r + 0.500_000_01
+        p = p * r * r + r + 1
+        let exponent = Int32(bitPattern: shifted.bitPattern) &- Int32(bitPattern: shifter.bitPattern)   // n
+        let scale = Float(bitPattern: UInt32(bitPattern: (exponent &+ 127) &<< 23))
+        return p * scale
+    }
+
     /// `softplus(x) = log(1 + e^x)`, stable for large |x|: `max(x, 0) + log1p(e^{−|x|})`.
     @inline(__always)
     static func softplus<S: BLASScalar>(_ x: S) -> S {
@@ -40,6 +65,16 @@ enum RBMKernels {
             m.storage.withUnsafeMutableBufferPointer { buffer in
                 let p = buffer.baseAddress!, pb = b.baseAddress!
                 Parallel.forEachChunk(count: rows, minimumPerThread: Swift.max(1, minimumPerThread / columns)) { range in
+                    if S.self == Float.self {
+                        // Float: the branch-free exponential below, which the compiler vectorises.
+                        let (pf, bf) = (UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self),
+                                        UnsafeRawPointer(pb).assumingMemoryBound(to: Float.self))
+                        for i in range {
+                            let row = pf + i * columns
+                            for j in 0..<columns { row[j] = 1 / (1 + fastExp(-(row[j] + bf[j]))) }
+                        }
+                        return
+                    }
                     for i in range {
                         let row = p + i * columns
                         for j in 0..<columns { row[j] = sigmoid(row[j] + pb[j]) }

@@ -57,6 +57,19 @@ private func toyRBM<S: BLASScalar>(_: S.Type, sampling: BernoulliRBM<S>.Sampling
         #expect(maxAbsDifference(try model.transform(v), try Fixtures.matrix("rbm/hidden", as: Float.self)) < 1e-6)
     }
 
+    @Test func singlePrecisionSigmoidIsAccurate() throws {
+        // Float uses its own vectorised exponential: with zero weights, transform returns σ(c),
+        // compared here with the Double logistic over the whole useful range and beyond.
+        let grid = stride(from: -90.0, through: 90.0, by: 0.0137).map { $0 } + [-1e4, -200, 200, 1e4]
+        let model = BernoulliRBMModel<Float>(weights: .zeros(grid.count, 1), hiddenBias: grid.map { Float($0) }, visibleBias: [0])
+        let hidden = try model.transform(.zeros(1, 1)).storage
+        for (x, h) in zip(grid, hidden) {
+            let exact = 1 / (1 + Double.exp(-Double(Float(x))))
+            let tolerance = exact > 1e-37 ? 1e-6 * exact : 2e-38   // below e^−87 the input is clamped
+            #expect(Swift.abs(Double(h) - exact) <= Swift.max(tolerance, 6e-8), "σ(\(x)) = \(h), exact \(exact)")
+        }
+    }
+
     @Test func pseudoLikelihoodEqualsTheDefinitionThroughFreeEnergies() throws {
         // The rank-one shortcut against d · log σ(F(v′) − F(v)) computed from two free energies.
         let model = try fixtureModel(Double.self)
