@@ -120,17 +120,33 @@ extension Matrix {
 
     // MARK: - Operators
 
+    /// Elementwise sum of same-shape matrices. - Complexity: O(count), parallel when large.
     @inlinable public static func + (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, +) }
+    /// Elementwise difference of same-shape matrices.
     @inlinable public static func - (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, -) }
-    /// Elementwise (Hadamard) product; the matrix product is `*` in `Matrix+BLAS.swift`'s `matmul`.
+    /// Elementwise (Hadamard) product; the matrix product is `*` (`Matrix+BLAS.swift`).
     @inlinable public static func .* (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, *) }
+    /// Elementwise quotient of same-shape matrices.
     @inlinable public static func ./ (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, /) }
+    /// Adds `s` to every element.
     @inlinable public static func + (a: Matrix, s: Scalar) -> Matrix { a.map { $0 + s } }
+    /// Subtracts `s` from every element.
     @inlinable public static func - (a: Matrix, s: Scalar) -> Matrix { a.map { $0 - s } }
+    /// Multiplies every element by `s`.
     @inlinable public static func * (a: Matrix, s: Scalar) -> Matrix { a.map { $0 * s } }
+    /// Divides every element by `s`.
     @inlinable public static func / (a: Matrix, s: Scalar) -> Matrix { a.map { $0 / s } }
+    /// Adds `s` to every element.
+    @inlinable public static func + (s: Scalar, a: Matrix) -> Matrix { a.map { s + $0 } }
+    /// `s − a[i, j]` for every element.
+    @inlinable public static func - (s: Scalar, a: Matrix) -> Matrix { a.map { s - $0 } }
+    /// Multiplies every element by `s`.
     @inlinable public static func * (s: Scalar, a: Matrix) -> Matrix { a.map { s * $0 } }
+    /// `s / a[i, j]` for every element.
+    @inlinable public static func / (s: Scalar, a: Matrix) -> Matrix { a.map { s / $0 } }
+    /// Negates every element.
     @inlinable public static prefix func - (a: Matrix) -> Matrix { a.map { -$0 } }
+    /// `a ← a + b` in place (BLAS `axpy`).
     @inlinable public static func += (a: inout Matrix, b: Matrix) {
         precondition(a.rows == b.rows && a.columns == b.columns, "+=: shapes \(a.shapeDescription) and \(b.shapeDescription) differ")
         guard a.count > 0 else { return }
@@ -140,6 +156,7 @@ extension Matrix {
             }
         }
     }
+    /// `a ← a − b` in place (BLAS `axpy`).
     @inlinable public static func -= (a: inout Matrix, b: Matrix) {
         precondition(a.rows == b.rows && a.columns == b.columns, "-=: shapes \(a.shapeDescription) and \(b.shapeDescription) differ")
         guard a.count > 0 else { return }
@@ -149,7 +166,13 @@ extension Matrix {
             }
         }
     }
+    /// Adds `s` to every element in place.
+    @inlinable public static func += (a: inout Matrix, s: Scalar) { a.apply { $0 + s } }
+    /// Subtracts `s` from every element in place.
+    @inlinable public static func -= (a: inout Matrix, s: Scalar) { a.apply { $0 - s } }
+    /// Multiplies every element by `s` in place.
     @inlinable public static func *= (a: inout Matrix, s: Scalar) { a.apply { $0 * s } }
+    /// Divides every element by `s` in place.
     @inlinable public static func /= (a: inout Matrix, s: Scalar) { a.apply { $0 / s } }
 }
 
