@@ -45,6 +45,11 @@ public struct LogDeterminant<Scalar: BLASScalar>: Sendable, Codable, Equatable {
     public let sign: Scalar
     /// `log |det A|`; `-∞` for a singular matrix.
     public let logAbsDeterminant: Scalar
+    /// A log-determinant from its parts.
+    public init(sign: Scalar, logAbsDeterminant: Scalar) {
+        self.sign = sign
+        self.logAbsDeterminant = logAbsDeterminant
+    }
     /// `sign · exp(logAbsDeterminant)`: the determinant itself (may overflow to ±∞ or underflow to 0).
     public var determinant: Scalar { sign == 0 ? 0 : sign * Scalar.exp(logAbsDeterminant) }
 }
