@@ -232,12 +232,18 @@ extension Matrix {
             let residuals = n == 0 ? (0..<nrhs).map { c in b.column(c).reduce(0) { $0 + $1 * $1 } } : []
             return LeastSquares(solution: .zeros(n, nrhs), residuals: m > n ? residuals : [], rank: 0, singularValues: [])
         }
+        let cutoff = rcond ?? Scalar.ulpOfOne * Scalar(Swift.max(m, n))
+        guard nrhs > 0 else {
+            // LAPACKE rejects NRHS = 0; the rank and singular values are those gelsd would report.
+            let s = try singularValues()
+            return LeastSquares(solution: .zeros(n, 0), residuals: [], rank: s.filter { $0 > cutoff * s[0] }.count,
+                                singularValues: s)
+        }
         var a = transposed.storage   // column-major A, lda = m
-        var x = [Scalar](repeating: 0, count: Swift.max(1, ldb * nrhs))
+        var x = [Scalar](repeating: 0, count: ldb * nrhs)
         for i in 0..<m { for c in 0..<nrhs { x[i + c * ldb] = b.storage[i * nrhs + c] } }
         var s = [Scalar](repeating: 0, count: Swift.min(m, n))
         var rank: Int32 = 0
-        let cutoff = rcond ?? Scalar.ulpOfOne * Scalar(Swift.max(m, n))
         try check(Scalar.gelsd(m: m, n: n, nrhs: nrhs, a: &a, lda: m, b: &x, ldb: ldb, s: &s, rcond: cutoff, rank: &rank),
                   "gelsd", Scalar.self) { "the SVD failed to converge (\($0) off-diagonal elements)" }
         let solution = Matrix(rows: n, columns: nrhs) { i, c in x[i + c * ldb] }

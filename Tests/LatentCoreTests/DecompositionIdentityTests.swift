@@ -170,6 +170,15 @@ struct DecompositionIdentityTests {
         }
     }
 
+    @Test("leastSquares with no right-hand sides still reports rank and singular values")
+    func leastSquaresWithoutRightHandSides() throws {
+        let a = Shape.tall.matrix(Double.self)
+        let ls = try a.leastSquares(.zeros(a.rows, 0))
+        #expect(ls.solution.shape == (a.columns, 0) && ls.residuals.isEmpty)
+        let values = try a.singularValues()
+        #expect(ls.rank == 4 && maxAbsDifference(ls.singularValues, values) < tolerance(Double.self))
+    }
+
     @Test("pseudoInverse: the four Penrose conditions", arguments: Shape.allCases)
     func penrose(shape: Shape) throws {
         try checkPenrose(Float.self, shape)
