@@ -81,4 +81,12 @@ struct ElementwiseTests {
         }
         #expect(sum.storage == zip(x.storage, y.storage).map { $0 + $1 })
     }
+
+    @Test("results of 4 MiB and more (huge-page advice) are computed correctly")
+    func largeResults() {
+        let x = Matrix<Float>.filled(1100, 1000, with: 2)   // 4.4 MB per result
+        #expect(x + x == .filled(1100, 1000, with: 4))
+        #expect(x.adding(row: [Float](repeating: 1, count: 1000)) == .filled(1100, 1000, with: 3))
+        #expect(x.transposed == .filled(1000, 1100, with: 2))
+    }
 }
