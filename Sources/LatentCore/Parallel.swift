@@ -31,6 +31,10 @@ public enum Parallel {
     /// `threadCount` is 1. Otherwise the range is cut into up to 4 chunks per thread, so that when
     /// the machine is busy and one worker is descheduled, the others take over its chunks instead
     /// of waiting for it. `body` must only write to the indices of its own chunk.
+    ///
+    /// The chunks run on `DispatchQueue.concurrentPerform`, which returns only after every worker it
+    /// woke has run. On an oversubscribed machine (load well above the core count) that wake-up can
+    /// cost a scheduler time slice (~10–30 ms) per call; `setThreadCount(1)` avoids it there.
     /// - Complexity: O(count) calls' worth of `body` work, spread over the threads.
     @inlinable
     public static func forEachChunk(count: Int, minimumPerThread: Int = 1 << 16, _ body: (Range<Int>) -> Void) {
