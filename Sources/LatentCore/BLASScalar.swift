@@ -83,6 +83,8 @@ func op(_ transpose: Bool) -> CBLAS_TRANSPOSE { transpose ? CblasTrans : CblasNo
 
 private let colMajor = Int32(LAPACK_COL_MAJOR)
 
+/// Single precision: each requirement forwards to the `cblas_s…` / `LAPACKE_s…` routine documented
+/// on `BLASScalar`.
 extension Float: BLASScalar {
     public static var typeName: String { "float32" }
     public static var routinePrefix: String { "s" }
@@ -170,6 +172,8 @@ extension Float: BLASScalar {
     }
 }
 
+/// Double precision: each requirement forwards to the `cblas_d…` / `LAPACKE_d…` routine documented
+/// on `BLASScalar`.
 extension Double: BLASScalar {
     public static var typeName: String { "float64" }
     public static var routinePrefix: String { "d" }

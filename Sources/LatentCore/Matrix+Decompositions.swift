@@ -5,6 +5,14 @@
 // routine on that transposed view and read the answer back transposed for free: the SVD of Aᵀ is
 // V·S·Uᵀ, so LAPACK's "U" of Aᵀ is our Vᵀ and its "Vᵀ" our U, with no copies (see `svd`).
 
+/// The LAPACK driver behind `Matrix.svd`.
+public enum SVDAlgorithm: String, Sendable, Codable, CaseIterable {
+    /// Divide and conquer (`?gesdd`), falling back to QR iteration if it does not converge. Fastest.
+    case divideAndConquer
+    /// QR iteration on the bidiagonal form (`?gesvd`) only.
+    case qrIteration
+}
+
 /// A singular value decomposition `A = U · diag(s) · Vᵀ`.
 public struct SVD<Scalar: BLASScalar>: Sendable, Codable {
     /// Left singular vectors as columns: m×k (thin, k = min(m, n)) or m×m (full).
@@ -31,6 +39,21 @@ public struct QR<Scalar: BLASScalar>: Sendable, Codable {
     public let r: Matrix<Scalar>
 }
 
+/// `det A = sign · exp(logAbsDeterminant)`, kept as a logarithm so it neither overflows nor underflows.
+public struct LogDeterminant<Scalar: BLASScalar>: Sendable, Codable, Equatable {
+    /// `1`, `-1`, or `0` for a singular matrix.
+    public let sign: Scalar
+    /// `log |det A|`; `-∞` for a singular matrix.
+    public let logAbsDeterminant: Scalar
+    /// A log-determinant from its parts.
+    public init(sign: Scalar, logAbsDeterminant: Scalar) {
+        self.sign = sign
+        self.logAbsDeterminant = logAbsDeterminant
+    }
+    /// `sign · exp(logAbsDeterminant)`: the determinant itself (may overflow to ±∞ or underflow to 0).
+    public var determinant: Scalar { sign == 0 ? 0 : sign * Scalar.exp(logAbsDeterminant) }
+}
+
 /// A minimum-norm least-squares solution of `A·X ≈ B`.
 public struct LeastSquares<Scalar: BLASScalar>: Sendable, Codable {
     /// The solution, n × nrhs.
@@ -45,27 +68,35 @@ public struct LeastSquares<Scalar: BLASScalar>: Sendable, Codable {
 }
 
 extension Matrix {
-    /// The singular value decomposition by divide and conquer (`?gesdd`), falling back to QR
-    /// iteration (`?gesvd`) when `gesdd` does not converge.
-    /// - Parameter full: `false` for the thin SVD (U is m×k, Vᵀ is k×n), `true` for square U, Vᵀ.
-    /// - Throws: `LinearAlgebraError` when both routines fail or the input is not finite.
+    /// The singular value decomposition `A = U · diag(s) · Vᵀ`.
+    ///
+    /// `.divideAndConquer` (the default) calls `?gesdd` and falls back to `?gesvd` when `gesdd`
+    /// does not converge; `.qrIteration` calls `?gesvd` directly (slower, sometimes more accurate for
+    /// tiny singular values). Both run on the transposed view (see the note at the top of this file).
+    /// - Parameters:
+    ///   - full: `false` for the thin SVD (U is m×k, Vᵀ is k×n, k = min(m, n)), `true` for square
+    ///     U (m×m) and Vᵀ (n×n).
+    ///   - algorithm: the LAPACK driver.
+    /// - Throws: `LinearAlgebraError` when the input is not finite or `?gesvd` fails to converge.
     /// - Complexity: O(m·n·min(m, n)).
-    public func svd(full: Bool = false) throws -> SVD<Scalar> {
-        try requireFinite("gesdd")
+    public func svd(full: Bool = false, algorithm: SVDAlgorithm = .divideAndConquer) throws -> SVD<Scalar> {
+        try requireFinite(algorithm == .qrIteration ? "gesvd" : "gesdd")
         let (m, n, k) = (rows, columns, Swift.min(rows, columns))
+        guard k > 0 else {
+            return full ? SVD(u: .identity(m), s: [], vt: .identity(n)) : SVD(u: .zeros(m, 0), s: [], vt: .zeros(0, n))
+        }
         // LAPACK sees the n×m matrix Aᵀ: its U is n×uc, its Vᵀ is vr×m.
         let (uc, vr) = full ? (n, m) : (k, k)
-        var u = [Scalar](repeating: 0, count: Swift.max(1, n * uc))
-        var vt = [Scalar](repeating: 0, count: Swift.max(1, vr * m))
+        var u = [Scalar](repeating: 0, count: n * uc)
+        var vt = [Scalar](repeating: 0, count: vr * m)
         var s = [Scalar](repeating: 0, count: k)
         let job = UInt8(ascii: full ? "A" : "S")
-        guard k > 0 else { return SVD(u: .identityOrEmpty(m, full ? m : 0), s: [], vt: .identityOrEmpty(n, full ? n : 0)) }
         func run(_ routine: (UInt8, Int, Int, UnsafeMutablePointer<Scalar>, Int, UnsafeMutablePointer<Scalar>,
                              UnsafeMutablePointer<Scalar>?, Int, UnsafeMutablePointer<Scalar>?, Int) -> Int32) -> Int32 {
-            var a = storage
-            return routine(job, n, m, &a, Swift.max(1, n), &s, &u, Swift.max(1, n), &vt, Swift.max(1, vr))
+            var a = storage   // the routines destroy their input
+            return routine(job, n, m, &a, n, &s, &u, n, &vt, vr)
         }
-        if run(Scalar.gesdd) != 0 {
+        if algorithm == .qrIteration || run(Scalar.gesdd) != 0 {
             try check(run(Scalar.gesvd), "gesvd", Scalar.self) { "\($0) superdiagonals of the bidiagonal form did not converge to zero" }
         }
         // U of A = (Vᵀ of Aᵀ)ᵀ: LAPACK's column-major vr×m buffer read row-major is m×vr.
@@ -90,7 +121,8 @@ extension Matrix {
         return s
     }
 
-    /// Eigenvalues and eigenvectors of a symmetric matrix (`?syevr`; only the upper triangle is read).
+    /// Eigenvalues and eigenvectors of a symmetric matrix (`?syevr`). Only the lower triangle is
+    /// read: the row-major buffer is the column-major transpose, whose upper triangle LAPACK reads.
     /// - Parameter top: when given, only the `top` largest eigenpairs are computed — much faster
     ///   than all of them when `top ≪ n`. They are still returned in ascending order.
     /// - Complexity: O(n³) for all pairs; O(n²·top) beyond the tridiagonal reduction for `top`.
@@ -195,15 +227,23 @@ extension Matrix {
         try requireFinite("gelsd"); try b.requireFinite("gelsd")
         let (m, n, nrhs) = (rows, columns, b.columns)
         let ldb = Swift.max(1, m, n)
-        guard m > 0 && n > 0 && nrhs > 0 else {
-            return LeastSquares(solution: .zeros(n, nrhs), residuals: [], rank: 0, singularValues: [])
+        guard m > 0 && n > 0 else {
+            // No equations or no unknowns: the minimum-norm solution is zero.
+            let residuals = n == 0 ? (0..<nrhs).map { c in b.column(c).reduce(0) { $0 + $1 * $1 } } : []
+            return LeastSquares(solution: .zeros(n, nrhs), residuals: m > n ? residuals : [], rank: 0, singularValues: [])
+        }
+        let cutoff = rcond ?? Scalar.ulpOfOne * Scalar(Swift.max(m, n))
+        guard nrhs > 0 else {
+            // LAPACKE rejects NRHS = 0; the rank and singular values are those gelsd would report.
+            let s = try singularValues()
+            return LeastSquares(solution: .zeros(n, 0), residuals: [], rank: s.filter { $0 > cutoff * s[0] }.count,
+                                singularValues: s)
         }
         var a = transposed.storage   // column-major A, lda = m
         var x = [Scalar](repeating: 0, count: ldb * nrhs)
         for i in 0..<m { for c in 0..<nrhs { x[i + c * ldb] = b.storage[i * nrhs + c] } }
         var s = [Scalar](repeating: 0, count: Swift.min(m, n))
         var rank: Int32 = 0
-        let cutoff = rcond ?? Scalar.ulpOfOne * Scalar(Swift.max(m, n))
         try check(Scalar.gelsd(m: m, n: n, nrhs: nrhs, a: &a, lda: m, b: &x, ldb: ldb, s: &s, rcond: cutoff, rank: &rank),
                   "gelsd", Scalar.self) { "the SVD failed to converge (\($0) off-diagonal elements)" }
         let solution = Matrix(rows: n, columns: nrhs) { i, c in x[i + c * ldb] }
@@ -246,15 +286,15 @@ extension Matrix {
 
     /// The sign and natural logarithm of |det A| by LU (`?getrf`), as NumPy's `slogdet`: a singular
     /// matrix gives sign 0 and log −∞. - Complexity: O(n³).
-    public func logDeterminant() throws -> (sign: Scalar, logAbsDeterminant: Scalar) {
+    public func logDeterminant() throws -> LogDeterminant<Scalar> {
         precondition(rows == columns, "logDeterminant: \(shapeDescription) is not square")
         try requireFinite("getrf")
         let n = rows
-        guard n > 0 else { return (1, 0) }
+        guard n > 0 else { return LogDeterminant(sign: 1, logAbsDeterminant: 0) }
         var a = storage
         var ipiv = [Int32](repeating: 0, count: n)
         let info = Scalar.getrf(m: n, n: n, a: &a, lda: n, ipiv: &ipiv)
-        if info > 0 { return (0, -Scalar.infinity) }
+        if info > 0 { return LogDeterminant(sign: 0, logAbsDeterminant: -Scalar.infinity) }
         try check(info, "getrf", Scalar.self) { _ in "" }
         var sign: Scalar = 1, logAbs = 0.0
         for i in 0..<n {
@@ -263,7 +303,7 @@ extension Matrix {
             if ipiv[i] != Int32(i + 1) { sign = -sign }
             logAbs += Double.log(Double(Swift.abs(d)))
         }
-        return (sign, Scalar(logAbs))
+        return LogDeterminant(sign: sign, logAbsDeterminant: Scalar(logAbs))
     }
 
     /// Throws a `LinearAlgebraError` naming `routine` when an element is NaN or infinite (LAPACK's
@@ -271,12 +311,10 @@ extension Matrix {
     @usableFromInline
     func requireFinite(_ routine: String) throws {
         if let bad = storage.firstIndex(where: { !$0.isFinite }) {
-            throw LinearAlgebraError(routine: Scalar.routinePrefix + routine, info: -1,
+            throw LinearAlgebraError(routine: Scalar.routinePrefix + routine, info: 0,
                                      reason: "input element (\(bad / Swift.max(1, columns)), \(bad % Swift.max(1, columns))) of a \(shapeDescription) matrix is \(storage[bad])")
         }
     }
-
-    fileprivate static func identityOrEmpty(_ n: Int, _ k: Int) -> Matrix { k == 0 ? .zeros(n, 0) : .identity(n) }
 }
 
 import RealModule

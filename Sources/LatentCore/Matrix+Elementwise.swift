@@ -7,44 +7,51 @@ extension Matrix {
     // MARK: - Kernels
 
     /// `out[i] = f(self[i])` over the whole storage, in parallel for large matrices.
+    /// `f` may run on several threads at once. - Complexity: O(count).
     @inlinable
     public func map(_ f: (Scalar) -> Scalar) -> Matrix {
-        let out = [Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
+        let n = count
+        guard n > 0 else { return self }
+        let out = [Scalar](unsafeUninitializedCapacity: n) { buffer, initialized in
+            HugePages.advise(buffer)
             storage.withUnsafeBufferPointer { src in
-                let dst = buffer.baseAddress, s = src.baseAddress
-                Parallel.forEachChunk(count: count) { range in
-                    for i in range { (dst! + i).initialize(to: f(s![i])) }
+                let dst = buffer.baseAddress!, s = src.baseAddress!
+                Parallel.forEachChunk(count: n) { range in
+                    for i in range { (dst + i).initialize(to: f(s[i])) }
                 }
             }
-            initialized = count
+            initialized = n
         }
         return Matrix(rows: rows, columns: columns, storage: out)
     }
 
-    /// Applies `f` to every element in place.
+    /// Applies `f` to every element in place (in parallel for large matrices). - Complexity: O(count).
     @inlinable
     public mutating func apply(_ f: (Scalar) -> Scalar) {
         let n = count
+        guard n > 0 else { return }
         storage.withUnsafeMutableBufferPointer { buffer in
-            let p = buffer.baseAddress
+            let p = buffer.baseAddress!
             Parallel.forEachChunk(count: n) { range in
-                for i in range { p![i] = f(p![i]) }
+                for i in range { p[i] = f(p[i]) }
             }
         }
     }
 
-    /// `out[i] = f(self[i], other[i])` for same-shape matrices.
+    /// `out[i] = f(self[i], other[i])` for same-shape matrices. - Complexity: O(count).
     @inlinable
     public func zipMap(_ other: Matrix, _ f: (Scalar, Scalar) -> Scalar) -> Matrix {
         precondition(rows == other.rows && columns == other.columns,
                      "elementwise: shapes \(shapeDescription) and \(other.shapeDescription) differ")
         let n = count
+        guard n > 0 else { return self }
         let out = [Scalar](unsafeUninitializedCapacity: n) { buffer, initialized in
+            HugePages.advise(buffer)
             storage.withUnsafeBufferPointer { a in
                 other.storage.withUnsafeBufferPointer { b in
-                    let dst = buffer.baseAddress, pa = a.baseAddress, pb = b.baseAddress
+                    let dst = buffer.baseAddress!, pa = a.baseAddress!, pb = b.baseAddress!
                     Parallel.forEachChunk(count: n) { range in
-                        for i in range { (dst! + i).initialize(to: f(pa![i], pb![i])) }
+                        for i in range { (dst + i).initialize(to: f(pa[i], pb[i])) }
                     }
                 }
             }
@@ -54,19 +61,22 @@ extension Matrix {
     }
 
     /// `out[i, j] = f(self[i, j], row[j])`: combines every row with a row vector.
+    /// - Complexity: O(rows·columns).
     @inlinable
     public func broadcasting(row vector: [Scalar], _ f: (Scalar, Scalar) -> Scalar) -> Matrix {
         precondition(vector.count == columns,
                      "broadcast: row vector of \(vector.count) elements against \(shapeDescription)")
         let (r, c) = (rows, columns)
-        let out = [Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
+        guard r > 0 && c > 0 else { return self }
+        let out = [Scalar](unsafeUninitializedCapacity: r * c) { buffer, initialized in
+            HugePages.advise(buffer)
             storage.withUnsafeBufferPointer { a in
                 vector.withUnsafeBufferPointer { v in
-                    let dst = buffer.baseAddress, pa = a.baseAddress, pv = v.baseAddress
-                    Parallel.forEachChunk(count: r, minimumPerThread: Swift.max(1, (1 << 16) / Swift.max(1, c))) { range in
+                    let dst = buffer.baseAddress!, pa = a.baseAddress!, pv = v.baseAddress!
+                    Parallel.forEachChunk(count: r, minimumPerThread: Swift.max(1, (1 << 16) / c)) { range in
                         for i in range {
-                            let o = i * c
-                            for j in 0..<c { (dst! + o + j).initialize(to: f(pa![o + j], pv![j])) }
+                            let (o, ri) = (dst + i * c, pa + i * c)
+                            for j in 0..<c { (o + j).initialize(to: f(ri[j], pv[j])) }
                         }
                     }
                 }
@@ -77,19 +87,22 @@ extension Matrix {
     }
 
     /// `out[i, j] = f(self[i, j], column[i])`: combines every column with a column vector.
+    /// - Complexity: O(rows·columns).
     @inlinable
     public func broadcasting(column vector: [Scalar], _ f: (Scalar, Scalar) -> Scalar) -> Matrix {
         precondition(vector.count == rows,
                      "broadcast: column vector of \(vector.count) elements against \(shapeDescription)")
         let (r, c) = (rows, columns)
-        let out = [Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
+        guard r > 0 && c > 0 else { return self }
+        let out = [Scalar](unsafeUninitializedCapacity: r * c) { buffer, initialized in
+            HugePages.advise(buffer)
             storage.withUnsafeBufferPointer { a in
                 vector.withUnsafeBufferPointer { v in
-                    let dst = buffer.baseAddress, pa = a.baseAddress, pv = v.baseAddress
-                    Parallel.forEachChunk(count: r, minimumPerThread: Swift.max(1, (1 << 16) / Swift.max(1, c))) { range in
+                    let dst = buffer.baseAddress!, pa = a.baseAddress!, pv = v.baseAddress!
+                    Parallel.forEachChunk(count: r, minimumPerThread: Swift.max(1, (1 << 16) / c)) { range in
                         for i in range {
-                            let o = i * c, vi = pv![i]
-                            for j in 0..<c { (dst! + o + j).initialize(to: f(pa![o + j], vi)) }
+                            let (o, ri, vi) = (dst + i * c, pa + i * c, pv[i])
+                            for j in 0..<c { (o + j).initialize(to: f(ri[j], vi)) }
                         }
                     }
                 }
@@ -120,17 +133,33 @@ extension Matrix {
 
     // MARK: - Operators
 
+    /// Elementwise sum of same-shape matrices. - Complexity: O(count), parallel when large.
     @inlinable public static func + (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, +) }
+    /// Elementwise difference of same-shape matrices.
     @inlinable public static func - (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, -) }
-    /// Elementwise (Hadamard) product; the matrix product is `*` in `Matrix+BLAS.swift`'s `matmul`.
+    /// Elementwise (Hadamard) product; the matrix product is `*` (`Matrix+BLAS.swift`).
     @inlinable public static func .* (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, *) }
+    /// Elementwise quotient of same-shape matrices.
     @inlinable public static func ./ (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, /) }
+    /// Adds `s` to every element.
     @inlinable public static func + (a: Matrix, s: Scalar) -> Matrix { a.map { $0 + s } }
+    /// Subtracts `s` from every element.
     @inlinable public static func - (a: Matrix, s: Scalar) -> Matrix { a.map { $0 - s } }
+    /// Multiplies every element by `s`.
     @inlinable public static func * (a: Matrix, s: Scalar) -> Matrix { a.map { $0 * s } }
+    /// Divides every element by `s`.
     @inlinable public static func / (a: Matrix, s: Scalar) -> Matrix { a.map { $0 / s } }
+    /// Adds `s` to every element.
+    @inlinable public static func + (s: Scalar, a: Matrix) -> Matrix { a.map { s + $0 } }
+    /// `s − a[i, j]` for every element.
+    @inlinable public static func - (s: Scalar, a: Matrix) -> Matrix { a.map { s - $0 } }
+    /// Multiplies every element by `s`.
     @inlinable public static func * (s: Scalar, a: Matrix) -> Matrix { a.map { s * $0 } }
+    /// `s / a[i, j]` for every element.
+    @inlinable public static func / (s: Scalar, a: Matrix) -> Matrix { a.map { s / $0 } }
+    /// Negates every element.
     @inlinable public static prefix func - (a: Matrix) -> Matrix { a.map { -$0 } }
+    /// `a ← a + b` in place (BLAS `axpy`).
     @inlinable public static func += (a: inout Matrix, b: Matrix) {
         precondition(a.rows == b.rows && a.columns == b.columns, "+=: shapes \(a.shapeDescription) and \(b.shapeDescription) differ")
         guard a.count > 0 else { return }
@@ -140,6 +169,7 @@ extension Matrix {
             }
         }
     }
+    /// `a ← a − b` in place (BLAS `axpy`).
     @inlinable public static func -= (a: inout Matrix, b: Matrix) {
         precondition(a.rows == b.rows && a.columns == b.columns, "-=: shapes \(a.shapeDescription) and \(b.shapeDescription) differ")
         guard a.count > 0 else { return }
@@ -149,7 +179,13 @@ extension Matrix {
             }
         }
     }
+    /// Adds `s` to every element in place.
+    @inlinable public static func += (a: inout Matrix, s: Scalar) { a.apply { $0 + s } }
+    /// Subtracts `s` from every element in place.
+    @inlinable public static func -= (a: inout Matrix, s: Scalar) { a.apply { $0 - s } }
+    /// Multiplies every element by `s` in place.
     @inlinable public static func *= (a: inout Matrix, s: Scalar) { a.apply { $0 * s } }
+    /// Divides every element by `s` in place.
     @inlinable public static func /= (a: inout Matrix, s: Scalar) { a.apply { $0 / s } }
 }
 

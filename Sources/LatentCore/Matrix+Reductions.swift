@@ -8,97 +8,118 @@ public enum Axis: Sendable {
 }
 
 /// Sums, means, variances, extrema and norms, over the whole matrix or along an axis.
-/// Sums accumulate in `Double` pairs of partial sums, so `Float` reductions of millions of
-/// elements keep about 1e-7 relative accuracy.
+/// Sums, means and variances accumulate in `Double` (for `Float` too), so `Float` reductions of
+/// millions of elements keep about 1e-7 relative accuracy. Loops run on one thread in a fixed
+/// order, so the same matrix always gives the same bits.
 extension Matrix {
     /// Sum of all elements. - Complexity: O(count).
     @inlinable
-    public func sum() -> Scalar {
-        var total = 0.0
-        for v in storage { total += Double(v) }
-        return Scalar(total)
+    public func sum() -> Scalar { Scalar(doubleSum()) }
+
+    @usableFromInline
+    func doubleSum() -> Double {
+        storage.withUnsafeBufferPointer { p in
+            var total = 0.0
+            for v in p { total += Double(v) }
+            return total
+        }
     }
 
     /// Sums along `axis`: one per column for `.rows`, one per row for `.columns`.
-    public func sum(over axis: Axis) -> [Scalar] {
-        switch axis {
-        case .rows:
-            guard rows > 0 else { return [Scalar](repeating: 0, count: columns) }
-            var acc = [Double](repeating: 0, count: columns)
-            storage.withUnsafeBufferPointer { p in
-                for i in 0..<rows {
-                    let o = i * columns
-                    for j in 0..<columns { acc[j] += Double(p[o + j]) }
+    /// - Complexity: O(rows·columns).
+    public func sum(over axis: Axis) -> [Scalar] { doubleSums(axis).map { Scalar($0) } }
+
+    /// Sums along `axis` in `Double`.
+    private func doubleSums(_ axis: Axis) -> [Double] {
+        let (r, c) = (rows, columns)
+        return storage.withUnsafeBufferPointer { p in
+            switch axis {
+            case .rows:
+                var acc = [Double](repeating: 0, count: c)
+                acc.withUnsafeMutableBufferPointer { a in
+                    for i in 0..<r {
+                        let o = i * c
+                        for j in 0..<c { a[j] += Double(p[o + j]) }
+                    }
                 }
-            }
-            return acc.map { Scalar($0) }
-        case .columns:
-            return (0..<rows).map { i in
-                var total = 0.0
-                for j in 0..<columns { total += Double(storage[i * columns + j]) }
-                return Scalar(total)
+                return acc
+            case .columns:
+                return (0..<r).map { i in
+                    var total = 0.0
+                    for j in 0..<c { total += Double(p[i * c + j]) }
+                    return total
+                }
             }
         }
     }
 
-    /// Mean of all elements.
+    /// Mean of all elements. - Complexity: O(count).
     public func mean() -> Scalar {
-        precondition(count > 0, "mean: empty matrix")
-        return sum() / Scalar(count)
+        precondition(count > 0, "mean: empty \(shapeDescription) matrix")
+        return Scalar(doubleSum() / Double(count))
     }
 
-    /// Means along `axis` (`.rows`: the mean sample, one value per column).
-    public func mean(over axis: Axis) -> [Scalar] {
+    /// Means along `axis` (`.rows`: the mean sample, one value per column). - Complexity: O(count).
+    public func mean(over axis: Axis) -> [Scalar] { doubleMeans(axis).map { Scalar($0) } }
+
+    private func doubleMeans(_ axis: Axis) -> [Double] {
         let n = axis == .rows ? rows : columns
         precondition(n > 0, "mean(over:): no elements along \(axis) in \(shapeDescription)")
-        return sum(over: axis).map { $0 / Scalar(n) }
+        return doubleSums(axis).map { $0 / Double(n) }
     }
 
-    /// Variance of all elements with `ddof` delta degrees of freedom (divisor `count − ddof`).
+    /// Variance of all elements with `ddof` delta degrees of freedom (divisor `count − ddof`, as
+    /// NumPy's `var(ddof=)`), by two passes. - Complexity: O(count).
     public func variance(ddof: Int = 0) -> Scalar {
-        precondition(count > ddof, "variance: \(count) elements with ddof \(ddof)")
-        let m = Double(mean())
-        var total = 0.0
-        for v in storage { let d = Double(v) - m; total += d * d }
+        precondition(ddof >= 0 && count > ddof, "variance: \(count) elements with ddof \(ddof)")
+        let m = doubleSum() / Double(count)
+        let total = storage.withUnsafeBufferPointer { p in
+            p.reduce(0.0) { acc, v in let d = Double(v) - m; return acc + d * d }
+        }
         return Scalar(total / Double(count - ddof))
     }
 
-    /// Variances along `axis` with divisor `n − ddof` (two-pass, numerically stable).
+    /// Variances along `axis` with divisor `n − ddof` (two passes, numerically stable).
+    /// - Complexity: O(rows·columns).
     public func variance(over axis: Axis, ddof: Int = 0) -> [Scalar] {
         let n = axis == .rows ? rows : columns
-        precondition(n > ddof, "variance(over:): \(n) values along \(axis) with ddof \(ddof)")
-        let means = mean(over: axis)
-        switch axis {
-        case .rows:
-            var acc = [Double](repeating: 0, count: columns)
-            for i in 0..<rows {
-                for j in 0..<columns { let d = Double(storage[i * columns + j] - means[j]); acc[j] += d * d }
-            }
-            return acc.map { Scalar($0 / Double(n - ddof)) }
-        case .columns:
-            return (0..<rows).map { i in
-                var total = 0.0
-                for j in 0..<columns { let d = Double(storage[i * columns + j] - means[i]); total += d * d }
-                return Scalar(total / Double(n - ddof))
+        precondition(ddof >= 0 && n > ddof, "variance(over:): \(n) values along \(axis) with ddof \(ddof)")
+        let means = doubleMeans(axis)
+        let (r, c) = (rows, columns)
+        let squares: [Double] = storage.withUnsafeBufferPointer { p in
+            switch axis {
+            case .rows:
+                var acc = [Double](repeating: 0, count: c)
+                for i in 0..<r {
+                    for j in 0..<c { let d = Double(p[i * c + j]) - means[j]; acc[j] += d * d }
+                }
+                return acc
+            case .columns:
+                return (0..<r).map { i in
+                    var total = 0.0
+                    for j in 0..<c { let d = Double(p[i * c + j]) - means[i]; total += d * d }
+                    return total
+                }
             }
         }
+        return squares.map { Scalar($0 / Double(n - ddof)) }
     }
 
     /// Standard deviation of all elements (divisor `count − ddof`).
     public func standardDeviation(ddof: Int = 0) -> Scalar { variance(ddof: ddof).squareRoot() }
 
-    /// Standard deviations along `axis`.
+    /// Standard deviations along `axis` (divisor `n − ddof`).
     public func standardDeviation(over axis: Axis, ddof: Int = 0) -> [Scalar] {
         variance(over: axis, ddof: ddof).map { $0.squareRoot() }
     }
 
-    /// Smallest element.
+    /// Smallest element; with NaN elements the result is unspecified.
     public func min() -> Scalar {
         precondition(count > 0, "min: empty matrix")
         return storage.min()!
     }
 
-    /// Largest element.
+    /// Largest element; with NaN elements the result is unspecified.
     public func max() -> Scalar {
         precondition(count > 0, "max: empty matrix")
         return storage.max()!
@@ -114,11 +135,19 @@ extension Matrix {
     /// Index of the smallest element along `axis` (first one on ties).
     public func argmin(over axis: Axis) -> [Int] { reduceExtremum(axis) { $0 < $1 }.indices }
 
-    /// Flat index of the largest element (first on ties).
+    /// Flat (row-major) index of the largest element (first on ties).
     public func argmax() -> Int {
         precondition(count > 0, "argmax: empty matrix")
         var best = 0
         for i in 1..<count where storage[i] > storage[best] { best = i }
+        return best
+    }
+
+    /// Flat (row-major) index of the smallest element (first on ties).
+    public func argmin() -> Int {
+        precondition(count > 0, "argmin: empty matrix")
+        var best = 0
+        for i in 1..<count where storage[i] < storage[best] { best = i }
         return best
     }
 

@@ -101,6 +101,7 @@ extension Matrix {
     public var transposed: Matrix {
         let (r, c) = (rows, columns)
         let out = [Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
+            HugePages.advise(buffer)
             storage.withUnsafeBufferPointer { src in
                 let block = 32
                 for i0 in stride(from: 0, to: r, by: block) {

@@ -31,6 +31,12 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable, Codable {
         self.init(rows: rows, columns: columns, storage: [Scalar](repeating: value, count: rows * columns))
     }
 
+    /// A `rows × columns` matrix with every element `value`.
+    @inlinable
+    public static func filled(_ rows: Int, _ columns: Int, with value: Scalar) -> Matrix {
+        Matrix(rows: rows, columns: columns, repeating: value)
+    }
+
     /// A matrix of zeros.
     @inlinable
     public static func zeros(_ rows: Int, _ columns: Int) -> Matrix { Matrix(rows: rows, columns: columns, repeating: 0) }
@@ -56,7 +62,8 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable, Codable {
         return m
     }
 
-    /// A matrix from an array of equally long rows.
+    /// A matrix from an array of equally long rows; `[]` gives a 0×0 matrix.
+    /// - Complexity: O(rows·columns).
     public init(_ rowArrays: [[Scalar]]) {
         let columns = rowArrays.first?.count ?? 0
         for (i, row) in rowArrays.enumerated() {
@@ -92,6 +99,34 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable, Codable {
             precondition(i >= 0 && i < rows && j >= 0 && j < columns, "Matrix: index (\(i), \(j)) outside \(rows)×\(columns)")
             storage[i * columns + j] = newValue
         }
+    }
+}
+
+extension Matrix {
+    private enum CodingKeys: String, CodingKey { case rows, columns, storage }
+
+    /// Decodes `rows`, `columns` and `storage`, and rejects data whose element count does not fill
+    /// the shape (a corrupt file must not produce a matrix that traps later).
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let rows = try container.decode(Int.self, forKey: .rows)
+        let columns = try container.decode(Int.self, forKey: .columns)
+        let storage = try container.decode([Scalar].self, forKey: .storage)
+        guard rows >= 0, columns >= 0, !rows.multipliedReportingOverflow(by: columns).overflow,
+              storage.count == rows * columns else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .storage, in: container,
+                debugDescription: "\(storage.count) elements do not fill a \(rows)×\(columns) matrix")
+        }
+        self.init(rows: rows, columns: columns, storage: storage)
+    }
+
+    /// Encodes `rows`, `columns` and the row-major `storage`.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(rows, forKey: .rows)
+        try container.encode(columns, forKey: .columns)
+        try container.encode(storage, forKey: .storage)
     }
 }
 

@@ -27,15 +27,24 @@ public enum Parallel {
     public static var blasCoreName: String { String(cString: openblas_get_corename()) }
 
     /// Calls `body` on disjoint chunks that cover `0..<count`, on up to `threadCount` threads.
-    /// Runs inline when `count < minimumPerThread * 2` (threads cost ~10 µs to wake).
-    /// `body` must only write to the indices of its own chunk.
+    /// Runs inline when `count < minimumPerThread * 2` (threads cost ~10 µs to wake) or when
+    /// `threadCount` is 1. Otherwise the range is cut into up to 4 chunks per thread, so that when
+    /// the machine is busy and one worker is descheduled, the others take over its chunks instead
+    /// of waiting for it. `body` must only write to the indices of its own chunk.
+    ///
+    /// The chunks run on `DispatchQueue.concurrentPerform`, which returns only after every worker it
+    /// woke has run. On an oversubscribed machine (load well above the core count) that wake-up can
+    /// cost a scheduler time slice (~10–30 ms) per call; `setThreadCount(1)` avoids it there.
+    /// - Complexity: O(count) calls' worth of `body` work, spread over the threads.
     @inlinable
     public static func forEachChunk(count: Int, minimumPerThread: Int = 1 << 16, _ body: (Range<Int>) -> Void) {
-        let chunks = Swift.min(threadCount, count / Swift.max(1, minimumPerThread))
-        if chunks <= 1 {
+        let threads = threadCount
+        let most = count / Swift.max(1, minimumPerThread)
+        if threads <= 1 || most <= 1 {
             body(0..<count)
             return
         }
+        let chunks = Swift.min(4 * threads, most)
         let size = (count + chunks - 1) / chunks
         withoutActuallyEscaping(body) { body in
             DispatchQueue.concurrentPerform(iterations: chunks) { c in

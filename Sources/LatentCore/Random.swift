@@ -25,6 +25,17 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Codable, Equa
         spareNormal = nil
     }
 
+    /// A generator started from an explicit 256-bit state `(s0, s1, s2, s3)`, as in the reference
+    /// C implementation's `s[4]` — for reproducing published streams. The state must not be all zero.
+    public init(state: (UInt64, UInt64, UInt64, UInt64)) {
+        precondition(state != (0, 0, 0, 0), "Xoshiro256StarStar: the all-zero state is a fixed point")
+        (s0, s1, s2, s3) = state
+        spareNormal = nil
+    }
+
+    /// The current 256-bit state `(s0, s1, s2, s3)`.
+    public var state: (UInt64, UInt64, UInt64, UInt64) { (s0, s1, s2, s3) }
+
     /// The next 64 random bits.
     @inlinable
     public mutating func next() -> UInt64 {
@@ -53,12 +64,17 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Codable, Equa
         spareNormal = nil
     }
 
-    /// `count` independent generators, each 2¹²⁸ draws after the previous one; `self` moves past them all.
+    /// `count` independent generators, each 2¹²⁸ draws after the previous one (the first is `self`
+    /// jumped once); `self` then moves past them all, so it overlaps none of them.
+    /// - Complexity: O(count · 256) generator steps.
     public mutating func split(into count: Int) -> [Xoshiro256StarStar] {
-        (0..<count).map { _ in
+        precondition(count >= 0, "split(into:): negative count \(count)")
+        let streams = (0..<count).map { _ in
             jump()
             return self
         }
+        jump()
+        return streams
     }
 
     // MARK: - Draws
@@ -67,9 +83,13 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Codable, Equa
     @inlinable
     public mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
-    /// Uniform on [low, high).
+    /// Uniform on [low, high) (`low` itself when `low == high`).
     @inlinable
-    public mutating func uniform(_ low: Double, _ high: Double) -> Double { low + (high - low) * uniform() }
+    public mutating func uniform(_ low: Double, _ high: Double) -> Double {
+        precondition(low <= high, "uniform: empty interval [\(low), \(high))")
+        let v = low + (high - low) * uniform()
+        return v < high || low == high ? v : high.nextDown   // rounding may land on `high`
+    }
 
     /// A uniform integer in `0..<bound` without modulo bias (Lemire's multiply-and-reject).
     @inlinable
@@ -104,11 +124,14 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Codable, Equa
     @inlinable
     public mutating func normal(mean: Double, standardDeviation: Double) -> Double { mean + standardDeviation * normal() }
 
-    /// `true` with probability `p`.
+    /// `true` with probability `p` (0 ≤ p ≤ 1).
     @inlinable
-    public mutating func bernoulli(_ p: Double) -> Bool { uniform() < p }
+    public mutating func bernoulli(_ p: Double) -> Bool {
+        precondition(p >= 0 && p <= 1, "bernoulli: probability \(p) outside [0, 1]")
+        return uniform() < p
+    }
 
-    /// A uniformly random permutation of `0..<n` (Fisher–Yates).
+    /// A uniformly random permutation of `0..<n` (Fisher–Yates). - Complexity: O(n).
     public mutating func permutation(_ n: Int) -> [Int] {
         var p = Array(0..<n)
         shuffle(&p)
