@@ -1,0 +1,103 @@
+import LatentCore
+
+/// What a PCA solver found, before the number of components is chosen: components as rows in
+/// descending order of variance (unflipped), their variances (divisor n − 1) and singular values,
+/// and the total variance of the data (trace of the covariance), which the ratios divide by.
+struct PCASpectrum<Scalar: BLASScalar> {
+    var components: Matrix<Scalar>
+    var explainedVariance: [Scalar]
+    var singularValues: [Scalar]
+    var totalVariance: Scalar
+
+    /// Thin SVD of the centred copy: `X − 1·μᵀ = U·S·Vᵀ`, variances `s²/(n − 1)`.
+    static func full(_ x: Matrix<Scalar>, mean: [Scalar]) throws -> PCASpectrum {
+        let n = x.rows
+        let svd = try x.subtracting(row: mean).svd()
+        let variance = svd.s.map { $0 * $0 / Scalar(n - 1) }
+        let total = variance.reduce(0.0) { $0 + Double($1) }
+        return PCASpectrum(components: svd.vt, explainedVariance: variance, singularValues: svd.s, totalVariance: Scalar(total))
+    }
+
+    /// Eigenpairs of the covariance `C = (X − 1μᵀ)ᵀ(X − 1μᵀ)/(n − 1)`: rows are centred in blocks
+    /// of 2048 into one scratch buffer and accumulated by `?syrk` (no copy of X and no loss of
+    /// precision from subtracting n·μμᵀ afterwards); then the `top` largest eigenpairs (all when
+    /// nil) by `?syevr`. Negative round-off eigenvalues are clipped to zero, as scikit-learn's
+    /// `covariance_eigh`. Singular values are `√(λ·(n − 1))`.
+    static func covarianceEigen(_ x: Matrix<Scalar>, mean: [Scalar], top: Int?) throws -> PCASpectrum {
+        let covariance = scatter(x, mean: mean, scale: 1 / Scalar(x.rows - 1))
+        let d = x.columns
+        var trace = 0.0
+        for j in 0..<d { trace += Double(covariance.storage[j * d + j]) }
+        let eigen = try covariance.symmetricEigen(top: top)
+        let m = eigen.values.count
+        let values = eigen.values.reversed().map { Swift.max($0, 0) }
+        // eigen.vectors is d × m with ascending columns; components are its columns, largest first.
+        let ascending = eigen.vectors.transposed                                   // m × d
+        let components = ascending.rows(at: Array((0..<m).reversed()))
+        return PCASpectrum(components: components, explainedVariance: values,
+                           singularValues: values.map { ($0 * Scalar(x.rows - 1)).squareRoot() },
+                           totalVariance: Scalar(trace))
+    }
+
+    /// Randomized truncated SVD of the implicitly centred data (`RandomizedSVD.decompose`); the
+    /// total variance is summed from the data in one parallel pass, again without a centred copy.
+    static func randomized(_ x: Matrix<Scalar>, mean: [Scalar], rank: Int, oversampling: Int, powerIterations: Int?,
+                           normalizer: RandomizedSVD.Normalizer, seed: UInt64) throws -> PCASpectrum {
+        let svd = try RandomizedSVD.decompose(x, rank: rank, centering: mean, oversampling: oversampling,
+                                              powerIterations: powerIterations, normalizer: normalizer, seed: seed)
+        let n = x.rows
+        return PCASpectrum(components: svd.vt, explainedVariance: svd.s.map { $0 * $0 / Scalar(n - 1) },
+                           singularValues: svd.s, totalVariance: Scalar(centredSumOfSquares(x, mean: mean) / Double(n - 1)))
+    }
+
+    /// `scale · (X − 1μᵀ)ᵀ(X − 1μᵀ)` (d × d), accumulated over blocks of centred rows by `?syrk`.
+    /// Extra memory: one block (2048 × d) and the d × d result. - Complexity: O(n·d²/2).
+    static func scatter(_ x: Matrix<Scalar>, mean: [Scalar], scale: Scalar) -> Matrix<Scalar> {
+        let (n, d) = (x.rows, x.columns)
+        let block = Swift.min(n, 2048)
+        var result = Matrix<Scalar>.zeros(d, d)
+        var scratch = [Scalar](repeating: 0, count: block * d)
+        x.storage.withUnsafeBufferPointer { px in
+            mean.withUnsafeBufferPointer { pm in
+                scratch.withUnsafeMutableBufferPointer { ps in
+                    result.storage.withUnsafeMutableBufferPointer { pc in
+                        var start = 0
+                        while start < n {
+                            let rows = Swift.min(block, n - start)
+                            let (src, dst, mu) = (px.baseAddress! + start * d, ps.baseAddress!, pm.baseAddress!)
+                            Parallel.forEachChunk(count: rows, minimumPerThread: 256) { range in
+                                for i in range { for j in 0..<d { dst[i * d + j] = src[i * d + j] - mu[j] } }
+                            }
+                            Scalar.syrk(transpose: true, n: d, k: rows, alpha: scale, a: dst, lda: d,
+                                        beta: start == 0 ? 0 : 1, c: pc.baseAddress!, ldc: d)
+                            start += rows
+                        }
+                    }
+                }
+            }
+        }
+        result.symmetrizeFromUpper()
+        return result
+    }
+
+    /// `Σᵢⱼ (xᵢⱼ − μⱼ)²`, accumulated in Double, rows split across threads.
+    static func centredSumOfSquares(_ x: Matrix<Scalar>, mean: [Scalar]) -> Double {
+        let (n, d) = (x.rows, x.columns)
+        var perRow = [Double](repeating: 0, count: n)
+        x.storage.withUnsafeBufferPointer { px in
+            mean.withUnsafeBufferPointer { pm in
+                perRow.withUnsafeMutableBufferPointer { pr in
+                    let (src, mu, out) = (px.baseAddress!, pm.baseAddress!, pr.baseAddress!)
+                    Parallel.forEachChunk(count: n, minimumPerThread: 1024) { range in
+                        for i in range {
+                            var s = 0.0
+                            for j in 0..<d { let v = Double(src[i * d + j] - mu[j]); s += v * v }
+                            out[i] = s
+                        }
+                    }
+                }
+            }
+        }
+        return perRow.reduce(0, +)
+    }
+}
