@@ -101,3 +101,36 @@ struct PCASpectrum<Scalar: BLASScalar> {
         return perRow.reduce(0, +)
     }
 }
+
+extension Matrix {
+    /// The column means (the mean sample), checking in the same pass that every element is finite.
+    /// Rows are summed in Double by blocks of 1024 on `Parallel.threadCount` threads; NaN and
+    /// infinity propagate into the sums, and only then is the data scanned for the first culprit.
+    /// - Throws: `EstimatorError.nonFinite` naming `method` and the first bad element.
+    /// - Complexity: O(rows·columns), one pass.
+    func meanRequiringFinite(for method: String) throws -> [Scalar] {
+        let (n, d) = (rows, columns)
+        precondition(n > 0, "meanRequiringFinite: no rows")
+        let block = 1024
+        let blocks = (n + block - 1) / block
+        var partial = [Double](repeating: 0, count: blocks * d)
+        storage.withUnsafeBufferPointer { px in
+            partial.withUnsafeMutableBufferPointer { pp in
+                let (src, sums) = (px.baseAddress!, pp.baseAddress!)
+                Parallel.forEachChunk(count: blocks, minimumPerThread: 1) { range in
+                    for b in range {
+                        let acc = sums + b * d
+                        for i in (b * block)..<Swift.min(n, (b + 1) * block) {
+                            let row = src + i * d
+                            for j in 0..<d { acc[j] += Double(row[j]) }
+                        }
+                    }
+                }
+            }
+        }
+        var total = [Double](repeating: 0, count: d)
+        for b in 0..<blocks { for j in 0..<d { total[j] += partial[b * d + j] } }
+        if total.contains(where: { !$0.isFinite }) { try requireFiniteInput(for: method) }
+        return total.map { Scalar($0 / Double(n)) }
+    }
+}

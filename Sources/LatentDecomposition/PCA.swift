@@ -106,9 +106,7 @@ public struct PCA<Scalar: BLASScalar>: Estimator {
         }
         if oversampling < 0 { throw EstimatorError.invalidParameter(method: "PCA", name: "oversampling", reason: "must be non-negative, got \(oversampling)") }
         if let q = powerIterations, q < 0 { throw EstimatorError.invalidParameter(method: "PCA", name: "powerIterations", reason: "must be non-negative, got \(q)") }
-        try x.requireFiniteInput(for: "PCA")
-
-        let mean = x.mean(over: .rows)
+        let mean = try x.meanRequiringFinite(for: "PCA")
         let wanted: Int? = { if case let .count(k) = components { return k }; return nil }()
         let spectrum: PCASpectrum<Scalar>
         switch method {
