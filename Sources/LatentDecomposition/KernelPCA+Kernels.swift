@@ -2,7 +2,7 @@ import LatentCore
 
 /// The kernels `KernelPCA` offers (scikit-learn's `pairwise_kernels` definitions). `gamma: nil`
 /// means 1 / features, as scikit-learn.
-public enum Kernel: Sendable, Codable, Equatable {
+public enum KernelFunction: Sendable, Codable, Equatable {
     /// `k(x, y) = x·y`.
     case linear
     /// `k(x, y) = (γ·x·y + coef0)^degree`.
@@ -18,7 +18,7 @@ public enum Kernel: Sendable, Codable, Equatable {
     case precomputed
 
     /// The same kernel with `gamma` fixed to 1 / `features` where it was nil.
-    func resolved(features: Int) -> Kernel {
+    func resolved(features: Int) -> KernelFunction {
         let fallback = 1 / Double(Swift.max(features, 1))
         switch self {
         case let .polynomial(degree, gamma, coef0): return .polynomial(degree: degree, gamma: gamma ?? fallback, coef0: coef0)
@@ -34,7 +34,7 @@ public enum Kernel: Sendable, Codable, Equatable {
     /// - Complexity: O(m·n·d).
     public func matrix<Scalar: BLASScalar>(_ x: Matrix<Scalar>, _ y: Matrix<Scalar>) -> Matrix<Scalar> {
         if case .precomputed = self { return x }
-        precondition(x.columns == y.columns, "Kernel.matrix: \(x.shapeDescription) and \(y.shapeDescription) differ in features")
+        precondition(x.columns == y.columns, "KernelFunction.matrix: \(x.shapeDescription) and \(y.shapeDescription) differ in features")
         switch resolved(features: x.columns) {
         case .linear:
             return Matrix.gemm(x, y, transposeB: true)

@@ -14,7 +14,7 @@ import LatentCore
 /// - Complexity: O(n²·d) for the kernel, O(n³) for the eigendecomposition; memory O(n²).
 public struct KernelPCA<Scalar: BLASScalar>: Estimator {
     /// The kernel.
-    public var kernel: Kernel
+    public var kernel: KernelFunction
     /// Components to keep; nil keeps all with a positive eigenvalue.
     public var components: Int?
     /// Drop components whose eigenvalue is zero (always done when `components` is nil).
@@ -25,7 +25,7 @@ public struct KernelPCA<Scalar: BLASScalar>: Estimator {
     public var alpha: Double
 
     /// A kernel PCA configuration; nothing is computed until `fit`.
-    public init(kernel: Kernel = .linear, components: Int? = nil, removeZeroEigenvalues: Bool = false,
+    public init(kernel: KernelFunction = .linear, components: Int? = nil, removeZeroEigenvalues: Bool = false,
                 fitInverseTransform: Bool = false, alpha: Double = 1) {
         self.kernel = kernel
         self.components = components

@@ -3,7 +3,7 @@ import LatentCore
 /// A fitted kernel PCA. k = `outputFeatures`, n = training samples, d = `inputFeatures`.
 public struct KernelPCAModel<Scalar: BLASScalar>: InvertibleTransformer, Equatable {
     /// The kernel, with `gamma` resolved (1 / features where it was nil).
-    public let kernel: Kernel
+    public let kernel: KernelFunction
     /// The training points (n × d) that new points are compared with; nil for `.precomputed`.
     public let trainingData: Matrix<Scalar>?
     /// Eigenvalues of the centred training kernel, descending, length k (scikit-learn's `eigenvalues_`).

@@ -7,7 +7,14 @@ import LatentCore
 public struct PCAModel<Scalar: BLASScalar>: InvertibleTransformer, Equatable {
     /// How the components were computed.
     public enum Method: String, Sendable, Codable, Equatable {
-        case full, covarianceEigen, randomized, incremental
+        /// `PCASolver.full`: thin SVD of the centred data.
+        case full
+        /// `PCASolver.covarianceEigen`: top eigenpairs of the covariance.
+        case covarianceEigen
+        /// `PCASolver.randomized`: randomized truncated SVD.
+        case randomized
+        /// `IncrementalPCA`: SVD updates over batches.
+        case incremental
 
         init(_ solver: PCASolver) {
             switch solver {

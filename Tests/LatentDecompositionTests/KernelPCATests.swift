@@ -6,7 +6,7 @@ import Testing
 
 @Suite("KernelPCA")
 struct KernelPCATests {
-    static let kernels: [(String, Kernel)] = [
+    static let kernels: [(String, KernelFunction)] = [
         ("linear", .linear),
         ("poly", .polynomial(degree: 3, gamma: 0.3, coef0: 1)),
         ("rbf", .rbf(gamma: 0.2)),
@@ -43,7 +43,7 @@ struct KernelPCATests {
     @Test("a precomputed kernel gives the same projections")
     func precomputed() throws {
         let x = try Fixtures.matrix("pca/xk", as: Double.self), xNew = try Fixtures.matrix("pca/xk_new", as: Double.self)
-        let rbf = Kernel.rbf(gamma: 0.2)
+        let rbf = KernelFunction.rbf(gamma: 0.2)
         let model = try KernelPCA<Double>(kernel: .precomputed, components: 4).fit(rbf.matrix(x, x))
         #expect(model.inputFeatures == 60)
         #expect(relativeDifference(model.eigenvalues, try Fixtures.vector("pca/kpca_rbf_eigenvalues")) < 1e-8)
