@@ -180,3 +180,47 @@ struct PCATests {
 }
 
 import Foundation
+
+@Suite("RandomizedSVD")
+struct RandomizedSVDTests {
+    /// A matrix with singular values 0.7^j: the truncated SVD is well separated.
+    func decaying(_ m: Int, _ n: Int) throws -> Matrix<Double> {
+        let u = try Matrix<Double>.randomNormal(m, Swift.min(m, n), seed: 1).qr().q
+        let v = try Matrix<Double>.randomNormal(n, Swift.min(m, n), seed: 2).qr().q
+        let s = (0..<Swift.min(m, n)).map { Double.pow(0.7, Double($0)) }
+        return Matrix.gemm(u.multiplying(row: s), v, transposeB: true)
+    }
+
+    @Test("tall and wide, centred or not: matches the exact SVD's leading triplets", arguments: [(60, 25), (25, 60)])
+    func matchesExact(shape: (Int, Int)) throws {
+        let base = try decaying(shape.0, shape.1)
+        let offset = (0..<shape.1).map { Double($0) / 10 }
+        for centering in [nil, offset] {
+            let a = centering.map { base.adding(row: $0) } ?? base
+            let r = try RandomizedSVD.decompose(a, rank: 5, centering: centering, seed: 4)
+            #expect(r.u.rows == shape.0 && r.u.columns == 5 && r.vt.rows == 5 && r.vt.columns == shape.1)
+            let exact = try base.svd()
+            #expect(relativeDifference(r.s, Array(exact.s[0..<5])) < 1e-10)
+            // U·S·Vᵀ equals the exact rank-5 truncation of the (centred) matrix.
+            let approx = Matrix.gemm(r.u.multiplying(row: r.s), r.vt)
+            let best = Matrix.gemm(exact.u.columns(0..<5).multiplying(row: Array(exact.s[0..<5])), exact.vt.rows(0..<5))
+            #expect(maxAbsDifference(approx, best) < 1e-10)
+            #expect(maxAbsDifference(r.u.gram(), .identity(5)) < 1e-12)
+            #expect(maxAbsDifference(r.vt.gram(transpose: false), .identity(5)) < 1e-12)
+        }
+    }
+
+    @Test("the range finder returns an orthonormal basis of the dominant range")
+    func rangeFinder() throws {
+        let a = try decaying(80, 30)
+        var rng = Xoshiro256StarStar(seed: 9)
+        let q = try RandomizedSVD.rangeFinder(a, size: 12, powerIterations: 3, normalizer: .qr, using: &rng)
+        #expect(q.rows == 80 && q.columns == 12)
+        #expect(maxAbsDifference(q.gram(), .identity(12)) < 1e-12)
+        // ‖A − QQᵀA‖ is about σ₁₃ = 0.7¹².
+        let residual = a - Matrix.gemm(q, Matrix.gemm(q, a, transposeA: true))
+        #expect(Double(residual.frobeniusNorm()) < 2 * Double.pow(0.7, 12))
+        #expect(RandomizedSVD.defaultPowerIterations(rank: 5, rows: 1000, columns: 100) == 7)
+        #expect(RandomizedSVD.defaultPowerIterations(rank: 50, rows: 1000, columns: 100) == 4)
+    }
+}
