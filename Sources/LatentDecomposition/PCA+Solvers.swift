@@ -9,13 +9,42 @@ struct PCASpectrum<Scalar: BLASScalar> {
     var singularValues: [Scalar]
     var totalVariance: Scalar
 
-    /// Thin SVD of the centred copy: `X − 1·μᵀ = U·S·Vᵀ`, variances `s²/(n − 1)`.
+    /// Thin SVD of the centred copy `X − 1·μᵀ = U·S·Vᵀ` (variances `s²/(n − 1)`), by `?gesdd` with
+    /// `jobz = "O"` on that copy: U is never formed and Vᵀ is written over the copy or into a
+    /// min(n, d)² array, so the extra memory is one copy of X plus LAPACK's workspace.
+    /// Falls back to `Matrix.svd()` (which tries `?gesvd`) when `gesdd` does not converge.
     static func full(_ x: Matrix<Scalar>, mean: [Scalar]) throws -> PCASpectrum {
-        let n = x.rows
-        let svd = try x.subtracting(row: mean).svd()
-        let variance = svd.s.map { $0 * $0 / Scalar(n - 1) }
+        let (n, d) = (x.rows, x.columns)
+        let centred = x.subtracting(row: mean)
+        // The row-major n×d buffer is the column-major d×n matrix Aᵀ, whose left singular vectors
+        // are our right ones (see Matrix+Decompositions.swift).
+        var a = centred.storage
+        var s = [Scalar](repeating: 0, count: Swift.min(n, d))
+        var unused = [Scalar](repeating: 0, count: 1)
+        var components: Matrix<Scalar>
+        let info: Int32
+        if d < n {
+            // Aᵀ is wide: its U (d × d, column j = our v_j) comes out separately; Vᵀ overwrites a.
+            var u = [Scalar](repeating: 0, count: d * d)
+            info = Scalar.gesdd(job: UInt8(ascii: "O"), m: d, n: n, a: &a, lda: d, s: &s, u: &u, ldu: d, vt: &unused, ldvt: 1)
+            components = Matrix(rows: d, columns: d, storage: u)
+        } else {
+            // Aᵀ is tall: its U (the first n columns of d) overwrites a; its Vᵀ (our U) is not needed.
+            var vt = [Scalar](repeating: 0, count: n * n)
+            info = Scalar.gesdd(job: UInt8(ascii: "O"), m: d, n: n, a: &a, lda: d, s: &s, u: &unused, ldu: 1, vt: &vt, ldvt: n)
+            components = Matrix(rows: n, columns: d, storage: a)
+        }
+        if info < 0 {
+            throw LinearAlgebraError(routine: Scalar.routinePrefix + "gesdd", info: Int(info), reason: "argument \(-info) had an illegal value")
+        }
+        if info > 0 {
+            let svd = try centred.svd()
+            components = svd.vt
+            s = svd.s
+        }
+        let variance = s.map { $0 * $0 / Scalar(n - 1) }
         let total = variance.reduce(0.0) { $0 + Double($1) }
-        return PCASpectrum(components: svd.vt, explainedVariance: variance, singularValues: svd.s, totalVariance: Scalar(total))
+        return PCASpectrum(components: components, explainedVariance: variance, singularValues: s, totalVariance: Scalar(total))
     }
 
     /// Eigenpairs of the covariance `C = (X − 1μᵀ)ᵀ(X − 1μᵀ)/(n − 1)`: rows are centred in blocks
