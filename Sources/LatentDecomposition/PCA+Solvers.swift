@@ -15,10 +15,9 @@ struct PCASpectrum<Scalar: BLASScalar> {
     /// Falls back to `Matrix.svd()` (which tries `?gesvd`) when `gesdd` does not converge.
     static func full(_ x: Matrix<Scalar>, mean: [Scalar]) throws -> PCASpectrum {
         let (n, d) = (x.rows, x.columns)
-        let centred = x.subtracting(row: mean)
         // The row-major n×d buffer is the column-major d×n matrix Aᵀ, whose left singular vectors
-        // are our right ones (see Matrix+Decompositions.swift).
-        var a = centred.storage
+        // are our right ones (see Matrix+Decompositions.swift). Held only here, so LAPACK writes in place.
+        var a = x.subtracting(row: mean).storage
         var s = [Scalar](repeating: 0, count: Swift.min(n, d))
         var unused = [Scalar](repeating: 0, count: 1)
         var components: Matrix<Scalar>
@@ -38,7 +37,7 @@ struct PCASpectrum<Scalar: BLASScalar> {
             throw LinearAlgebraError(routine: Scalar.routinePrefix + "gesdd", info: Int(info), reason: "argument \(-info) had an illegal value")
         }
         if info > 0 {
-            let svd = try centred.svd()
+            let svd = try x.subtracting(row: mean).svd()
             components = svd.vt
             s = svd.s
         }
