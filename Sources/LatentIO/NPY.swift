@@ -354,6 +354,8 @@ private struct HeaderParser {
         while true {
             skipSpace()
             if i < bytes.count, bytes[i] == 0x7D { i += 1; break }
+            skipSpace()
+            let keyStart = i
             let key = try string()
             try expect(0x3A)
             skipSpace()
@@ -369,6 +371,7 @@ private struct HeaderParser {
             case "shape":
                 f.shape = try tuple()
             default:
+                i = keyStart
                 throw fail("unexpected key '\(key)'")
             }
             skipSpace()
