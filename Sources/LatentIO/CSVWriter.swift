@@ -52,59 +52,37 @@ extension CSV {
             precondition(labels.count == m.rows, "CSV.encode: \(labels.count) labels for \(m.rows) rows")
         }
         let d = delimiterByte(delimiter)
-        var buffer = [UInt8]()
-        buffer.reserveCapacity(1 << 20 + 4096)
-        func flushIfFull() {
-            if buffer.count >= 1 << 20 { buffer.withUnsafeBufferPointer(sink); buffer.removeAll(keepingCapacity: true) }
-        }
-        func text(_ s: String) { buffer.append(contentsOf: quoted(s, delimiter: d).utf8) }
-
+        var out = OutputBuffer(capacity: 1 << 20)
+        defer { out.deallocate() }
         if let columnNames {
             var cells = columnNames
             if labels != nil { if labelPosition == .first { cells.insert(labelName, at: 0) } else { cells.append(labelName) } }
             for (k, c) in cells.enumerated() {
-                if k > 0 { buffer.append(d) }
-                text(c)
+                if k > 0 { out.append(d) }
+                out.append(quoted(c, delimiter: d))
             }
-            buffer.append(CSVTokenizer.lf)
+            out.append(CSVTokenizer.lf)
         }
         m.storage.withUnsafeBufferPointer { values in
             for i in 0..<m.rows {
                 if let labels, labelPosition == .first {
-                    text(labels[i])
-                    if m.columns > 0 { buffer.append(d) }
+                    out.append(quoted(labels[i], delimiter: d))
+                    if m.columns > 0 { out.append(d) }
                 }
                 for j in 0..<m.columns {
-                    if j > 0 { buffer.append(d) }
-                    appendNumber(values[i * m.columns + j], to: &buffer)
+                    if j > 0 { out.append(d) }
+                    let v = values[i * m.columns + j]
+                    if !out.appendWholeNumber(Double(v)) { out.append(v.description) }   // shortest round-trip form
                 }
                 if let labels, labelPosition == .last {
-                    if m.columns > 0 { buffer.append(d) }
-                    text(labels[i])
+                    if m.columns > 0 { out.append(d) }
+                    out.append(quoted(labels[i], delimiter: d))
                 }
-                buffer.append(CSVTokenizer.lf)
-                flushIfFull()
+                out.append(CSVTokenizer.lf)
+                if out.count >= 1 << 20 { sink(out.bytes); out.count = 0 }
             }
         }
-        if !buffer.isEmpty { buffer.withUnsafeBufferPointer(sink) }
-    }
-
-    /// Appends the text of `v` that reads back to exactly `v`.
-    @inline(__always)
-    static func appendNumber<S: BLASScalar>(_ v: S, to buffer: inout [UInt8]) {
-        if v.isFinite, v == v.rounded(), abs(v) < 0x1p53, !(v == 0 && v.sign == .minus) {
-            var n = Int64(v)
-            if n < 0 { buffer.append(0x2D); n = -n }
-            if n == 0 { buffer.append(0x30); return }
-            var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // up to 16 digits, written backwards
-            var k = 0
-            withUnsafeMutableBytes(of: &digits) { raw in
-                while n > 0 { raw[k] = UInt8(0x30 + n % 10); n /= 10; k += 1 }
-                for q in stride(from: k - 1, through: 0, by: -1) { buffer.append(raw[q]) }
-            }
-            return
-        }
-        buffer.append(contentsOf: v.description.utf8)   // shortest round-trip form; "nan", "inf", "-inf", "-0.0"
+        if out.count > 0 { sink(out.bytes) }
     }
 
     /// `s`, in quotes with inner quotes doubled when it needs them.
@@ -113,5 +91,68 @@ extension CSV {
         let needs = u.isEmpty || u.contains { $0 == delimiter || $0 == CSVTokenizer.quote || $0 == CSVTokenizer.lf || $0 == CSVTokenizer.cr }
             || u.first == 0x20 || u.last == 0x20 || u.first == 0x09 || u.last == 0x09
         return needs ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+}
+
+/// A growable byte buffer on raw memory: the CSV writer's output between flushes (no
+/// reference counting or exclusivity checks per byte).
+struct OutputBuffer {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes written since the last reset.
+    var count = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    /// The bytes written so far.
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    func deallocate() { base.deallocate() }
+
+    @inline(__always)
+    private mutating func reserve(_ n: Int) {
+        if count + n <= capacity { return }
+        let grown = max(capacity * 2, count + n)
+        let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        fresh.update(from: base, count: count)
+        base.deallocate()
+        base = fresh
+        capacity = grown
+    }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { u in
+            guard let from = u.baseAddress else { return }
+            reserve(u.count)
+            (base + count).update(from: from, count: u.count)
+            count += u.count
+        }
+    }
+
+    /// Appends `v` as integer digits when it is a whole number below 2^53 in magnitude (and not
+    /// −0); returns false, appending nothing, otherwise.
+    @inline(__always)
+    mutating func appendWholeNumber(_ v: Double) -> Bool {
+        guard abs(v) < 0x1p53, v.rounded(.towardZero) == v, !(v == 0 && v.sign == .minus) else { return false }
+        var n = Int64(v)
+        reserve(17)
+        if n < 0 { base[count] = 0x2D; count += 1; n = -n }
+        var digits = 1, t = n
+        while t >= 10 { t /= 10; digits += 1 }
+        var k = count + digits - 1
+        repeat { base[k] = UInt8(truncatingIfNeeded: 0x30 + n % 10); n /= 10; k -= 1 } while n > 0
+        count += digits
+        return true
     }
 }

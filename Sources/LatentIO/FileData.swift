@@ -31,3 +31,6 @@ extension Data {
         }
     }
 }
+
+/// `"1 byte"`, `"2 bytes"`: a count with its noun, for messages.
+func plural(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }

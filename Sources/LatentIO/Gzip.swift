@@ -58,7 +58,7 @@ public enum Gzip {
                     // Another member may follow (as `cat a.gz b.gz` makes); trailing zeros are padding.
                     if position == input.count || input[position...].allSatisfy({ $0 == 0 }) { return }
                     guard input.count - position >= 2, input[position] == 0x1F, input[position + 1] == 0x8B else {
-                        throw IOError.corrupt(path: path, offset: position, reason: "\(input.count - position) bytes of garbage after the gzip stream")
+                        throw IOError.corrupt(path: path, offset: position, reason: "\(plural(input.count - position, "byte")) of garbage after the gzip stream")
                     }
                     inflateReset(&stream)
                 default:

@@ -46,6 +46,13 @@ public enum IDX {
         public var dataOffset: Int
         /// Number of elements, the product of `dimensions`.
         public var count: Int { dimensions.reduce(1, *) }
+
+        /// A header with these fields.
+        public init(dtype: DType, dimensions: [Int], dataOffset: Int) {
+            self.dtype = dtype
+            self.dimensions = dimensions
+            self.dataOffset = dataOffset
+        }
     }
 
     // MARK: - Files
@@ -161,7 +168,7 @@ public enum IDX {
                                       reason: "dimensions \(dimensions) of \(dtype) need \(overflow || o2 ? "more than \(Int.max)" : "\(needed)") bytes of data, the file has \(present)")
             }
             guard needed == present else {
-                throw IOError.corrupt(path: path, offset: dataOffset + needed, reason: "\(present - needed) bytes follow the data")
+                throw IOError.corrupt(path: path, offset: dataOffset + needed, reason: "\(plural(present - needed, "byte")) of extra data after the elements")
             }
             return Header(dtype: dtype, dimensions: dimensions, dataOffset: dataOffset)
         }

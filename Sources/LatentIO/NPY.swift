@@ -52,6 +52,14 @@ public enum NPY {
         public var version: Int
         /// Number of elements, the product of `shape` (1 for a scalar).
         public var count: Int { shape.reduce(1, *) }
+
+        /// A header with these fields.
+        public init(dtype: DType, shape: [Int], dataOffset: Int, version: Int) {
+            self.dtype = dtype
+            self.shape = shape
+            self.dataOffset = dataOffset
+            self.version = version
+        }
     }
 
     // MARK: - Reading
@@ -177,7 +185,7 @@ public enum NPY {
                                   reason: "shape \(shapeText(shape)) of \(dtype.rawValue) needs \(overflow ? "more than \(Int.max)" : "\(needed)") bytes of data, the file has \(present)")
         }
         guard needed == present else {
-            throw IOError.corrupt(path: path, offset: dataOffset + needed, reason: "\(present - needed) bytes follow the array's data")
+            throw IOError.corrupt(path: path, offset: dataOffset + needed, reason: "\(plural(present - needed, "byte")) of extra data after the array")
         }
         return Header(dtype: dtype, shape: shape, dataOffset: dataOffset, version: major)
     }
