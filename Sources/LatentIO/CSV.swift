@@ -190,7 +190,7 @@ struct CSVReader<S: BLASScalar> {
             tokenizer.position = firstPosition
             tokenizer.line = 1
         }
-        let (values, labels, rows) = try records(roles: roles, featureCount: featureNames.count)
+        let (values, labels, rows) = try recordsInParallel(roles: roles, featureCount: featureNames.count)
         return CSVTable(features: Matrix(rows: rows, columns: featureNames.count, storage: values),
                         columnNames: featureNames, hasHeader: hasHeader,
                         labelName: labelIndex.map { names[$0] }, labels: labelIndex == nil ? nil : labels)
@@ -208,7 +208,70 @@ struct CSVReader<S: BLASScalar> {
         return false
     }
 
-    /// Reads every remaining record.
+    /// Reads every remaining record, on several threads when the rest of the input is large and
+    /// holds no quote (then every line break ends a record, so the input splits at line breaks).
+    /// Each chunk starts with its true line number, and the first failing chunk's error is the
+    /// one a sequential read would meet first.
+    mutating func recordsInParallel(roles: [Role], featureCount: Int) throws -> (values: [S], labels: [String], rows: Int) {
+        let p = tokenizer.p, start = tokenizer.position, n = tokenizer.count
+        let threads = Parallel.threadCount
+        guard threads > 1, n - start >= 1 << 20, memchr(p + start, Int32(CSVTokenizer.quote), n - start) == nil else {
+            return try records(roles: roles, featureCount: featureCount)
+        }
+        // Chunks end just after a line feed and before the trailing run of line breaks.
+        var dataEnd = n
+        while dataEnd > start, p[dataEnd - 1] == CSVTokenizer.lf || p[dataEnd - 1] == CSVTokenizer.cr { dataEnd -= 1 }
+        var bounds = [start]
+        let size = (dataEnd - start) / threads + 1
+        for k in 1..<threads {
+            let from = max(start + k * size, bounds.last!)
+            guard from < dataEnd, let hit = memchr(p + from, Int32(CSVTokenizer.lf), dataEnd - from) else { break }
+            let next = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - p + 1
+            if next < dataEnd && next > bounds.last! { bounds.append(next) }
+        }
+        bounds.append(n)
+        let chunks = bounds.count - 1
+        // Physical line breaks per chunk (LF, or CR not followed by LF), for each chunk's first line.
+        var breaks = [Int](repeating: 0, count: chunks)
+        breaks.withUnsafeMutableBufferPointer { out in
+            Parallel.forEachChunk(count: chunks, minimumPerThread: 1) { range in
+                for c in range {
+                    var count = 0
+                    for i in bounds[c]..<bounds[c + 1] {
+                        let b = p[i]
+                        if b == CSVTokenizer.lf || (b == CSVTokenizer.cr && !(i + 1 < n && p[i + 1] == CSVTokenizer.lf)) { count += 1 }
+                    }
+                    out[c] = count
+                }
+            }
+        }
+        var outputs = [Result<(values: [S], labels: [String], rows: Int), Error>?](repeating: nil, count: chunks)
+        let template = self
+        outputs.withUnsafeMutableBufferPointer { out in
+            Parallel.forEachChunk(count: chunks, minimumPerThread: 1) { range in
+                for c in range {
+                    var reader = template
+                    reader.tokenizer.position = bounds[c]
+                    reader.tokenizer.count = bounds[c + 1]
+                    reader.tokenizer.isFinal = c == chunks - 1
+                    reader.tokenizer.line = template.tokenizer.line + breaks[..<c].reduce(0, +)
+                    out[c] = Result { try reader.records(roles: roles, featureCount: featureCount) }
+                }
+            }
+        }
+        var values = [S](), labels = [String](), rows = 0
+        values.reserveCapacity(outputs.reduce(0) { $0 + ((try? $1?.get())?.values.count ?? 0) })
+        for output in outputs {
+            let part = try output!.get()
+            values.append(contentsOf: part.values)
+            labels.append(contentsOf: part.labels)
+            rows += part.rows
+        }
+        tokenizer.position = n
+        return (values, labels, rows)
+    }
+
+    /// Reads every remaining record on this thread.
     mutating func records(roles: [Role], featureCount: Int) throws -> (values: [S], labels: [String], rows: Int) {
         let width = roles.count
         var values = [S]()

@@ -19,7 +19,11 @@ struct CSVTokenizer {
     static let quote: UInt8 = 0x22, lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
 
     let p: UnsafePointer<UInt8>
-    let count: Int
+    /// The end of the bytes this tokenizer reads (a chunk's end when parsing in parallel).
+    var count: Int
+    /// Whether `count` is the end of the input; when false, line breaks at the end of the chunk
+    /// are empty lines before more data.
+    var isFinal = true
     let delimiter: UInt8
     let path: String
     /// Read position.
@@ -41,7 +45,7 @@ struct CSVTokenizer {
     func atEnd() throws -> Bool {
         var k = position
         while k < count, p[k] == Self.lf || p[k] == Self.cr { k += 1 }
-        if k == count { return true }
+        if k == count && (isFinal || k == position) { return true }
         if k != position { throw IOError.malformed(path: path, line: line, column: 1, reason: "empty line") }
         return false
     }

@@ -127,6 +127,28 @@ import LatentIO
         #expect(try table("y\n1\n2\n", label: .first).features.shape == (2, 0))
     }
 
+    @Test func largeInputsSplitIntoChunksKeepLineNumbers() throws {
+        // Over 1 MiB and no quotes: read in parallel chunks when more than one thread is available.
+        let m = Matrix<Double>(rows: 30000, columns: 6) { i, j in Double(i * 7 + j) * 0.25 - 1000 }
+        let labels = (0..<30000).map { "c\($0 % 7)" }
+        let data = CSV.encode(m, columnNames: ["a", "b", "c", "d", "e", "f"], labels: labels)
+        #expect(data.count > 1 << 20)
+        let t: CSVTable<Double> = try CSV.decode(data + Data("\n\r\n".utf8), label: .last)
+        #expect(t.features == m && t.labels == labels)
+        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let crlf: CSVTable<Float> = try CSV.decode(Data(lines.joined(separator: "\r\n").utf8), label: .last)
+        #expect(crlf.features == Matrix<Float>(rows: 30000, columns: 6, storage: m.storage.map(Float.init)))
+        // Errors far into the input name their true line (header: line 1; row i: line i + 2).
+        lines[27001] = "1,2,3,x,5,6,c1"
+        #expect(throws: IOError.malformed(path: "big.csv", line: 27002, column: 4, reason: "not a number: \"x\"")) {
+            let _: CSVTable<Double> = try CSV.decode(Data(lines.joined(separator: "\n").utf8), label: .last, path: "big.csv")
+        }
+        lines[20000] = ""
+        #expect(throws: IOError.malformed(path: "big.csv", line: 20001, column: 1, reason: "empty line")) {
+            let _: CSVTable<Double> = try CSV.decode(Data(lines.joined(separator: "\n").utf8), label: .last, path: "big.csv")
+        }
+    }
+
     // MARK: - Writing
 
     @Test func writerRoundTripsValuesNamesAndLabels() throws {
