@@ -12,6 +12,7 @@ public enum IOError: Error, Equatable, CustomStringConvertible {
     /// The file is well formed but holds something Latent does not read (a dtype, an order, …).
     case unsupported(path: String, reason: String)
 
+    /// One line: the path, where in the file (line:column or byte offset), then the reason.
     public var description: String {
         switch self {
         case let .cannotRead(path, reason): return "\(path): cannot read: \(reason)"

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import LatentIO
+import LatentIO
 
 @Suite struct AtomicFileTests {
     @Test func failedWriteLeavesOldFileAndNoTemporary() throws {
