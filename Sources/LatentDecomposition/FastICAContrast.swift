@@ -19,14 +19,20 @@ public enum FastICAContrast: Sendable, Codable, Equatable {
 
 extension FastICAContrast {
     /// Replaces each of the `count` elements at `p` by `g(u)` and returns `Σ g′(u)` (in Double).
-    /// One pass, no allocation. - Complexity: O(count) transcendental evaluations.
+    /// One pass, no allocation. Float's tanh goes through the vectorised `FastICATanh`; everything
+    /// else through swift-numerics (`Scalar.tanh`, `Scalar.exp`). - Complexity: O(count) transcendental evaluations.
     func applyInPlace<Scalar: BLASScalar>(_ p: UnsafeMutablePointer<Scalar>, count: Int) -> Double {
         var sum = 0.0
         switch self {
         case let .logcosh(alpha):
             let a = Scalar(alpha)
             var local: Scalar = 0
-            if a == 1 {
+            if Scalar.self == Float.self {
+                let squares = p.withMemoryRebound(to: Float.self, capacity: count) {
+                    FastICATanh.apply($0, count: count, scale: Float(alpha))
+                }
+                return alpha * (Double(count) - squares)
+            } else if a == 1 {
                 for i in 0..<count {
                     let t = Scalar.tanh(p[i])
                     p[i] = t
