@@ -27,10 +27,8 @@ extension FastICAContrast {
         case let .logcosh(alpha):
             let a = Scalar(alpha)
             var local: Scalar = 0
-            if Scalar.self == Float.self {
-                let squares = p.withMemoryRebound(to: Float.self, capacity: count) {
-                    FastICATanh.apply($0, count: count, scale: Float(alpha))
-                }
+            if let fast = Scalar.self as? FastICAVectorTanh.Type {
+                let squares = fast.tanhInPlace(UnsafeMutableRawPointer(p), count: count, scale: alpha)
                 return alpha * (Double(count) - squares)
             } else if a == 1 {
                 for i in 0..<count {

@@ -57,3 +57,15 @@ enum FastICATanh {
         return total
     }
 }
+
+/// Element types with a vectorised `tanh` for the logcosh contrast (Float only).
+protocol FastICAVectorTanh {
+    /// Replaces the `count` values at `p` by `tanh(scale·value)`; returns `Σ tanh²`.
+    static func tanhInPlace(_ p: UnsafeMutableRawPointer, count: Int, scale: Double) -> Double
+}
+
+extension Float: FastICAVectorTanh {
+    static func tanhInPlace(_ p: UnsafeMutableRawPointer, count: Int, scale: Double) -> Double {
+        FastICATanh.apply(p.assumingMemoryBound(to: Float.self), count: count, scale: Float(scale))
+    }
+}

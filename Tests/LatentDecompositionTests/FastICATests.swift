@@ -169,3 +169,14 @@ struct FastICATanhTests {
         #expect(Swift.abs(squares - sum) < 1e-6 * sum)
     }
 }
+
+extension FastICATanhTests {
+    @Test("the logcosh contrast on Float uses the vectorised tanh")
+    func contrastUsesFastPath() {
+        var a: [Float] = (0..<100).map { Float($0) / 20 - 2.5 }
+        var b = a
+        _ = a.withUnsafeMutableBufferPointer { FastICAContrast.logcosh().applyInPlace($0.baseAddress!, count: 100) }
+        _ = b.withUnsafeMutableBufferPointer { FastICATanh.apply($0.baseAddress!, count: 100, scale: 1) }
+        #expect(a == b)
+    }
+}
