@@ -17,7 +17,7 @@ import LatentCore
 /// ICA is unique only up to the sign, order and scale of the sources.
 /// - Complexity: whitening O(n·d·min(n, d)) (`.svd`) or O(n·d² + d³) (`.eigen`); each iteration
 ///   O(n·k²) in two GEMMs plus n·k evaluations of the contrast.
-public struct FastICA<Scalar: BLASScalar>: Estimator {
+public struct FastICA<Scalar: BLASScalar>: Estimator, Codable, Equatable {
     /// How the rows of `W` are kept orthonormal.
     public enum Algorithm: String, Sendable, Codable {
         /// All components at once; after each step `W ← (WWᵀ)^(−1/2)·W` (symmetric decorrelation).
