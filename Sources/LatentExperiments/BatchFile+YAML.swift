@@ -289,7 +289,9 @@ private struct BatchParser {
             let extra = context.map { " (\($0.text))" } ?? ""
             return BatchFileError(path: path, line: mark.line, message: "not valid YAML: \(problem)\(extra)")
         case let .duplicatedKeysInMapping(duplicates, context):
-            return BatchFileError(path: path, line: context.mark.line, message: "keys appear twice in one mapping: \(duplicates.joined(separator: ", "))")
+            let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return BatchFileError(path: path, line: context.mark.line,
+                                  message: "\(names) \(duplicates.count == 1 ? "is" : "are") given twice in one mapping (first here)")
         default:
             return BatchFileError(path: path, line: 0, message: "not valid YAML: \(error)")
         }
