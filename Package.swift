@@ -53,6 +53,8 @@ let package = Package(
         .testTarget(name: "LatentIOTests", dependencies: ["LatentIO", "LatentTestSupport"]),
         .testTarget(name: "LatentDecompositionTests", dependencies: ["LatentDecomposition", "LatentTestSupport"]),
         .testTarget(name: "LatentExperimentsTests", dependencies: ["LatentExperiments", "LatentTestSupport"]),
+        // Runs the built `latent` binary (.build/debug/latent) as a subprocess.
+        .testTarget(name: "LatentCLITests", dependencies: ["LatentExperiments", "LatentTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
