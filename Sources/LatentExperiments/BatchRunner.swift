@@ -88,10 +88,17 @@ public struct BatchRunner: Sendable {
         self.catalog = catalog
     }
 
-    /// Runs the batch: loads every dataset the batch uses, registers the experiment and plans its runs.
-    /// Nothing is written before all datasets have loaded.
-    /// - Throws: `BatchFileError` (with the dataset's line) when a dataset cannot be loaded or its
-    ///   method is unknown to this runner's catalog; store errors.
+    /// Runs the batch: loads every dataset it uses (nothing is written before all have loaded),
+    /// registers the experiment, marks runs a dead process left `running` as `interrupted`, plans
+    /// the runs (new ones `pending`), then executes every run that is not skipped, up to
+    /// `options.jobs` at once, recording each state change in one transaction.
+    /// Only one batch of an experiment should run against a store at a time.
+    /// - Parameters:
+    ///   - stop: checked before each run starts, after its fit and after each evaluation.
+    ///   - onEvent: called from worker threads as runs are skipped, start, finish or fail.
+    /// - Returns: counts of what happened; runs that throw are counted, not rethrown.
+    /// - Throws: `BatchFileError` (with the dataset's line) when a dataset cannot be loaded or a
+    ///   method is unknown to this runner's catalog; the store's errors when it cannot record.
     public func run(_ batch: BatchFile, options: BatchOptions = BatchOptions(), stop: StopFlag = StopFlag(),
                     onEvent: @escaping @Sendable (BatchEvent) -> Void = { _ in }) throws -> BatchSummary {
         // 1. Everything that can be checked, before anything is written.
@@ -153,10 +160,19 @@ public struct BatchRunner: Sendable {
         if workers <= 1 {
             for item in work where !stop.isStopped { execute(item) }
         } else {
-            let next = Tally()
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while !stop.isStopped, let i = next.take(below: work.count) { execute(work[i]) }
+            // One thread per job (not concurrentPerform, which caps the width at the core count).
+            let next = Tally(), items = work
+            let group = DispatchGroup()
+            for _ in 0..<workers {
+                group.enter()
+                let thread = Thread {
+                    while !stop.isStopped, let i = next.take(below: items.count) { execute(items[i]) }
+                    group.leave()
+                }
+                thread.stackSize = 16 << 20
+                thread.start()
             }
+            group.wait()
         }
         if let error = tally.storeError { throw error }
         return BatchSummary(experimentID: experimentID, total: keys.count, skippedDone: skippedDone, skippedFailed: skippedFailed,

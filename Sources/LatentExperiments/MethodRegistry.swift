@@ -10,7 +10,7 @@
 ///     parameters: [.int("components", default: 2, min: 1), .bool("whiten", default: false)],
 ///     canReconstruct: true
 /// ) { data, p, seed in
-///     FittedModel(try PCA<Double>(components: p.int("components"), whiten: p.bool("whiten"))
+///     FittedModel(try PCA<Double>(components: p.int("components"), whiten: p.bool("whiten"), seed: seed)
 ///         .fit(data.features))
 /// })
 /// ```
