@@ -20,6 +20,7 @@ enum LatentBinary {
 /// A running or finished `latent` process with its output collected.
 final class LatentProcess: @unchecked Sendable {
     let process = Process()
+    private let outPipe = Pipe(), errPipe = Pipe()
     private let lock = NSLock()
     private var out = Data(), err = Data()
 
@@ -28,7 +29,6 @@ final class LatentProcess: @unchecked Sendable {
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = folder
-        let outPipe = Pipe(), errPipe = Pipe()
         process.standardOutput = outPipe
         process.standardError = errPipe
         outPipe.fileHandleForReading.readabilityHandler = { [weak self] h in self?.append(h.availableData, toError: false) }
@@ -48,7 +48,10 @@ final class LatentProcess: @unchecked Sendable {
     /// Waits for the process and for its pipes to drain; returns the exit status.
     func finish() -> Int32 {
         process.waitUntilExit()
-        Thread.sleep(forTimeInterval: 0.1)
+        for (pipe, isError) in [(outPipe, false), (errPipe, true)] {
+            pipe.fileHandleForReading.readabilityHandler = nil
+            append(pipe.fileHandleForReading.readDataToEndOfFile(), toError: isError)
+        }
         return process.terminationStatus
     }
 
