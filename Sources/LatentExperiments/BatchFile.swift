@@ -107,11 +107,13 @@ public struct BatchFileError: Error, Equatable, CustomStringConvertible {
     /// What is wrong.
     public let message: String
 
+    /// An error at `line` (1-based; 0 for the whole file) of `path`.
     public init(path: String, line: Int, message: String) {
         self.path = path
         self.line = line
         self.message = message
     }
 
+    /// `path:line: message`, or `path: message` without a line.
     public var description: String { line > 0 ? "\(path):\(line): \(message)" : "\(path): \(message)" }
 }

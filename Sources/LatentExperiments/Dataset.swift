@@ -25,7 +25,9 @@ public struct Dataset: Sendable {
 /// Which column of a data file holds the labels: by 0-based position, or by header name (for
 /// formats with a header row).
 public enum ColumnReference: Hashable, Sendable, CustomStringConvertible {
+    /// The 0-based column position; negative counts from the end (`-1`: the last column).
     case index(Int)
+    /// The column's name in the file's header row.
     case name(String)
 
     /// `3` or `class`.

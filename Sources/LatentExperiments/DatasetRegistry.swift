@@ -140,10 +140,12 @@ public struct DatasetError: Error, Equatable, CustomStringConvertible {
     /// What is wrong.
     public let message: String
 
+    /// An error about `path`.
     public init(path: String, message: String) {
         self.path = path
         self.message = message
     }
 
+    /// `path: message`.
     public var description: String { "\(path): \(message)" }
 }

@@ -104,6 +104,7 @@ public enum EvaluationError: Error, Equatable, CustomStringConvertible {
     /// The data makes the metric undefined.
     case degenerate(evaluation: String, reason: String)
 
+    /// The reason, for messages and the run store.
     public var description: String {
         switch self {
         case .cannotReconstruct: return "the fitted model cannot reconstruct its input"

@@ -64,6 +64,7 @@ public struct MethodSpec: Sendable {
         public let parameter: String
         /// The whole message.
         public let message: String
+        /// The message.
         public var description: String { message }
     }
 }

@@ -5,9 +5,13 @@ import Foundation
 /// Values are stored in the run store as canonical JSON (see `Parameters.canonicalJSON`), so two
 /// runs with the same parameters always have byte-identical parameter text.
 public enum ParameterValue: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// A whole number (`components: 3`).
     case int(Int)
+    /// A real number (`alpha: 0.5`).
     case double(Double)
+    /// A flag (`whiten: true`).
     case bool(Bool)
+    /// A word (`solver: eigen`).
     case string(String)
 
     /// The value as YAML or a person would write it: `3`, `0.5`, `true`, `lasso`.
@@ -23,6 +27,7 @@ public enum ParameterValue: Hashable, Sendable, Codable, CustomStringConvertible
     /// The shortest decimal text that reads back as the same `Double` (`0.1`, `2.0`, `1e-06`).
     static func format(_ v: Double) -> String { "\(v)" }
 
+    /// Reads a JSON scalar: a boolean, an integer, a real number or a string, tried in that order.
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let b = try? c.decode(Bool.self) { self = .bool(b); return }
@@ -31,6 +36,7 @@ public enum ParameterValue: Hashable, Sendable, Codable, CustomStringConvertible
         self = .string(try c.decode(String.self))
     }
 
+    /// Writes the value as a JSON scalar.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         switch self {

@@ -17,6 +17,7 @@ public enum RunStatus: String, Codable, Sendable, CaseIterable, DatabaseValueCon
 
 /// A row of the `experiments` table: one per experiment name.
 public struct ExperimentRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    /// The SQLite table: `experiments`.
     public static let databaseTableName = "experiments"
     /// Row id.
     public var id: Int64?
@@ -38,11 +39,13 @@ public struct ExperimentRecord: Codable, Sendable, Equatable, FetchableRecord, M
         case sourcePath = "source_path", createdAt = "created_at", updatedAt = "updated_at"
     }
 
+    /// Keeps the row id SQLite assigned.
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// A row of the `runs` table: one method fit with one parameter set and seed on one dataset.
 public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    /// The SQLite table: `runs`.
     public static let databaseTableName = "runs"
     /// Row id (the run id shown by `latent runs`).
     public var id: Int64?
@@ -77,6 +80,7 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, MutableP
         case endedAt = "ended_at", codeVersion = "code_version"
     }
 
+    /// Keeps the row id SQLite assigned.
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// The parameters parsed back from JSON.
@@ -85,6 +89,7 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, MutableP
 
 /// A row of the `metrics` table: one named number of one run.
 public struct MetricRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    /// The SQLite table: `metrics`.
     public static let databaseTableName = "metrics"
     /// The run's id.
     public var runID: Int64
@@ -101,6 +106,7 @@ public struct MetricRecord: Codable, Sendable, Equatable, FetchableRecord, Persi
 
 /// A row of the `artifacts` table: a file a run wrote.
 public struct ArtifactRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    /// The SQLite table: `artifacts`.
     public static let databaseTableName = "artifacts"
     /// Row id.
     public var id: Int64?
@@ -116,6 +122,7 @@ public struct ArtifactRecord: Codable, Sendable, Equatable, FetchableRecord, Mut
         case runID = "run_id"
     }
 
+    /// Keeps the row id SQLite assigned.
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 

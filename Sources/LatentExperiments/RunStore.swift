@@ -241,6 +241,7 @@ public enum RunStoreError: Error, Equatable, CustomStringConvertible {
     /// The file does not exist (and was not to be created).
     case missing(path: String)
 
+    /// The message, naming the file.
     public var description: String {
         switch self {
         case let .missing(path): return "\(path): no such results database (run `latent batch` first, or pass --db)"
