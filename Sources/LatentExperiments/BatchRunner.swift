@@ -98,7 +98,8 @@ public struct BatchRunner: Sendable {
     ///   - onEvent: called from worker threads as runs are skipped, start, finish or fail.
     /// - Returns: counts of what happened; runs that throw are counted, not rethrown.
     /// - Throws: `BatchFileError` (with the dataset's line) when a dataset cannot be loaded or a
-    ///   method is unknown to this runner's catalog; the store's errors when it cannot record.
+    ///   method or evaluation is unknown to this runner's catalog (when the file was parsed with
+    ///   another one); the store's errors when it cannot record.
     public func run(_ batch: BatchFile, options: BatchOptions = BatchOptions(), stop: StopFlag = StopFlag(),
                     onEvent: @escaping @Sendable (BatchEvent) -> Void = { _ in }) throws -> BatchSummary {
         // 1. Everything that can be checked, before anything is written.
@@ -112,6 +113,9 @@ public struct BatchRunner: Sendable {
         }
         for grid in batch.methods where catalog.methods[grid.method] == nil {
             throw BatchFileError(path: batch.path, line: grid.line, message: "method '\(grid.method)' is not known; known: \(catalog.methods.names.joined(separator: ", "))")
+        }
+        for name in batch.evaluations ?? [] where catalog.evaluations[name] == nil {
+            throw BatchFileError(path: batch.path, line: 0, message: "evaluation '\(name)' is not known; known: \(catalog.evaluations.names.joined(separator: ", "))")
         }
         if let artifacts = batch.artifactsFolder {
             do {

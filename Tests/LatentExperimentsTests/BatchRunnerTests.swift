@@ -208,6 +208,20 @@ struct BatchRunnerTests {
         }
     }
 
+    @Test("a runner whose catalog lacks a method or evaluation of the file refuses to start")
+    func catalogMismatch() throws {
+        let store = try RunStore(path: folder.path("r.sqlite"))
+        let b = try batch("name: m\ndatasets: [{name: toy, path: toy.npy}]\nmethods:\n  - method: toy\n")
+        #expect(throws: BatchFileError(path: "batch.yaml", line: 4, message: "method 'toy' is not known; known: truncated-svd")) {
+            try BatchRunner(store: store).run(b)
+        }
+        var catalog = ToyMethods.catalog()
+        let c = try batch("name: m\ndatasets: [{name: toy, path: toy.npy, label-column: 5}]\nmethods: [{method: toy}]\nevaluations: [label-count]\n")
+        catalog.evaluations = .standard
+        #expect(throws: BatchFileError.self) { try BatchRunner(store: store, catalog: catalog).run(c) }
+        #expect(try store.runs().isEmpty)
+    }
+
     @Test("label columns: by index, negative from the end, checked to be whole numbers")
     func labels() throws {
         let m = Matrix<Double>([[1, 2, 0], [3, 4, 1], [5, 6, 1]])
