@@ -95,8 +95,7 @@ struct RunsCommand: ParsableCommand {
         @Option(help: "The results database written by `latent batch`.")
         var db: String = "results.sqlite"
 
-        @Flag(help: "Print a JSON object.")
-        var json = false
+        @Flag var format: Format = .text
 
         func run() throws {
             let store = try Source.parse(["--db", db]).open()
@@ -104,7 +103,7 @@ struct RunsCommand: ParsableCommand {
                 StandardError.print("\(db): no run with id \(runID)")
                 throw ExitCode.failure
             }
-            if json { print(RunJSON.render(r), terminator: ""); return }
+            if format == .json { print(RunJSON.render(r), terminator: ""); return }
             let dates = ISO8601DateFormatter()
             var table = TextTable(headers: ["field", "value"])
             table.append(["id", "\(r.id)"])
@@ -122,7 +121,7 @@ struct RunsCommand: ParsableCommand {
             if let error = r.run.error { table.append(["error", error]) }
             for name in r.metrics.keys.sorted() { table.append(["metric \(name)", MetricFormat.number(r.metrics[name]!)]) }
             for a in r.artifacts { table.append(["artifact \(a.name)", a.path]) }
-            print(table.renderText(), terminator: "")
+            print(format == .csv ? table.renderCSV() : table.renderText(), terminator: "")
         }
     }
 

@@ -173,6 +173,10 @@ struct BatchCLITests {
         let show = try LatentProcess.run(["runs", "show", "1", "--db", "r.sqlite"], in: folder)
         #expect(show.status == 0)
         #expect(show.stdout.contains("metric explained-variance") && show.stdout.contains(#"{"center":true,"components":1,"solver":"svd"}"#))
+        let showJSON = try LatentProcess.run(["runs", "show", "1", "--db", "r.sqlite", "--json"], in: folder)
+        let object = try JSONSerialization.jsonObject(with: Data(showJSON.stdout.utf8)) as? [String: Any]
+        #expect(object?["status"] as? String == "done" && object?["code_version"] as? String == LatentVersion.string)
+        #expect((object?["metrics"] as? [String: Any])?["explained-variance"] != nil)
         let missing = try LatentProcess.run(["runs", "show", "99", "--db", "r.sqlite"], in: folder)
         #expect(missing.status == 1 && missing.stderr.contains("no run with id 99"))
 
