@@ -211,7 +211,7 @@ public struct BatchRunner: Sendable {
                 return .success(.interrupted)
             }
             do {
-                let model = try method.fit(dataset, key.parameters, key.seed)
+                let model = ReconstructionMemo.wrap(try method.fit(dataset, key.parameters, key.seed))
                 if stop.isStopped { return try interrupted() }
                 var metrics = model.metrics
                 for name in evaluations {
@@ -256,6 +256,30 @@ public struct BatchRunner: Sendable {
 struct RunError: Error, CustomStringConvertible {
     let message: String
     var description: String { message }
+}
+
+/// Remembers the last reconstruction of a run's model, so evaluations that each reconstruct the
+/// dataset (reconstruction error, explained variance) compute it once.
+private final class ReconstructionMemo: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last: (input: Matrix<Double>, output: Matrix<Double>)?
+
+    static func wrap(_ model: FittedModel) -> FittedModel {
+        guard let reconstruct = model.reconstruct else { return model }
+        let memo = ReconstructionMemo()
+        return FittedModel(outputFeatures: model.outputFeatures, transform: model.transform,
+                           reconstruct: { x in try memo.value(for: x, reconstruct) },
+                           metrics: model.metrics, artifacts: model.artifacts)
+    }
+
+    func value(for x: Matrix<Double>, _ compute: (Matrix<Double>) throws -> Matrix<Double>) throws -> Matrix<Double> {
+        lock.lock()
+        defer { lock.unlock() }
+        if let last, last.input == x { return last.output }
+        let output = try compute(x)
+        last = (x, output)
+        return output
+    }
 }
 
 /// Counters shared by the workers of a batch.

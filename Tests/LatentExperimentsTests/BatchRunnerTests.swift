@@ -56,7 +56,7 @@ struct BatchRunnerTests {
         #expect(runs.allSatisfy { $0.run.codeVersion == LatentVersion.string && $0.run.duration != nil })
 
         let log = EventLog()
-        let second = try runner.run(b, onEvent: log.add)
+        let second = try runner.run(b, onEvent: { log.add($0) })
         #expect(second.skippedDone == 4 && second.done == 0)
         #expect(log.skipped == b.runs && log.started.isEmpty)
         #expect(try store.runs().map(\.metrics) == runs.map(\.metrics))
@@ -71,7 +71,7 @@ struct BatchRunnerTests {
         let before = try store.runs()
         let wider = Self.twoByTwo.replacingOccurrences(of: "[1, 2]", with: "[1, 2, 3]").replacingOccurrences(of: "[0, 1]", with: "[0, 1, 2]")
         let log = EventLog()
-        let summary = try runner.run(try batch(wider), onEvent: log.add)
+        let summary = try runner.run(try batch(wider), onEvent: { log.add($0) })
         #expect(summary.total == 9 && summary.skippedDone == 4 && summary.done == 5)
         let after = try store.runs()
         #expect(after.count == 9)
@@ -95,7 +95,7 @@ struct BatchRunnerTests {
             seeds: [0, 1]
             """)
         let log = EventLog()
-        let summary = try runner.run(b, onEvent: log.add)
+        let summary = try runner.run(b, onEvent: { log.add($0) })
         #expect(summary.total == 8 && summary.done == 4 && summary.failed == 4 && summary.failedNow == 4)
         #expect(summary.description == "8 runs: 4 done, 4 failed")
         let failed = try store.runs(status: .failed)
@@ -124,7 +124,7 @@ struct BatchRunnerTests {
         let store = try RunStore(path: folder.path("r.sqlite"))
         let yaml = "name: stop\ndatasets: [{name: toy, path: toy.npy}]\nmethods: [{method: toy, scale: [0.5, 1]}]\nseeds: [0, 1, 2]\n"
         let log = EventLog()
-        let summary = try BatchRunner(store: store, catalog: catalog).run(try batch(yaml, catalog: catalog), stop: stop, onEvent: log.add)
+        let summary = try BatchRunner(store: store, catalog: catalog).run(try batch(yaml, catalog: catalog), stop: stop, onEvent: { log.add($0) })
         #expect(summary.stopped && summary.done == 1 && summary.interrupted == 1)
         #expect(try statuses(store) == [.done, .interrupted, .pending, .pending, .pending, .pending])
         #expect(summary.description == "6 runs: 1 done, 1 interrupted, 4 not started")
