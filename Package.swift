@@ -39,7 +39,8 @@ let package = Package(
         .target(
             name: "LatentExperiments",
             dependencies: ["LatentCore", "LatentIO", "LatentDecomposition",
-                           .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift")]),
+                           .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: optimise),
 
         // MARK: - Command line
         .executableTarget(
