@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: - C libraries from Debian
@@ -34,11 +36,16 @@ let package = Package(
         .target(name: "LatentIO", dependencies: ["LatentCore", "CZlib"], swiftSettings: optimise),
         .target(name: "LatentDecomposition", dependencies: ["LatentCore"], swiftSettings: optimise),
         .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition"]),
+        .target(
+            name: "LatentExperiments",
+            dependencies: ["LatentCore", "LatentIO", "LatentDecomposition",
+                           .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: optimise),
 
         // MARK: - Command line
         .executableTarget(
             name: "latent",
-            dependencies: ["Latent", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Latent", "LatentExperiments", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: optimise),
 
         // MARK: - Tests
@@ -46,6 +53,9 @@ let package = Package(
         .testTarget(name: "LatentCoreTests", dependencies: ["LatentCore", "LatentTestSupport"]),
         .testTarget(name: "LatentIOTests", dependencies: ["LatentIO", "LatentTestSupport"]),
         .testTarget(name: "LatentDecompositionTests", dependencies: ["LatentDecomposition", "LatentTestSupport"]),
+        .testTarget(name: "LatentExperimentsTests", dependencies: ["LatentExperiments", "LatentTestSupport"]),
+        // Runs the built `latent` binary (.build/debug/latent) as a subprocess.
+        .testTarget(name: "LatentCLITests", dependencies: ["LatentExperiments", "LatentTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

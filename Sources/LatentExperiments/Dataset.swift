@@ -1,0 +1,69 @@
+import LatentCore
+
+/// Data a batch runs methods on: samples as rows of `features`, with optional integer class
+/// labels (one per row) for evaluations that need them.
+public struct Dataset: Sendable {
+    /// The name the batch file gives the dataset; part of each run's identity.
+    public let name: String
+    /// n samples × d features.
+    public let features: Matrix<Double>
+    /// One class label per sample, or `nil` when the dataset has no label column.
+    public let labels: [Int]?
+
+    /// A dataset; `labels`, when given, has one entry per row of `features`.
+    public init(name: String, features: Matrix<Double>, labels: [Int]? = nil) {
+        if let labels {
+            precondition(labels.count == features.rows,
+                         "Dataset \(name): \(labels.count) labels for \(features.rows) samples")
+        }
+        self.name = name
+        self.features = features
+        self.labels = labels
+    }
+}
+
+/// Which column of a data file holds the labels: by 0-based position, or by header name (for
+/// formats with a header row).
+public enum ColumnReference: Hashable, Sendable, CustomStringConvertible {
+    /// The 0-based column position; negative counts from the end (`-1`: the last column).
+    case index(Int)
+    /// The column's name in the file's header row.
+    case name(String)
+
+    /// `3` or `class`.
+    public var description: String {
+        switch self {
+        case let .index(i): return String(i)
+        case let .name(s): return s
+        }
+    }
+}
+
+/// A dataset as a batch file describes it, before it is loaded.
+public struct DatasetSpec: Hashable, Sendable {
+    /// Where the data comes from.
+    public enum Source: Hashable, Sendable {
+        /// A file, with its format (the registered format name, e.g. `npy`).
+        case file(path: String, format: String)
+        /// A dataset the library knows by name (e.g. `fashion-mnist`), when registered.
+        case builtin(String)
+    }
+
+    /// The dataset's name in results.
+    public let name: String
+    /// File or built-in.
+    public let source: Source
+    /// The label column, if any; it is removed from the features.
+    public let labelColumn: ColumnReference?
+    /// The 1-based line of the dataset entry in the batch file (0 when not from a file), for messages.
+    public let line: Int
+
+    /// A dataset description. Relative file paths are used as given (the batch parser makes them
+    /// relative to the batch file's folder).
+    public init(name: String, source: Source, labelColumn: ColumnReference? = nil, line: Int = 0) {
+        self.name = name
+        self.source = source
+        self.labelColumn = labelColumn
+        self.line = line
+    }
+}

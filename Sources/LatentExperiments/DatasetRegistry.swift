@@ -1,0 +1,151 @@
+import Foundation
+import LatentCore
+import LatentIO
+
+/// A file format datasets can be read from, chosen by the file's extension or the batch file's
+/// `format` key.
+public struct DatasetFormat: Sendable {
+    /// The format's name in batch files (`npy`).
+    public let name: String
+    /// File extensions (lower case, no dot) that select this format.
+    public let extensions: [String]
+    /// Whether `label-column` may name a column (files with a header row) rather than give its index.
+    public let supportsColumnNames: Bool
+    /// Reads the file: features, and the labels taken out of `labelColumn` when given.
+    public let load: @Sendable (_ url: URL, _ labelColumn: ColumnReference?) throws -> (features: Matrix<Double>, labels: [Int]?)
+
+    /// A format declaration.
+    public init(name: String, extensions: [String], supportsColumnNames: Bool,
+                load: @escaping @Sendable (_ url: URL, _ labelColumn: ColumnReference?) throws -> (features: Matrix<Double>, labels: [Int]?)) {
+        self.name = name
+        self.extensions = extensions
+        self.supportsColumnNames = supportsColumnNames
+        self.load = load
+    }
+}
+
+/// The data sources batch files may use: file formats by name and built-in datasets by name.
+///
+/// `standard` reads `.npy` files (2-D arrays of any NumPy float or integer dtype; a 1-D array is
+/// one feature). Other readers plug in with `register(format:)`, e.g. CSV:
+///
+/// ```swift
+/// datasets.register(format: DatasetFormat(name: "csv", extensions: ["csv"], supportsColumnNames: true) { url, label in
+///     let table = try CSV.read(url)                       // the LatentIO reader
+///     return try DatasetRegistry.split(table.matrix, labelColumn: label.map(table.index(of:)), path: url.path)
+/// })
+/// ```
+/// and built-in datasets with `register(builtin:)` (e.g. `fashion-mnist` from its IDX files).
+public struct DatasetRegistry: Sendable {
+    /// File formats by name.
+    public private(set) var formats: [String: DatasetFormat]
+    /// Built-in datasets by name: each loads the whole dataset (the spec's name is used in results).
+    public private(set) var builtins: [String: @Sendable (DatasetSpec) throws -> Dataset]
+
+    /// An empty registry.
+    public init() {
+        formats = [:]
+        builtins = [:]
+    }
+
+    /// Adds a file format, replacing any of the same name.
+    public mutating func register(format: DatasetFormat) { formats[format.name] = format }
+
+    /// Adds a built-in dataset, replacing any of the same name.
+    public mutating func register(builtin name: String, load: @escaping @Sendable (DatasetSpec) throws -> Dataset) {
+        builtins[name] = load
+    }
+
+    /// The format selected by `path`'s extension, if registered.
+    public func format(forPath path: String) -> DatasetFormat? {
+        let ext = (path as NSString).pathExtension.lowercased()
+        return formats.values.first { $0.extensions.contains(ext) }
+    }
+
+    /// Registered format names, sorted.
+    public var formatNames: [String] { formats.keys.sorted() }
+
+    /// `.npy` files.
+    public static let standard: DatasetRegistry = {
+        var r = DatasetRegistry()
+        r.register(format: npy)
+        return r
+    }()
+
+    /// NumPy `.npy` files through `NPY.read`; `label-column` is a 0-based column index (negative
+    /// counts from the end).
+    public static let npy = DatasetFormat(name: "npy", extensions: ["npy"], supportsColumnNames: false) { url, label in
+        let m: Matrix<Double> = try NPY.read(url)
+        switch label {
+        case nil: return (m, nil)
+        case let .index(i)?: return try split(m, labelColumn: i, path: url.path)
+        case let .name(s)?:
+            throw DatasetError(path: url.path, message: "label column '\(s)': .npy files have no column names; give the column's index")
+        }
+    }
+
+    /// Loads the dataset `spec` describes.
+    /// - Throws: `DatasetError` for an unknown format or built-in, a bad label column or labels
+    ///   that are not whole numbers; the format's own errors (`IOError`) for unreadable files.
+    public func load(_ spec: DatasetSpec) throws -> Dataset {
+        switch spec.source {
+        case let .builtin(name):
+            guard let load = builtins[name] else {
+                throw DatasetError(path: name, message: "built-in dataset '\(name)' is not known; known: \(Self.list(builtins.keys))")
+            }
+            return try load(spec)
+        case let .file(path, formatName):
+            guard let format = formats[formatName] else {
+                throw DatasetError(path: path, message: "format '\(formatName)' is not supported; supported: \(Self.list(formats.keys))")
+            }
+            let (x, labels) = try format.load(URL(fileURLWithPath: path), spec.labelColumn)
+            return Dataset(name: spec.name, features: x, labels: labels)
+        }
+    }
+
+    /// Splits column `labelColumn` (0-based; negative counts from the end) off `m` as integer labels.
+    /// - Throws: `DatasetError` when the column does not exist or holds a value that is not a whole number.
+    public static func split(_ m: Matrix<Double>, labelColumn: Int, path: String) throws -> (features: Matrix<Double>, labels: [Int]?) {
+        let j = labelColumn < 0 ? m.columns + labelColumn : labelColumn
+        guard j >= 0 && j < m.columns else {
+            throw DatasetError(path: path, message: "label column \(labelColumn) does not exist: the data has \(m.columns) columns")
+        }
+        let column = m.column(j)
+        var labels = [Int]()
+        labels.reserveCapacity(column.count)
+        for (i, v) in column.enumerated() {
+            guard v.isFinite, v == v.rounded(), abs(v) < 1e15 else {
+                throw DatasetError(path: path, message: "label column \(labelColumn), row \(i): \(v) is not a whole number")
+            }
+            labels.append(Int(v))
+        }
+        let kept = (0..<m.columns).filter { $0 != j }
+        return (m.columns(at: kept), labels)
+    }
+
+    static func list<C: Collection>(_ names: C) -> String where C.Element == String {
+        names.isEmpty ? "(none)" : names.sorted().joined(separator: ", ")
+    }
+}
+
+/// Loads the dataset `spec` describes with the standard readers (`DatasetRegistry.standard`).
+public func loadDataset(_ spec: DatasetSpec, registry: DatasetRegistry = .standard) throws -> Dataset {
+    try registry.load(spec)
+}
+
+/// A dataset that cannot be used as described: names the file (or built-in) and the problem.
+public struct DatasetError: Error, Equatable, CustomStringConvertible {
+    /// The file path or built-in name.
+    public let path: String
+    /// What is wrong.
+    public let message: String
+
+    /// An error about `path`.
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    /// `path: message`.
+    public var description: String { "\(path): \(message)" }
+}

@@ -1,0 +1,31 @@
+/// Everything a batch file may name: methods, evaluations and data sources. Batch files are
+/// checked against a catalog before anything runs.
+public struct ExperimentCatalog: Sendable {
+    /// Methods by name.
+    public var methods: MethodRegistry
+    /// Evaluations by name.
+    public var evaluations: EvaluationRegistry
+    /// File formats and built-in datasets.
+    public var datasets: DatasetRegistry
+
+    /// A catalog of the given registries.
+    public init(methods: MethodRegistry = .standard, evaluations: EvaluationRegistry = .standard,
+                datasets: DatasetRegistry = .standard) {
+        self.methods = methods
+        self.evaluations = evaluations
+        self.datasets = datasets
+    }
+
+    /// The standard registries of this module.
+    public static let standard = ExperimentCatalog()
+
+    /// The evaluations a run of `method` on `dataset` gets when the batch file names none: every
+    /// registered evaluation whose requirements they meet, sorted by name.
+    public func defaultEvaluations(for method: MethodSpec, hasLabels: Bool) -> [String] {
+        evaluations.names.filter { name in
+            let e = evaluations[name]!
+            return (!e.requirements.contains(.reconstruction) || method.canReconstruct)
+                && (!e.requirements.contains(.labels) || hasLabels)
+        }
+    }
+}

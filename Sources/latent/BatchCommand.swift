@@ -1,0 +1,188 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Latent
+import LatentExperiments
+
+/// `latent batch FILE.yaml`: runs every (dataset, method, grid point, seed) of a batch file and
+/// records runs and metrics in a SQLite file. Running the same file again resumes it.
+struct BatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batch",
+        abstract: "Run an experiment batch described by a YAML file; results go to a SQLite file.",
+        discussion: """
+            The file names datasets, methods with parameter grids (a list expands the grid), seeds and \
+            evaluations; see docs/examples/blobs-baselines.yaml. It is checked completely before anything \
+            runs. Running it again skips done runs, redoes interrupted ones (and failed ones with \
+            --retry-failed) and adds new grid points. Ctrl-C marks the running runs interrupted and \
+            exits with status 130 (press it twice to stop without waiting for the current step). \
+            Progress goes to stderr; the summary to stdout. Use `latent batch --list` to see the methods, \
+            their parameters and the evaluations.
+            """)
+
+    @Argument(help: "The batch file (YAML).")
+    var file: String?
+
+    @Option(help: "The results database (SQLite); created when missing.")
+    var db: String = "results.sqlite"
+
+    @Option(help: "Runs executed at once; with more than one, each run uses one BLAS thread.")
+    var jobs: Int = 1
+
+    @Flag(help: "Run again the runs that failed in an earlier batch.")
+    var retryFailed = false
+
+    @Flag(help: "List the methods (with their parameters), evaluations and data formats, then exit.")
+    var list = false
+
+    @Option(help: "Threads for OpenBLAS and Latent's loops when --jobs is 1 (default: all cores).")
+    var threads: Int?
+
+    func validate() throws {
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if file == nil && !list { throw ValidationError("give a batch file (or --list)") }
+    }
+
+    func run() throws {
+        let catalog = ExperimentCatalog.standard
+        if list {
+            print(Self.describe(catalog), terminator: "")
+            return
+        }
+        if let threads { Parallel.setThreadCount(threads) }
+        let batch: BatchFile
+        do {
+            batch = try BatchFile.load(path: file!, catalog: catalog)
+        } catch let error as BatchFileError {
+            StandardError.print(error.description)
+            throw ExitCode.failure
+        }
+        let runner = BatchRunner(store: try RunStore(path: db), catalog: catalog)
+
+        // Ctrl-C: the first asks the runs to stop at their next step, the second stops now.
+        let stop = StopFlag()
+        let interrupts = Counter()
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            if interrupts.increment() == 1 {
+                StandardError.print("interrupted: stopping after the current step (Ctrl-C again to stop now)")
+                stop.stop()
+            } else {
+                let n = (try? runner.interruptRunningRuns(experiment: batch.name)) ?? 0
+                StandardError.print("interrupted: \(n) running run(s) marked interrupted")
+                fflush(stdout)
+                _exit(130)   // no exit handlers: other threads are still working; SQLite stays consistent
+            }
+        }
+        source.resume()
+        defer {
+            source.cancel()
+            signal(SIGINT, SIG_DFL)
+        }
+
+        let progress = Progress()
+        let summary: BatchSummary
+        do {
+            summary = try runner.run(batch, options: BatchOptions(jobs: jobs, retryFailed: retryFailed), stop: stop) { progress.report($0) }
+        } catch let error as BatchFileError {
+            StandardError.print(error.description)
+            throw ExitCode.failure
+        }
+        print("\(batch.name): \(summary.description)")
+        if summary.stopped {
+            StandardError.print("interrupted: run the same command again to resume")
+            throw ExitCode(130)
+        }
+        if summary.failedNow > 0 {
+            StandardError.print("\(summary.failedNow) of \(summary.total) runs failed (see `latent runs list --db \(db) --status failed`)")
+            throw ExitCode.failure
+        }
+    }
+
+    /// The catalog as text: methods with parameters, evaluations, formats, built-in datasets.
+    static func describe(_ catalog: ExperimentCatalog) -> String {
+        var out = "methods:\n"
+        for name in catalog.methods.names {
+            let m = catalog.methods[name]!
+            out += "  \(name): \(m.summary)\n"
+            for p in m.parameters {
+                out += "    \(p.name) (\(kindText(p.kind)), default \(p.defaultValue))\(p.help.isEmpty ? "" : ": \(p.help)")\n"
+            }
+        }
+        out += "evaluations:\n"
+        for name in catalog.evaluations.names { out += "  \(name): \(catalog.evaluations[name]!.summary)\n" }
+        out += "formats: \(catalog.datasets.formatNames.joined(separator: ", "))\n"
+        let builtins = catalog.datasets.builtins.keys.sorted()
+        out += "built-in datasets: \(builtins.isEmpty ? "(none)" : builtins.joined(separator: ", "))\n"
+        return out
+    }
+
+    private static func kindText(_ kind: ParameterSpec.Kind) -> String {
+        func range(_ lo: String?, _ hi: String?) -> String {
+            switch (lo, hi) {
+            case let (l?, h?): return " in \(l)...\(h)"
+            case let (l?, nil): return " ≥ \(l)"
+            case let (nil, h?): return " ≤ \(h)"
+            default: return ""
+            }
+        }
+        switch kind {
+        case let .int(lo, hi): return "integer" + range(lo.map { "\($0)" }, hi.map { "\($0)" })
+        case let .double(lo, hi): return "number" + range(lo.map { "\($0)" }, hi.map { "\($0)" })
+        case .bool: return "true/false"
+        case let .string(choices): return choices.isEmpty ? "text" : choices.joined(separator: "|")
+        }
+    }
+}
+
+/// Prints batch events to stderr, one line each, numbered as runs start.
+private final class Progress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var total = 0
+    private var started = 0
+
+    func report(_ event: BatchEvent) {
+        lock.lock()
+        defer { lock.unlock() }
+        switch event {
+        case let .planned(all, toRun):
+            total = toRun
+            StandardError.print("\(all) runs planned, \(toRun) to run")
+        case let .skipped(id, key, status):
+            StandardError.print("skipped  #\(id) \(key) (\(status.rawValue) before)")
+        case let .started(id, key):
+            started += 1
+            StandardError.print("[\(started)/\(total)] started  #\(id) \(key)")
+        case let .finished(id, key, metrics, duration):
+            let values = metrics.keys.sorted().map { "\($0)=\(MetricFormat.number(metrics[$0]!))" }.joined(separator: " ")
+            StandardError.print("done     #\(id) \(key) in \(String(format: "%.2f", duration)) s: \(values)")
+        case let .failed(id, key, error, _):
+            StandardError.print("FAILED   #\(id) \(key): \(error)")
+        case let .interrupted(id, key):
+            StandardError.print("interrupted #\(id) \(key)")
+        }
+    }
+}
+
+/// A thread-safe counter.
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    /// Adds one and returns the new value.
+    func increment() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value += 1
+        return value
+    }
+}
+
+/// Lines for humans on stderr (stdout carries data).
+enum StandardError {
+    static func print(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import LatentCore
+import LatentDecomposition
+import LatentIO
+import LatentTestSupport
+import Testing
+@testable import LatentExperiments
+
+@Suite("truncated-svd method and the standard evaluations")
+struct TruncatedSVDTests {
+    /// docs/examples/blobs.npy: 150 × 6 features plus the label column.
+    static func blobs() throws -> Dataset {
+        let url = Fixtures.folder.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/examples/blobs.npy")
+        let (x, labels) = try DatasetRegistry.split(try NPY.read(url), labelColumn: -1, path: url.path)
+        return Dataset(name: "blobs", features: x, labels: labels)
+    }
+
+    func metrics(_ data: Dataset, _ parameters: Parameters) throws -> [String: Double] {
+        let spec = MethodRegistry.standard["truncated-svd"]!
+        let model = try spec.fit(data, try spec.resolve(parameters), 0)
+        var m = model.metrics
+        for e in [EvaluationRegistry.reconstructionError, EvaluationRegistry.explainedVariance] {
+            m.merge(try e.evaluate(data, model)) { _, b in b }
+        }
+        return m
+    }
+
+    @Test("explained variance and reconstruction error match scikit-learn PCA for k = 1…6, both solvers")
+    func matchesScikitLearn() throws {
+        let data = try Self.blobs()
+        #expect(data.features.columns == 6 && data.features.rows == 150)
+        let reference: Matrix<Double> = try Fixtures.matrix("experiments/blobs_pca")
+        for i in 0..<reference.rows {
+            let k = Int(reference[i, 0])
+            for solver in ["svd", "eigen"] {
+                let m = try metrics(data, ["components": .int(k), "solver": .string(solver)])
+                #expect(abs(m["explained-variance"]! - reference[i, 1]) < 1e-10, "k=\(k) \(solver)")
+                #expect(abs(m["reconstruction-error"]! - reference[i, 2]) < 1e-9 * max(1, reference[i, 2]), "k=\(k) \(solver)")
+            }
+        }
+    }
+
+    @Test("components are orthonormal, the solvers agree, and the error is the tail of the spectrum")
+    func identities() throws {
+        let data = try Self.blobs()
+        let x = data.features
+        let svd = try TruncatedSVDModel.fit(x, components: 3, center: true, solver: "svd")
+        let eig = try TruncatedSVDModel.fit(x, components: 3, center: true, solver: "eigen")
+        let gram = Matrix.gemm(svd.components, svd.components, transposeB: true)
+        #expect(gram.storage.indices.allSatisfy { abs(gram.storage[$0] - (($0 / 3 == $0 % 3) ? 1 : 0)) < 1e-12 })
+        // Sign convention makes the two solvers' components equal, not just the subspaces.
+        #expect(zip(svd.components.storage, eig.components.storage).allSatisfy { abs($0 - $1) < 1e-8 })
+        #expect(zip(svd.singularValues, eig.singularValues).allSatisfy { abs($0 - $1) < 1e-8 * $0 })
+        // ‖Xc − X̂‖² = Σ_{i>k} sᵢ² (Eckart–Young).
+        let all = try x.centered().centered.singularValues()
+        let tail = all[3...].reduce(0) { $0 + $1 * $1 }
+        let xHat = try svd.inverseTransform(svd.transform(x))
+        let sse = zip(x.storage, xHat.storage).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+        #expect(abs(sse - tail) < 1e-9 * tail)
+        // Uncentred: no mean is removed.
+        let raw = try TruncatedSVDModel.fit(x, components: 2, center: false, solver: "svd")
+        #expect(raw.mean.allSatisfy { $0 == 0 })
+    }
+
+    @Test("bad input is a thrown EstimatorError, with the numbers in the message")
+    func errors() throws {
+        let data = try Self.blobs()
+        #expect(throws: EstimatorError.invalidParameter(method: "truncated-svd", name: "components",
+                                                        reason: "is 7, but the data (150×6) allows at most 6")) {
+            try metrics(data, ["components": .int(7)])
+        }
+        var x = Matrix<Double>.ones(4, 3)
+        x[2, 1] = .nan
+        #expect(throws: EstimatorError.nonFinite(method: "truncated-svd", row: 2, column: 1)) {
+            try TruncatedSVDModel.fit(x, components: 1, center: true, solver: "svd")
+        }
+        #expect(throws: EstimatorError.tooFewSamples(method: "truncated-svd", samples: 1, needed: 2)) {
+            try TruncatedSVDModel.fit(.ones(1, 3), components: 1, center: true, solver: "svd")
+        }
+        #expect(throws: EvaluationError.degenerate(evaluation: "explained-variance", reason: "the data has zero variance")) {
+            let flat = Dataset(name: "flat", features: .ones(5, 3))
+            let model = FittedModel(outputFeatures: 3, transform: { $0 }, reconstruct: { $0 })
+            _ = try EvaluationRegistry.explainedVariance.evaluate(flat, model)
+        }
+    }
+
+    @Test("artifacts: components, singular values and mean")
+    func artifacts() throws {
+        let data = try Self.blobs()
+        let spec = MethodRegistry.standard["truncated-svd"]!
+        let model = try spec.fit(data, try spec.resolve(["components": .int(2)]), 0)
+        #expect(model.outputFeatures == 2)
+        #expect(Set(model.artifacts.keys) == ["components", "singular-values", "mean"])
+        #expect(model.artifacts["components"]!.shape == (2, 6))
+        #expect(try model.transform(data.features).shape == (150, 2))
+    }
+}
