@@ -27,15 +27,10 @@ public struct DatasetFormat: Sendable {
 /// The data sources batch files may use: file formats by name and built-in datasets by name.
 ///
 /// `standard` reads `.npy` files (2-D arrays of any NumPy float or integer dtype; a 1-D array is
-/// one feature). Other readers plug in with `register(format:)`, e.g. CSV:
-///
-/// ```swift
-/// datasets.register(format: DatasetFormat(name: "csv", extensions: ["csv"], supportsColumnNames: true) { url, label in
-///     let table = try CSV.read(url)                       // the LatentIO reader
-///     return try DatasetRegistry.split(table.matrix, labelColumn: label.map(table.index(of:)), path: url.path)
-/// })
-/// ```
-/// and built-in datasets with `register(builtin:)` (e.g. `fashion-mnist` from its IDX files).
+/// one feature), CSV files (header auto-detected; labels by column name or index, encoded as
+/// sorted class ids) and the built-in `fashion-mnist` (the 60000 training images, pixels in
+/// [0, 1], from Debian's `dataset-fashion-mnist`). Other readers plug in with
+/// `register(format:)` and `register(builtin:)`.
 public struct DatasetRegistry: Sendable {
     /// File formats by name.
     public private(set) var formats: [String: DatasetFormat]
@@ -69,6 +64,11 @@ public struct DatasetRegistry: Sendable {
     public static let standard: DatasetRegistry = {
         var r = DatasetRegistry()
         r.register(format: npy)
+        r.register(format: csv)
+        r.register(builtin: "fashion-mnist") { spec in
+            let train: FashionMNIST.Dataset<Double> = try FashionMNIST.load(split: .train)
+            return Dataset(name: spec.name, features: train.images, labels: train.labels)
+        }
         return r
     }()
 
@@ -82,6 +82,20 @@ public struct DatasetRegistry: Sendable {
         case let .name(s)?:
             throw DatasetError(path: url.path, message: "label column '\(s)': .npy files have no column names; give the column's index")
         }
+    }
+
+    /// CSV files through `CSV.read` (LatentIO): the header is detected, `label-column` names a
+    /// column or gives its 0-based index, and labels become class ids in sorted label order.
+    public static let csv = DatasetFormat(name: "csv", extensions: ["csv", "tsv"], supportsColumnNames: true) { url, label in
+        let column: CSV.Column? = label.map {
+            switch $0 {
+            case let .index(i): return i < 0 ? (i == -1 ? .last : .index(i)) : .index(i)
+            case let .name(s): return .name(s)
+            }
+        }
+        let delimiter: Character = url.pathExtension.lowercased() == "tsv" ? "\t" : ","
+        let table: CSVTable<Double> = try CSV.read(url, delimiter: delimiter, label: column)
+        return (table.features, table.classes?.indices)
     }
 
     /// Loads the dataset `spec` describes.

@@ -29,8 +29,8 @@ public struct MethodRegistry: Sendable {
         for m in methods { register(m) }
     }
 
-    /// The methods this module implements itself: `truncated-svd`.
-    public static let standard = MethodRegistry([TruncatedSVDMethod.spec])
+    /// The built-in methods: `truncated-svd` and the classic learners (`pca`, `kpca`, `ica`, `dict`, `nmf`, `rbm`, `linear-autoencoder`).
+    public static let standard = MethodRegistry([TruncatedSVDMethod.spec] + ClassicMethods.specs)
 
     /// Adds `method`, replacing any method of the same name.
     public mutating func register(_ method: MethodSpec) { methods[method.name] = method }
