@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // Latent — representation learning in Swift on OpenBLAS and LAPACKE.
 // Layers (arrows point down only; see docs/architecture.md):
-//   latent (CLI)  →  Latent (umbrella)  →  LatentDecomposition, LatentNN, LatentIO  →  LatentCore  →  CLapack, CZlib
+//   latent (CLI)  →  Latent (umbrella)  →  LatentDecomposition, LatentEval, LatentNN, LatentIO  →  LatentCore  →  CLapack, CZlib
 import PackageDescription
 
 let optimise: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
@@ -33,7 +33,8 @@ let package = Package(
             swiftSettings: optimise, linkerSettings: [.linkedLibrary("m")]),
         .target(name: "LatentIO", dependencies: ["LatentCore", "CZlib"], swiftSettings: optimise),
         .target(name: "LatentDecomposition", dependencies: ["LatentCore"], swiftSettings: optimise),
-        .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition"]),
+        .target(name: "LatentEval", dependencies: ["LatentCore"], swiftSettings: optimise),
+        .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentEval"]),
 
         // MARK: - Command line
         .executableTarget(
@@ -46,6 +47,7 @@ let package = Package(
         .testTarget(name: "LatentCoreTests", dependencies: ["LatentCore", "LatentTestSupport"]),
         .testTarget(name: "LatentIOTests", dependencies: ["LatentIO", "LatentTestSupport"]),
         .testTarget(name: "LatentDecompositionTests", dependencies: ["LatentDecomposition", "LatentTestSupport"]),
+        .testTarget(name: "LatentEvalTests", dependencies: ["LatentEval", "LatentTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
