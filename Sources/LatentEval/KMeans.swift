@@ -98,7 +98,7 @@ public struct KMeans: Sendable, Equatable, Codable {
             for i in 1..<n { cumulative[i] += cumulative[i - 1] }
             let candidates = (0..<trials).map { _ -> Int in
                 let u = rng.uniform() * potential
-                var lo = 0, hi = n - 1   // first index with cumulative > u (numpy searchsorted, side left on ≥)
+                var lo = 0, hi = n - 1   // first index with cumulative > u: rows at distance 0 are never drawn
                 while lo < hi {
                     let mid = (lo + hi) / 2
                     if cumulative[mid] > u { hi = mid } else { lo = mid + 1 }

@@ -24,6 +24,16 @@ import LatentTestSupport
         #expect(model.predict(test) == (try evalLabels("logistic_pred")))
     }
 
+    @Test func withoutInterceptMatchesScikitLearn() throws {
+        let x: Matrix<Double> = try evalMatrix("logistic_x")
+        let y = try evalLabels("logistic_y")
+        let model = try LogisticRegression(C: 0.5, fitIntercept: false, tolerance: 1e-8, maxIterations: 1000).fit(x, labels: y)
+        let reference = try evalScalar("logistic_objective_no_intercept")
+        #expect(model.intercept == [0, 0, 0, 0])
+        #expect(Swift.abs(model.objective - reference) <= 1e-4 * reference, "objective \(model.objective) vs sklearn \(reference)")
+        #expect(maxAbsDifference(model.weights, try evalMatrix("logistic_coef_no_intercept")) < 1e-4)
+    }
+
     @Test func singlePrecisionReachesTheSameOptimum() throws {
         let x: Matrix<Float> = try evalMatrix("logistic_x", as: Float.self)
         let y = try evalLabels("logistic_y")
