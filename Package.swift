@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // Latent — representation learning in Swift on OpenBLAS and LAPACKE.
 // Layers (arrows point down only; see docs/architecture.md):
-//   latent (CLI)  →  Latent (umbrella)  →  LatentDecomposition, LatentNN, LatentIO  →  LatentCore  →  CLapack, CZlib
+//   latent (CLI)  →  Latent (umbrella)  →  LatentDecomposition, LatentEval, LatentNN, LatentIO  →  LatentCore  →  CLapack, CZlib
 import PackageDescription
 
 let optimise: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
@@ -35,12 +35,13 @@ let package = Package(
             swiftSettings: optimise, linkerSettings: [.linkedLibrary("m")]),
         .target(name: "LatentIO", dependencies: ["LatentCore", "CZlib"], swiftSettings: optimise),
         .target(name: "LatentDecomposition", dependencies: ["LatentCore"], swiftSettings: optimise),
-        .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition"]),
         .target(
             name: "LatentExperiments",
             dependencies: ["LatentCore", "LatentIO", "LatentDecomposition",
                            .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: optimise),
+        .target(name: "LatentEval", dependencies: ["LatentCore"], swiftSettings: optimise),
+        .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentEval"]),
 
         // MARK: - Command line
         .executableTarget(
@@ -56,6 +57,7 @@ let package = Package(
         .testTarget(name: "LatentExperimentsTests", dependencies: ["LatentExperiments", "LatentTestSupport"]),
         // Runs the built `latent` binary (.build/debug/latent) as a subprocess.
         .testTarget(name: "LatentCLITests", dependencies: ["LatentExperiments", "LatentTestSupport"]),
+        .testTarget(name: "LatentEvalTests", dependencies: ["LatentEval", "LatentTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

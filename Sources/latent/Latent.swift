@@ -7,5 +7,5 @@ struct LatentCommand: ParsableCommand {
         commandName: "latent",
         abstract: "Representation learning on OpenBLAS and LAPACKE.",
         version: LatentVersion.string,
-        subcommands: [InfoCommand.self, DemoCommand.self, BenchCommand.self, BatchCommand.self, RunsCommand.self])
+        subcommands: [InfoCommand.self, DemoCommand.self, BenchCommand.self, BatchCommand.self, RunsCommand.self, FewShotCommand.self, ProbeCommand.self, ClusterCommand.self])
 }
