@@ -128,13 +128,13 @@ struct BatchFileTests {
               - method: pcaa
                 components: 2
             """
-        #expect(throws: BatchFileError(path: "batch.yaml", line: 7, message: "method 'pcaa' is not known; known: truncated-svd")) {
+        #expect(throws: BatchFileError(path: "batch.yaml", line: 7, message: "method 'pcaa' is not known; known: dict, ica, kpca, linear-autoencoder, nmf, pca, rbm, truncated-svd")) {
             try parse(yaml, catalog: .standard)
         }
         do {
             _ = try parse(yaml, catalog: .standard)
         } catch {
-            #expect("\(error)" == "batch.yaml:7: method 'pcaa' is not known; known: truncated-svd")
+            #expect("\(error)" == "batch.yaml:7: method 'pcaa' is not known; known: dict, ica, kpca, linear-autoencoder, nmf, pca, rbm, truncated-svd")
         }
     }
 
@@ -185,18 +185,18 @@ struct BatchFileTests {
         let tail = "methods: [{method: toy}]\n"
         expectRejected("name: x\ndatasets:\n  - name: wine\n    path: missing.npy\n" + tail, line: 4,
                        "dataset 'wine': file missing.npy does not exist")
-        expectRejected("name: x\ndatasets:\n  - name: wine\n    path: wine.csv\n" + tail, line: 4,
-                       "dataset 'wine': .csv files are not supported (supported formats: npy)")
-        expectRejected("name: x\ndatasets:\n  - name: wine\n    path: wine.npy\n    format: csv\n" + tail, line: 5,
-                       "format 'csv' is not supported; supported: npy")
+        expectRejected("name: x\ndatasets:\n  - name: wine\n    path: wine.parquet\n" + tail, line: 4,
+                       "dataset 'wine': .parquet files are not supported (supported formats: csv, npy)")
+        expectRejected("name: x\ndatasets:\n  - name: wine\n    path: wine.npy\n    format: parquet\n" + tail, line: 5,
+                       "format 'parquet' is not supported; supported: csv, npy")
         expectRejected("name: x\ndatasets:\n  - name: wine\n    path: wine.npy\n    lable-column: 5\n" + tail, line: 5,
                        "unknown key 'lable-column' in a dataset entry; allowed: builtin, format, label-column, name, path")
         expectRejected("name: x\ndatasets:\n  - name: wine\n    path: wine.npy\n    label-column: class\n" + tail, line: 5,
                        "npy files have no column names; 'label-column' must be a column index, got 'class'")
         expectRejected("name: x\ndatasets:\n  - name: wine\n" + tail, line: 3, "dataset 'wine' needs 'path'")
         expectRejected("name: x\ndatasets:\n  - path: wine.npy\n" + tail, line: 3, "dataset entry without 'name'")
-        expectRejected("name: x\ndatasets:\n  - name: f\n    builtin: fashion-mnist\n" + tail, line: 4,
-                       "built-in dataset 'fashion-mnist' is not known; known: (none)")
+        expectRejected("name: x\ndatasets:\n  - name: f\n    builtin: imagenet\n" + tail, line: 4,
+                       "built-in dataset 'imagenet' is not known; known: fashion-mnist")
         expectRejected("name: x\ndatasets:\n  - name: f\n    path: wine.npy\n    builtin: fashion-mnist\n" + tail, line: 5,
                        "has both 'path' and 'builtin'")
         expectRejected("name: x\ndatasets:\n  - {name: a, path: wine.npy}\n  - {name: a, path: wine.npy}\n" + tail, line: 4,
