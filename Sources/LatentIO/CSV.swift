@@ -236,10 +236,15 @@ struct CSVReader<S: BLASScalar> {
         breaks.withUnsafeMutableBufferPointer { out in
             Parallel.forEachChunk(count: chunks, minimumPerThread: 1) { range in
                 for c in range {
+                    let lo = bounds[c], hi = bounds[c + 1]
                     var count = 0
-                    for i in bounds[c]..<bounds[c + 1] {
-                        let b = p[i]
-                        if b == CSVTokenizer.lf || (b == CSVTokenizer.cr && !(i + 1 < n && p[i + 1] == CSVTokenizer.lf)) { count += 1 }
+                    if memchr(p + lo, Int32(CSVTokenizer.cr), hi - lo) == nil {
+                        for i in lo..<hi { count &+= p[i] == CSVTokenizer.lf ? 1 : 0 }   // vectorises
+                    } else {
+                        for i in lo..<hi {
+                            let b = p[i]
+                            if b == CSVTokenizer.lf || (b == CSVTokenizer.cr && !(i + 1 < n && p[i + 1] == CSVTokenizer.lf)) { count += 1 }
+                        }
                     }
                     out[c] = count
                 }
