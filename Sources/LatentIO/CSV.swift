@@ -12,8 +12,11 @@ import LatentCore
 /// 1-based physical line and the 1-based column (field number in the file, counting label and
 /// dropped columns).
 ///
-/// Parsing works on bytes; a 60 000 × 785 file of pixel values reads in about a second in a
-/// release build.
+/// Gzip-compressed input (`.csv.gz`) is inflated first.
+///
+/// Parsing works on bytes, and large quote-free inputs are split at line breaks and parsed on
+/// `Parallel.threadCount` threads: Fashion-MNIST as a 60 000 × 785 CSV file (133 MB) takes about
+/// 2 s of CPU time in a release build, about 1 s of wall time on two cores.
 public enum CSV {
     /// Whether the first record names the columns.
     public enum Header: Sendable, Equatable {
@@ -59,7 +62,7 @@ public enum CSV {
                    allowNonFinite: allowNonFinite, path: url.path)
     }
 
-    /// Decodes CSV bytes (UTF-8; a leading byte-order mark is skipped).
+    /// Decodes CSV bytes (UTF-8; a leading byte-order mark is skipped; gzip data is inflated first).
     /// - Parameters:
     ///   - delimiter: the field separator, one ASCII character other than `"`, CR or LF (`;`, `\t`, …).
     ///   - header: whether the first record names the columns (see `Header`).
@@ -75,6 +78,7 @@ public enum CSV {
                                              header: Header = .auto, label: Column? = nil, drop: [Column] = [],
                                              allowNonFinite: Bool = false, path: String = "<memory>") throws -> CSVTable<S> {
         let d = delimiterByte(delimiter)
+        let data = Gzip.isCompressed(data) ? try Gzip.decompress(data, path: path) : data
         return try data.withBytes { bytes in
             var reader = CSVReader<S>(tokenizer: CSVTokenizer(bytes, delimiter: d, path: path), allowNonFinite: allowNonFinite)
             return try reader.read(header: header, label: label, drop: drop)

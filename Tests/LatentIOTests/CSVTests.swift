@@ -123,6 +123,8 @@ import LatentIO
         #expect(q.labels == ["2"] && q.columnNames == ["a"])
         // A trailing delimiter makes an empty last field.
         #expect(try table("a,b,\n1,2,x\n", label: .last).labels == ["x"])
+        // Gzip-compressed text is inflated first.
+        #expect(try CSV.decode(Gzip.compress(Data("a,b\n1,2\n3,4\n".utf8)), as: Double.self).features == expected)
         // Zero feature columns are allowed.
         #expect(try table("y\n1\n2\n", label: .first).features.shape == (2, 0))
     }
