@@ -289,10 +289,30 @@ struct CSVReader<S: BLASScalar> {
         let p = tokenizer.p
         // Reserve from the first record's length; bounded by the input size.
         var reserved = false
+        // The fast path would read a delimiter such as '.' or '-' as part of a number.
+        let plainNumbersAllowed = !Array("0123456789.-".utf8).contains(tokenizer.delimiter)
         while try !tokenizer.atEnd() {
             let recordStart = tokenizer.position
             var column = 0, problemLine = tokenizer.line
             while true {
+                // Fast path: a plain unquoted number ends at a delimiter or line break.
+                if plainNumbersAllowed, column < width, roles[column] == .feature,
+                   let (v, end) = DecimalParser.parsePlain(p, from: tokenizer.position, to: tokenizer.count, as: S.self) {
+                    let terminator: UInt8 = end < tokenizer.count ? p[end] : CSVTokenizer.lf
+                    if terminator == tokenizer.delimiter || terminator == CSVTokenizer.lf || terminator == CSVTokenizer.cr {
+                        values.append(v)
+                        problemLine = tokenizer.line
+                        column += 1
+                        tokenizer.position = end + 1
+                        if terminator == tokenizer.delimiter { continue }
+                        if end >= tokenizer.count { tokenizer.position = tokenizer.count; break }
+                        if terminator == CSVTokenizer.cr, tokenizer.position < tokenizer.count, p[tokenizer.position] == CSVTokenizer.lf {
+                            tokenizer.position += 1
+                        }
+                        tokenizer.line += 1
+                        break
+                    }
+                }
                 let (f, ended) = try tokenizer.next(column: column + 1)
                 if column <= width { problemLine = f.line }   // the last field, or the first extra one
                 if column < width {

@@ -106,6 +106,31 @@ enum DecimalParser {
         return .invalid
     }
 
+    /// The CSV reader's fast path: `-?digits[.digits]` (at least one digit, at most 15 in all for
+    /// Double or 7 for Float, so Clinger's exact path applies) starting at `from`. Returns the
+    /// value and the index of the first byte after it, or `nil` for anything else (the caller then
+    /// takes the general path, which gives the same value for these inputs).
+    @inline(__always)
+    static func parsePlain<S: BLASScalar>(_ p: UnsafePointer<UInt8>, from: Int, to: Int, as: S.Type = S.self) -> (S, Int)? {
+        var i = from
+        let negative = i < to && p[i] == 0x2D
+        if negative { i += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0, fraction = 0
+        while i < to, p[i] &- 0x30 < 10 { mantissa = mantissa &* 10 &+ UInt64(p[i] &- 0x30); digits += 1; i += 1 }
+        if i < to, p[i] == 0x2E {
+            i += 1
+            while i < to, p[i] &- 0x30 < 10 { mantissa = mantissa &* 10 &+ UInt64(p[i] &- 0x30); digits += 1; fraction += 1; i += 1 }
+        }
+        guard digits > 0, digits <= (S.self == Float.self ? 7 : 15) else { return nil }
+        if S.self == Float.self {
+            let v = Float(mantissa) / floatPowers[fraction]
+            return (S(negative ? -v : v), i)
+        }
+        let v = Double(mantissa) / doublePowers[fraction]
+        return (S(negative ? -v : v), i)
+    }
+
     /// `nan`, `inf`, `infinity` (any case, optional sign) or `.invalid`.
     private static func special<S: BLASScalar>(_ p: UnsafePointer<UInt8>, from: Int, to: Int) -> Result<S> {
         var i = from
