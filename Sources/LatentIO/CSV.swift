@@ -243,7 +243,11 @@ struct CSVReader<S: BLASScalar> {
                     let lo = bounds[c], hi = bounds[c + 1]
                     var count = 0
                     if memchr(p + lo, Int32(CSVTokenizer.cr), hi - lo) == nil {
-                        for i in lo..<hi { count &+= p[i] == CSVTokenizer.lf ? 1 : 0 }   // vectorises
+                        var q = lo
+                        while q < hi, let hit = memchr(p + q, Int32(CSVTokenizer.lf), hi - q) {
+                            count += 1
+                            q = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - p + 1
+                        }
                     } else {
                         for i in lo..<hi {
                             let b = p[i]

@@ -19,19 +19,14 @@ enum DecimalParser {
         case invalid
     }
 
-    /// 10^0 … 10^22, each exact in a Double.
-    static let doublePowers: [Double] = {
-        var p = [Double](repeating: 1, count: 23)
-        for k in 1..<23 { p[k] = p[k - 1] * 10 }
-        return p
-    }()
+    /// 10^0 … 10^22, each exact in a Double (a literal, so no lazy initialisation per access).
+    static let doublePowers: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ]
 
     /// 10^0 … 10^10, each exact in a Float.
-    static let floatPowers: [Float] = {
-        var p = [Float](repeating: 1, count: 11)
-        for k in 1..<11 { p[k] = p[k - 1] * 10 }
-        return p
-    }()
+    static let floatPowers: [Float] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10]
 
     /// Parses `p[from..<to]`.
     @inline(__always)

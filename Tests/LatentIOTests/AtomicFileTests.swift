@@ -37,6 +37,18 @@ import LatentIO
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["data.out"])
     }
 
+    @Test func failedRenameIsCannotWriteAndCleansUp() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A non-empty folder where the file should go: rename(2) refuses to replace it.
+        let target = folder.appendingPathComponent("taken")
+        try FileManager.default.createDirectory(at: target.appendingPathComponent("inside"), withIntermediateDirectories: true)
+        #expect(throws: IOError.cannotWrite(path: target.path, reason: "Is a directory")) {
+            try CSV.write(Matrix<Double>.zeros(1, 1), to: target)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["taken"])
+    }
+
     @Test func missingFolderIsCannotWrite() {
         let url = URL(fileURLWithPath: "/nonexistent-latent/x.npy")
         #expect(throws: IOError.cannotWrite(path: url.path, reason: "cannot create a temporary file in /nonexistent-latent")) {
