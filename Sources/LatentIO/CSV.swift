@@ -16,7 +16,7 @@ import LatentCore
 ///
 /// Parsing works on bytes, and large quote-free inputs are split at line breaks and parsed on
 /// `Parallel.threadCount` threads: Fashion-MNIST as a 60 000 × 785 CSV file (133 MB) takes about
-/// 2 s of CPU time in a release build, about 1 s of wall time on two cores.
+/// 1.5 s of CPU time in a release build, shared among the threads.
 public enum CSV {
     /// Whether the first record names the columns.
     public enum Header: Sendable, Equatable {
