@@ -4,7 +4,8 @@ import Foundation
 ///
 /// The bytes go to a temporary file in the destination's folder (same file system), are flushed
 /// to disk, and the temporary file is then renamed over the destination — an atomic step on POSIX
-/// systems. Readers see either the old file or the complete new one.
+/// systems — and the folder is flushed so the rename survives a power cut. Readers see either the
+/// old file or the complete new one. Every writer in LatentIO goes through this type.
 public enum AtomicFile {
     /// Writes `data` to `url` atomically.
     /// - Throws: `IOError.cannotWrite` naming the path and the system's reason.
@@ -32,6 +33,12 @@ public enum AtomicFile {
             }
             if rename(temporary.path, url.path) != 0 {
                 throw IOError.cannotWrite(path: url.path, reason: String(cString: strerror(errno)))
+            }
+            // Make the rename itself durable: flush the folder's entry.
+            let folderDescriptor = open(folder.path, O_RDONLY)
+            if folderDescriptor >= 0 {
+                _ = fsync(folderDescriptor)
+                close(folderDescriptor)
             }
         } catch {
             try? FileManager.default.removeItem(at: temporary)

@@ -12,8 +12,11 @@ import LatentCore
 /// 1-based physical line and the 1-based column (field number in the file, counting label and
 /// dropped columns).
 ///
-/// Parsing works on bytes; a 60 000 × 785 file of pixel values reads in about a second in a
-/// release build.
+/// Gzip-compressed input (`.csv.gz`) is inflated first.
+///
+/// Parsing works on bytes, and large quote-free inputs are split at line breaks and parsed on
+/// `Parallel.threadCount` threads: Fashion-MNIST as a 60 000 × 785 CSV file (133 MB) takes about
+/// 1.5 s of CPU time in a release build, shared among the threads.
 public enum CSV {
     /// Whether the first record names the columns.
     public enum Header: Sendable, Equatable {
@@ -59,7 +62,7 @@ public enum CSV {
                    allowNonFinite: allowNonFinite, path: url.path)
     }
 
-    /// Decodes CSV bytes (UTF-8; a leading byte-order mark is skipped).
+    /// Decodes CSV bytes (UTF-8; a leading byte-order mark is skipped; gzip data is inflated first).
     /// - Parameters:
     ///   - delimiter: the field separator, one ASCII character other than `"`, CR or LF (`;`, `\t`, …).
     ///   - header: whether the first record names the columns (see `Header`).
@@ -75,6 +78,7 @@ public enum CSV {
                                              header: Header = .auto, label: Column? = nil, drop: [Column] = [],
                                              allowNonFinite: Bool = false, path: String = "<memory>") throws -> CSVTable<S> {
         let d = delimiterByte(delimiter)
+        let data = Gzip.isCompressed(data) ? try Gzip.decompress(data, path: path) : data
         return try data.withBytes { bytes in
             var reader = CSVReader<S>(tokenizer: CSVTokenizer(bytes, delimiter: d, path: path), allowNonFinite: allowNonFinite)
             return try reader.read(header: header, label: label, drop: drop)
@@ -236,10 +240,19 @@ struct CSVReader<S: BLASScalar> {
         breaks.withUnsafeMutableBufferPointer { out in
             Parallel.forEachChunk(count: chunks, minimumPerThread: 1) { range in
                 for c in range {
+                    let lo = bounds[c], hi = bounds[c + 1]
                     var count = 0
-                    for i in bounds[c]..<bounds[c + 1] {
-                        let b = p[i]
-                        if b == CSVTokenizer.lf || (b == CSVTokenizer.cr && !(i + 1 < n && p[i + 1] == CSVTokenizer.lf)) { count += 1 }
+                    if memchr(p + lo, Int32(CSVTokenizer.cr), hi - lo) == nil {
+                        var q = lo
+                        while q < hi, let hit = memchr(p + q, Int32(CSVTokenizer.lf), hi - q) {
+                            count += 1
+                            q = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - p + 1
+                        }
+                    } else {
+                        for i in lo..<hi {
+                            let b = p[i]
+                            if b == CSVTokenizer.lf || (b == CSVTokenizer.cr && !(i + 1 < n && p[i + 1] == CSVTokenizer.lf)) { count += 1 }
+                        }
                     }
                     out[c] = count
                 }
@@ -280,10 +293,30 @@ struct CSVReader<S: BLASScalar> {
         let p = tokenizer.p
         // Reserve from the first record's length; bounded by the input size.
         var reserved = false
+        // The fast path would read a delimiter such as '.' or '-' as part of a number.
+        let plainNumbersAllowed = !Array("0123456789.-".utf8).contains(tokenizer.delimiter)
         while try !tokenizer.atEnd() {
             let recordStart = tokenizer.position
             var column = 0, problemLine = tokenizer.line
             while true {
+                // Fast path: a plain unquoted number ends at a delimiter or line break.
+                if plainNumbersAllowed, column < width, roles[column] == .feature,
+                   let (v, end) = DecimalParser.parsePlain(p, from: tokenizer.position, to: tokenizer.count, as: S.self) {
+                    let terminator: UInt8 = end < tokenizer.count ? p[end] : CSVTokenizer.lf
+                    if terminator == tokenizer.delimiter || terminator == CSVTokenizer.lf || terminator == CSVTokenizer.cr {
+                        values.append(v)
+                        problemLine = tokenizer.line
+                        column += 1
+                        tokenizer.position = end + 1
+                        if terminator == tokenizer.delimiter { continue }
+                        if end >= tokenizer.count { tokenizer.position = tokenizer.count; break }
+                        if terminator == CSVTokenizer.cr, tokenizer.position < tokenizer.count, p[tokenizer.position] == CSVTokenizer.lf {
+                            tokenizer.position += 1
+                        }
+                        tokenizer.line += 1
+                        break
+                    }
+                }
                 let (f, ended) = try tokenizer.next(column: column + 1)
                 if column <= width { problemLine = f.line }   // the last field, or the first extra one
                 if column < width {

@@ -19,19 +19,14 @@ enum DecimalParser {
         case invalid
     }
 
-    /// 10^0 … 10^22, each exact in a Double.
-    static let doublePowers: [Double] = {
-        var p = [Double](repeating: 1, count: 23)
-        for k in 1..<23 { p[k] = p[k - 1] * 10 }
-        return p
-    }()
+    /// 10^0 … 10^22, each exact in a Double (a literal, so no lazy initialisation per access).
+    static let doublePowers: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ]
 
     /// 10^0 … 10^10, each exact in a Float.
-    static let floatPowers: [Float] = {
-        var p = [Float](repeating: 1, count: 11)
-        for k in 1..<11 { p[k] = p[k - 1] * 10 }
-        return p
-    }()
+    static let floatPowers: [Float] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10]
 
     /// Parses `p[from..<to]`.
     @inline(__always)
@@ -104,6 +99,31 @@ enum DecimalParser {
         if S.self == Float.self, let v = Float(text) { return .value(S(v)) }
         if let v = Double(text) { return .value(S(v)) }
         return .invalid
+    }
+
+    /// The CSV reader's fast path: `-?digits[.digits]` (at least one digit, at most 15 in all for
+    /// Double or 7 for Float, so Clinger's exact path applies) starting at `from`. Returns the
+    /// value and the index of the first byte after it, or `nil` for anything else (the caller then
+    /// takes the general path, which gives the same value for these inputs).
+    @inline(__always)
+    static func parsePlain<S: BLASScalar>(_ p: UnsafePointer<UInt8>, from: Int, to: Int, as: S.Type = S.self) -> (S, Int)? {
+        var i = from
+        let negative = i < to && p[i] == 0x2D
+        if negative { i += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0, fraction = 0
+        while i < to, p[i] &- 0x30 < 10 { mantissa = mantissa &* 10 &+ UInt64(p[i] &- 0x30); digits += 1; i += 1 }
+        if i < to, p[i] == 0x2E {
+            i += 1
+            while i < to, p[i] &- 0x30 < 10 { mantissa = mantissa &* 10 &+ UInt64(p[i] &- 0x30); digits += 1; fraction += 1; i += 1 }
+        }
+        guard digits > 0, digits <= (S.self == Float.self ? 7 : 15) else { return nil }
+        if S.self == Float.self {
+            let v = Float(mantissa) / floatPowers[fraction]
+            return (S(negative ? -v : v), i)
+        }
+        let v = Double(mantissa) / doublePowers[fraction]
+        return (S(negative ? -v : v), i)
     }
 
     /// `nan`, `inf`, `infinity` (any case, optional sign) or `.invalid`.

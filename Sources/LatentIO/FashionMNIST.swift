@@ -58,7 +58,7 @@ public enum FashionMNIST {
     /// - Throws: `IOError.cannotRead` when the folder or a file is missing (saying to install
     ///   `dataset-fashion-mnist`), `IOError.corrupt` when a file is damaged or the images are not
     ///   28 × 28, the counts of images and labels differ, or a label is outside 0..<10.
-    /// - Complexity: O(n · 784); about 0.3 s for the training split in a release build.
+    /// - Complexity: O(n · 784); about 0.5 s of CPU time for the training split in a release build.
     public static func load<S: BLASScalar>(split: Split, folder: URL = defaultFolder, as type: S.Type = S.self,
                                            scaleToUnit: Bool = true) throws -> Dataset<S> {
         let f = files(split: split, folder: folder)

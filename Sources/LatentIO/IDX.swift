@@ -152,15 +152,20 @@ public enum IDX {
                 throw IOError.corrupt(path: path, offset: b.count, reason: "file ends inside the sizes of \(rank) dimensions")
             }
             var dimensions = [Int]()
-            var count = 1, overflow = false
             for k in 0..<rank {
                 let o = 4 + 4 * k
-                let d = Int(b[o]) << 24 | Int(b[o + 1]) << 16 | Int(b[o + 2]) << 8 | Int(b[o + 3])
-                dimensions.append(d)
-                let (c, o1) = count.multipliedReportingOverflow(by: d)
-                count = c
-                overflow = overflow || o1
+                dimensions.append(Int(b[o]) << 24 | Int(b[o + 1]) << 16 | Int(b[o + 2]) << 8 | Int(b[o + 3]))
             }
+            // Both the row length (product of the later sizes) and the total must fit, even when
+            // the first size is 0.
+            var inner = 1, overflow = false
+            for d in dimensions.dropFirst() {
+                let (c, o) = inner.multipliedReportingOverflow(by: d)
+                inner = c
+                overflow = overflow || o
+            }
+            let (count, o1) = dimensions[0].multipliedReportingOverflow(by: inner)
+            overflow = overflow || o1
             let (needed, o2) = count.multipliedReportingOverflow(by: dtype.byteCount)
             let present = b.count - dataOffset
             guard !overflow, !o2, needed <= present else {

@@ -1,6 +1,8 @@
+import Foundation
+
 /// A problem reading or writing a data file. Every case names the file, and where it applies
 /// the line and column (1-based) or byte offset of the problem.
-public enum IOError: Error, Equatable, CustomStringConvertible {
+public enum IOError: Error, Equatable, CustomStringConvertible, LocalizedError {
     /// The file could not be opened or read.
     case cannotRead(path: String, reason: String)
     /// The file could not be written.
@@ -22,4 +24,7 @@ public enum IOError: Error, Equatable, CustomStringConvertible {
         case let .unsupported(path, reason): return "\(path): unsupported: \(reason)"
         }
     }
+
+    /// The same line as `description`, so `localizedDescription` shows it too.
+    public var errorDescription: String? { description }
 }

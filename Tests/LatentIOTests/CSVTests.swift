@@ -70,6 +70,40 @@ import LatentIO
         #expect(negativeZero.features.storage.allSatisfy { $0 == 0 && $0.sign == .minus })
     }
 
+    @Test func plainAndQuotedCellsGiveIdenticalBits() throws {
+        // Unquoted plain numbers take a fast path; quoted cells the general one. Same bits for both.
+        var rng = Xoshiro256StarStar(seed: 11)
+        var cells = [String]()
+        for _ in 0..<3000 {
+            var s = rng.bernoulli(0.3) ? "-" : ""
+            s += String((0...rng.integer(below: 12)).map { _ in Character(String(rng.integer(below: 10))) })
+            if rng.bernoulli(0.6) { s += "." + String((0..<rng.integer(below: 12)).map { _ in Character(String(rng.integer(below: 10))) }) }
+            if rng.bernoulli(0.1) { s += "e\(rng.integer(below: 40) - 20)" }
+            cells.append(s)
+        }
+        let width = 6
+        func text(quoted: Bool, line: String) -> Data {
+            let rows = stride(from: 0, to: cells.count, by: width).map { r in
+                cells[r..<r + width].map { quoted ? "\"\($0)\"" : $0 }.joined(separator: ",")
+            }
+            return Data(rows.joined(separator: line).utf8)
+        }
+        for line in ["\n", "\r\n", "\r"] {
+            let plainD: CSVTable<Double> = try CSV.decode(text(quoted: false, line: line), header: .absent)
+            let quotedD: CSVTable<Double> = try CSV.decode(text(quoted: true, line: line), header: .absent)
+            #expect(plainD.features.shape == (500, 6))
+            #expect(zip(plainD.features.storage, quotedD.features.storage).allSatisfy { $0.bitPattern == $1.bitPattern })
+            #expect(zip(plainD.features.storage, cells).allSatisfy { $0.bitPattern == Double($1)!.bitPattern })
+            let plainF: CSVTable<Float> = try CSV.decode(text(quoted: false, line: line), header: .absent)
+            let quotedF: CSVTable<Float> = try CSV.decode(text(quoted: true, line: line), header: .absent)
+            #expect(zip(plainF.features.storage, quotedF.features.storage).allSatisfy { $0.bitPattern == $1.bitPattern })
+            #expect(zip(plainF.features.storage, cells).allSatisfy { $0.bitPattern == Float($1)!.bitPattern })
+        }
+        // A delimiter that can be part of a number turns the fast path off.
+        #expect(try table("1.5\n3.4\n", delimiter: ".", header: .absent).features == Matrix([[1, 5], [3, 4]]))
+        #expect(try table("1-5\n3-4\n", delimiter: "-", header: .absent, label: .first).features == Matrix([[5], [4]]))
+    }
+
     // MARK: - Header, label, dropping
 
     @Test func headerDetection() throws {
@@ -123,6 +157,8 @@ import LatentIO
         #expect(q.labels == ["2"] && q.columnNames == ["a"])
         // A trailing delimiter makes an empty last field.
         #expect(try table("a,b,\n1,2,x\n", label: .last).labels == ["x"])
+        // Gzip-compressed text is inflated first.
+        #expect(try CSV.decode(Gzip.compress(Data("a,b\n1,2\n3,4\n".utf8)), as: Double.self).features == expected)
         // Zero feature columns are allowed.
         #expect(try table("y\n1\n2\n", label: .first).features.shape == (2, 0))
     }

@@ -6,7 +6,11 @@ import LatentIO
 /// Seeded mutation testing: thousands of damaged inputs go through every decoder, which must
 /// throw `IOError` (or succeed with output no larger than the input allows) — never trap, never
 /// throw anything else, never allocate what a lying header asks for.
+///
+/// `LATENT_FUZZ_SCALE=k` multiplies every iteration count by `k` for a deeper local run.
 @Suite struct FuzzTests {
+    static let scale = ProcessInfo.processInfo.environment["LATENT_FUZZ_SCALE"].flatMap(Int.init) ?? 1
+
     static let interesting: [UInt8] = [0x00, 0xFF, 0x7F, 0x80, 0x22, 0x2C, 0x0A, 0x0D, 0x2E, 0x2D, 0x65, 0x30, 0x39, 0x20, 0x1F, 0x8B, 0x08, 0x0E]
 
     /// One to three random edits: bit flips, truncation, insertion, interesting bytes, a random
@@ -68,8 +72,8 @@ import LatentIO
                 #expect(t.features.count <= data.count && (t.labels?.count ?? t.features.rows) == t.features.rows)
             }
         }
-        for _ in 0..<2500 { run(Self.mutate(seeds[rng.integer(below: seeds.count)], &rng)) }
-        for _ in 0..<1500 { run(Data((0..<rng.integer(below: 80)).map { _ in alphabet[rng.integer(below: alphabet.count)] })) }
+        for _ in 0..<2500 * Self.scale { run(Self.mutate(seeds[rng.integer(below: seeds.count)], &rng)) }
+        for _ in 0..<1500 * Self.scale { run(Data((0..<rng.integer(below: 80)).map { _ in alphabet[rng.integer(below: alphabet.count)] })) }
     }
 
     @Test func npyDecodersSurviveDamagedAndLyingHeaders() throws {
@@ -86,11 +90,11 @@ import LatentIO
                 #expect(n <= data.count)
             }
         }
-        for _ in 0..<3000 { run(Self.mutate(seeds[rng.integer(below: seeds.count)], &rng)) }
+        for _ in 0..<3000 * Self.scale { run(Self.mutate(seeds[rng.integer(below: seeds.count)], &rng)) }
         // Well-formed headers that lie: random dtypes, orders and (often huge) shapes over little data.
         let descrs = ["'<f8'", "'<f4'", "'|u1'", "'<i8'", "'>f8'", "'<c16'", "[('a', '<f4')]", "'", "''", "b'<f8'", "'<i4'"]
         let dims = [0, 1, 2, 3, 7, 255, 65536, 1 << 31, 1 << 40, Int.max, 99]
-        for _ in 0..<1500 {
+        for _ in 0..<1500 * Self.scale {
             let shape = (0..<rng.integer(below: 4)).map { _ in String(dims[rng.integer(below: dims.count)]) }
             let tuple = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.joined(separator: ", ") + ")"
             let header = "{'descr': \(descrs[rng.integer(below: descrs.count)]), 'fortran_order': \(rng.bernoulli(0.2) ? "True" : "False"), 'shape': \(tuple), }"
@@ -114,13 +118,13 @@ import LatentIO
                 #expect(n <= bound)
             }
         }
-        for _ in 0..<1500 { run(Self.mutate(plain[rng.integer(below: plain.count)], &rng)) }
+        for _ in 0..<1500 * Self.scale { run(Self.mutate(plain[rng.integer(below: plain.count)], &rng)) }
         // Damaged compressed streams, and intact streams of damaged IDX bytes.
-        for _ in 0..<1500 { run(Self.mutate(gzipped[rng.integer(below: gzipped.count)], &rng)) }
-        for _ in 0..<500 { run(Gzip.compress(Self.mutate(plain[rng.integer(below: plain.count)], &rng), level: 1)) }
+        for _ in 0..<1500 * Self.scale { run(Self.mutate(gzipped[rng.integer(below: gzipped.count)], &rng)) }
+        for _ in 0..<500 * Self.scale { run(Gzip.compress(Self.mutate(plain[rng.integer(below: plain.count)], &rng), level: 1)) }
         // Lying sizes: random type codes, ranks and dimensions over a few bytes.
         let sizes = [0, 1, 2, 28, 60000, 0xFFFF, 0x7FFF_FFFF, 0xFFFF_FFFF]
-        for _ in 0..<1000 {
+        for _ in 0..<1000 * Self.scale {
             let rank = rng.integer(below: 5)
             let code = UInt8([0x08, 0x09, 0x0B, 0x0C, 0x0D, 0x0E, 0x00, 0x0A][rng.integer(below: 8)])
             let d = (0..<rank).map { _ in sizes[rng.integer(below: sizes.count)] }

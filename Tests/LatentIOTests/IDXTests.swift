@@ -61,6 +61,8 @@ import LatentIO
                 == c(26, "dimensions [60000, 28, 28] of uint8 need 47040000 bytes of data, the file has 10"))
         #expect(error(idxBytes(code: 0x0E, dimensions: [0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF], payload: []))
                 == c(20, "dimensions [4294967295, 4294967295, 4294967295, 4294967295] of float64 need more than \(Int.max) bytes of data, the file has 0"))
+        #expect(error(idxBytes(code: 0x08, dimensions: [0, 0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF], payload: []))
+                == c(20, "dimensions [0, 4294967295, 4294967295, 4294967295] of uint8 need more than \(Int.max) bytes of data, the file has 0"))
         #expect(error(idxBytes(code: 8, dimensions: [2], payload: [1, 2, 3])) == c(10, "1 byte of extra data after the elements"))
         #expect(error(idxBytes(code: 0x0B, dimensions: [1], payload: [0, 1]), scale: true)
                 == .unsupported(path: "x.idx", reason: "scaling to [0, 1] applies to unsigned bytes, the file holds int16"))

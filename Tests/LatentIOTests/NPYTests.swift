@@ -169,6 +169,8 @@ import LatentIO
         #expect(error(missingComma) == .corrupt(path: "x.npy", offset: 23, reason: "header: expected ',' or '}'"))
         let missingColon = npyBytes(header: "{'shape' ()}", payload: [])
         #expect(error(missingColon) == .corrupt(path: "x.npy", offset: 19, reason: "header: expected ':'"))
+        let noValue = npyBytes(header: "{'descr':", payload: [])
+        #expect(error(noValue) == .corrupt(path: "x.npy", offset: 64, reason: "header: missing value"))
         let keyNotString = npyBytes(header: "{shape: ()}", payload: [])
         #expect(error(keyNotString) == .corrupt(path: "x.npy", offset: 11, reason: "header: expected a quoted string"))
     }
