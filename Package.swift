@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Latent", targets: ["Latent"]),
         .library(name: "LatentCore", targets: ["LatentCore"]),
         .library(name: "LatentIO", targets: ["LatentIO"]),
+        .library(name: "LatentNN", targets: ["LatentNN"]),
         .executable(name: "latent", targets: ["latent"]),
     ],
     dependencies: [
@@ -33,7 +34,8 @@ let package = Package(
             swiftSettings: optimise, linkerSettings: [.linkedLibrary("m")]),
         .target(name: "LatentIO", dependencies: ["LatentCore", "CZlib"], swiftSettings: optimise),
         .target(name: "LatentDecomposition", dependencies: ["LatentCore"], swiftSettings: optimise),
-        .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition"]),
+        .target(name: "LatentNN", dependencies: ["LatentCore"], swiftSettings: optimise),
+        .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentNN"]),
 
         // MARK: - Command line
         .executableTarget(
@@ -46,6 +48,7 @@ let package = Package(
         .testTarget(name: "LatentCoreTests", dependencies: ["LatentCore", "LatentTestSupport"]),
         .testTarget(name: "LatentIOTests", dependencies: ["LatentIO", "LatentTestSupport"]),
         .testTarget(name: "LatentDecompositionTests", dependencies: ["LatentDecomposition", "LatentTestSupport"]),
+        .testTarget(name: "LatentNNTests", dependencies: ["LatentNN", "LatentTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
