@@ -51,7 +51,14 @@ struct BroadcastPlan {
             let st = Shape.strides(s)
             return (0..<n).map { k in k < pad || s[k - pad] == 1 ? 0 : st[k - pad] }
         }
-        let sa = paddedStrides(a), sb = paddedStrides(b)
+        self.init(out: out, strideA: paddedStrides(a), strideB: paddedStrides(b))
+    }
+
+    /// A plan for walking `out` in row-major order while two operands move by the given
+    /// per-dimension strides (any strides: broadcast, permuted, …).
+    @usableFromInline
+    init(out: [Int], strideA sa: [Int], strideB sb: [Int]) {
+        let n = out.count
         var dims: [Int] = [], da: [Int] = [], db: [Int] = []
         for k in 0..<n where out[k] != 1 {
             if let last = dims.last, da.last! == sa[k] * out[k], db.last! == sb[k] * out[k] {
