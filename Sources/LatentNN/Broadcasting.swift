@@ -113,7 +113,7 @@ struct BroadcastPlan {
 extension Tensor {
     /// `f(a, b)` elementwise with broadcasting, into a new array of the broadcast shape.
     /// Same-shape operands take a flat loop; large outputs are split across threads.
-    @inlinable
+    @inlinable @inline(__always)
     static func broadcastMap(_ a: Tensor, _ b: Tensor, _ f: (Scalar, Scalar) -> Scalar) -> (shape: [Int], values: [Scalar]) {
         if a.shape == b.shape {
             let n = a.count

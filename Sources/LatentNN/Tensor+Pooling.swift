@@ -16,6 +16,7 @@ extension Tensor {
     /// `(B, C, H, W) → (B, C, H_out, W_out)`, `H_out = ⌊(H + 2p − k)/s⌋ + 1`; `stride` defaults to
     /// the kernel size. Backward: each output's gradient goes to the (first) maximum in its window.
     /// - Complexity: O(B · C · H_out · W_out · kh · kw).
+    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
     public func maxPool2d(kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) -> Tensor {
         precondition(rank == 4, "maxPool2d: input must be (B, C, H, W), got \(shape)")
         let s = stride ?? kernel
@@ -31,6 +32,25 @@ extension Tensor {
                     Parallel.forEachChunk(count: planes, minimumPerThread: Swift.max(1, (1 << 14) / Swift.max(1, H * W))) { range in
                         for plane in range {
                             let img = x + plane * H * W
+                            if padding == (0, 0) {
+                                // Every window lies inside the image: no bounds checks.
+                                for oh in 0..<Ho {
+                                    for ow in 0..<Wo {
+                                        let start = oh * s.0 * W + ow * s.1
+                                        var best = img[start], at = start
+                                        for i in 0..<kernel.0 {
+                                            let line = start + i * W
+                                            for j in 0..<kernel.1 {
+                                                let v = img[line + j]
+                                                if v > best || (v.isNaN && !best.isNaN) { best = v; at = line + j }
+                                            }
+                                        }
+                                        let q = (plane * Ho + oh) * Wo + ow
+                                        o[q] = best; a[q] = Int32(at)
+                                    }
+                                }
+                                continue
+                            }
                             for oh in 0..<Ho {
                                 for ow in 0..<Wo {
                                     var best = -Scalar.infinity, at = -1
@@ -78,6 +98,7 @@ extension Tensor {
     /// `(B, C, H, W) → (B, C, H_out, W_out)`, `H_out = ⌊(H + 2p − k)/s⌋ + 1`; `stride` defaults to
     /// the kernel size. Backward: each output's gradient spread evenly over its window.
     /// - Complexity: O(B · C · H_out · W_out · kh · kw).
+    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
     public func avgPool2d(kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) -> Tensor {
         precondition(rank == 4, "avgPool2d: input must be (B, C, H, W), got \(shape)")
         let s = stride ?? kernel
