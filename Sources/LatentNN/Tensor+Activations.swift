@@ -21,8 +21,8 @@ extension Tensor {
     @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
     public func sigmoid() -> Tensor {
         unary("sigmoid", { x in
-            if x >= 0 { return 1 / (1 + Scalar.exp(-x)) }
-            let e = Scalar.exp(x)
+            if x >= 0 { return 1 / (1 + fastExp(-x)) }
+            let e = fastExp(x)
             return e / (1 + e)
         }, derivative: { _, y in y * (1 - y) })
     }
@@ -63,10 +63,10 @@ extension Tensor {
     /// small values. Backward: `g ⊙ sigmoid(x)`.
     @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
     public func softplus() -> Tensor {
-        unary("softplus", { x in Swift.max(x, 0) + Scalar.log(onePlus: Scalar.exp(-Swift.abs(x))) },
+        unary("softplus", { x in Swift.max(x, 0) + Scalar.log(onePlus: fastExp(-Swift.abs(x))) },
               derivative: { x, _ in
-                  if x >= 0 { return 1 / (1 + Scalar.exp(-x)) }
-                  let e = Scalar.exp(x)
+                  if x >= 0 { return 1 / (1 + fastExp(-x)) }
+                  let e = fastExp(x)
                   return e / (1 + e)
               })
     }
@@ -80,8 +80,13 @@ extension Tensor {
         case .none:
             let invSqrt2 = 1 / Scalar(2).squareRoot()
             let invSqrt2Pi = 1 / (2 * Scalar.pi).squareRoot()
-            return unary("gelu", { x in x * (1 + Scalar.erf(x * invSqrt2)) / 2 }, derivative: { x, _ in
-                (1 + Scalar.erf(x * invSqrt2)) / 2 + x * invSqrt2Pi * Scalar.exp(-x * x / 2)
+            return unary("gelu", { (x: Scalar) -> Scalar in
+                let cdf: Scalar = (1 + fastErf(x * invSqrt2)) / 2
+                return x * cdf
+            }, derivative: { (x: Scalar, _: Scalar) -> Scalar in
+                let cdf: Scalar = (1 + fastErf(x * invSqrt2)) / 2
+                let density: Scalar = invSqrt2Pi * fastExp(-x * x / 2)
+                return cdf + x * density
             })
         case .tanh:
             let c = (2 / Scalar.pi).squareRoot(), k: Scalar = 0.044715
@@ -95,8 +100,8 @@ extension Tensor {
     /// `x·sigmoid(x)` (SiLU / swish). Backward: `g ⊙ (s + x·s(1 − s))` with `s = sigmoid(x)`.
     @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
     public func silu() -> Tensor {
-        unary("silu", { x in x / (1 + Scalar.exp(-x)) }, derivative: { x, _ in
-            let s = 1 / (1 + Scalar.exp(-x))
+        unary("silu", { x in x / (1 + fastExp(-x)) }, derivative: { x, _ in
+            let s = 1 / (1 + fastExp(-x))
             return s + x * s * (1 - s)
         })
     }

@@ -154,12 +154,18 @@ extension Tensor {
     // MARK: - Softmax
 
     /// Calls `body(lane base pointer offset, stride)` for every lane of `axis` in parallel.
+    /// When `axis` is the last one, `stride` is 1 and lanes are contiguous rows.
+    @inline(__always)
     func forEachLane(axis ax: Int, _ body: (_ offset: Int, _ stride: Int, _ n: Int) -> Void) {
         let (outer, n, inner) = Shape.split(shape, at: ax)
         Parallel.forEachChunk(count: outer * inner, minimumPerThread: Swift.max(1, (1 << 14) / Swift.max(1, n))) { lanes in
-            for lane in lanes {
-                let o = lane / inner, i = lane % inner
-                body(o * n * inner + i, inner, n)
+            if inner == 1 {
+                for lane in lanes { body(lane * n, 1, n) }
+            } else {
+                for lane in lanes {
+                    let o = lane / inner, i = lane % inner
+                    body(o * n * inner + i, inner, n)
+                }
             }
         }
     }
@@ -177,7 +183,7 @@ extension Tensor {
                     var m = -Scalar.infinity
                     for j in 0..<n { m = Swift.max(m, x[off + j * st]) }
                     var s: Scalar = 0
-                    for j in 0..<n { let e = Scalar.exp(x[off + j * st] - m); y[off + j * st] = e; s += e }
+                    for j in 0..<n { let e = fastExp(x[off + j * st] - m); y[off + j * st] = e; s += e }
                     let r = 1 / s
                     for j in 0..<n { y[off + j * st] *= r }
                 }
@@ -210,7 +216,7 @@ extension Tensor {
                     var m = -Scalar.infinity
                     for j in 0..<n { m = Swift.max(m, x[off + j * st]) }
                     var s: Scalar = 0
-                    for j in 0..<n { s += Scalar.exp(x[off + j * st] - m) }
+                    for j in 0..<n { s += fastExp(x[off + j * st] - m) }
                     let lse = m + Scalar.log(s)
                     for j in 0..<n { y[off + j * st] = x[off + j * st] - lse }
                 }
@@ -223,7 +229,7 @@ extension Tensor {
                     self.forEachLane(axis: ax) { off, st, n in
                         var s: Scalar = 0
                         for j in 0..<n { s += gp[off + j * st] }
-                        for j in 0..<n { dp[off + j * st] += gp[off + j * st] - Scalar.exp(y[off + j * st]) * s }
+                        for j in 0..<n { dp[off + j * st] += gp[off + j * st] - fastExp(y[off + j * st]) * s }
                     }
                 }
             }
