@@ -14,17 +14,15 @@ public enum GELUApproximation: String, Sendable, Codable, CaseIterable {
 extension Tensor {
     /// `tanh(x)`. Backward: `g ⊙ (1 − y²)`.
     @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
-    public func tanh() -> Tensor { unary("tanh", { Scalar.tanh($0) }, derivative: { _, y in 1 - y * y }) }
+    public func tanh() -> Tensor {
+        map("tanh", TanhFunction<Scalar>())
+    }
 
     /// The logistic function `1 / (1 + e⁻ˣ)`, evaluated without overflow for either sign.
     /// Backward: `g ⊙ y(1 − y)`.
     @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
     public func sigmoid() -> Tensor {
-        unary("sigmoid", { x in
-            if x >= 0 { return 1 / (1 + fastExp(-x)) }
-            let e = fastExp(x)
-            return e / (1 + e)
-        }, derivative: { _, y in y * (1 - y) })
+        map("sigmoid", SigmoidFunction<Scalar>())
     }
 
     /// `max(x, 0)`. Backward: `g` where `x > 0`, else 0.
@@ -63,12 +61,7 @@ extension Tensor {
     /// small values. Backward: `g ⊙ sigmoid(x)`.
     @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
     public func softplus() -> Tensor {
-        unary("softplus", { x in Swift.max(x, 0) + Scalar.log(onePlus: fastExp(-Swift.abs(x))) },
-              derivative: { x, _ in
-                  if x >= 0 { return 1 / (1 + fastExp(-x)) }
-                  let e = fastExp(x)
-                  return e / (1 + e)
-              })
+        map("softplus", SoftplusFunction<Scalar>())
     }
 
     /// The Gaussian error linear unit `x·Φ(x)` (Hendrycks & Gimpel 2016), exactly through `erf`
@@ -77,32 +70,14 @@ extension Tensor {
     @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
     public func gelu(approximation: GELUApproximation = .none) -> Tensor {
         switch approximation {
-        case .none:
-            let invSqrt2 = 1 / Scalar(2).squareRoot()
-            let invSqrt2Pi = 1 / (2 * Scalar.pi).squareRoot()
-            return unary("gelu", { (x: Scalar) -> Scalar in
-                let cdf: Scalar = (1 + fastErf(x * invSqrt2)) / 2
-                return x * cdf
-            }, derivative: { (x: Scalar, _: Scalar) -> Scalar in
-                let cdf: Scalar = (1 + fastErf(x * invSqrt2)) / 2
-                let density: Scalar = invSqrt2Pi * fastExp(-x * x / 2)
-                return cdf + x * density
-            })
-        case .tanh:
-            let c = (2 / Scalar.pi).squareRoot(), k: Scalar = 0.044715
-            return unary("geluTanh", { x in x * (1 + Scalar.tanh(c * (x + k * x * x * x))) / 2 }, derivative: { x, _ in
-                let t = Scalar.tanh(c * (x + k * x * x * x))
-                return (1 + t) / 2 + x * (1 - t * t) * c * (1 + 3 * k * x * x) / 2
-            })
+        case .none: return map("gelu", GELUFunction<Scalar>())
+        case .tanh: return map("geluTanh", GELUTanhFunction<Scalar>())
         }
     }
 
     /// `x·sigmoid(x)` (SiLU / swish). Backward: `g ⊙ (s + x·s(1 − s))` with `s = sigmoid(x)`.
     @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
     public func silu() -> Tensor {
-        unary("silu", { x in x / (1 + fastExp(-x)) }, derivative: { x, _ in
-            let s = 1 / (1 + fastExp(-x))
-            return s + x * s * (1 - s)
-        })
+        map("silu", SiLUFunction<Scalar>())
     }
 }

@@ -5,7 +5,7 @@ import LatentCore
 extension Tensor {
     /// `eˣ` elementwise. Backward: `g ⊙ eˣ` (the saved output).
     @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
-    public func exp() -> Tensor { unary("exp", { fastExp($0) }, derivative: { _, y in y }) }
+    public func exp() -> Tensor { map("exp", ExpFunction<Scalar>()) }
 
     /// Natural logarithm elementwise (`−∞` at 0, NaN below). Backward: `g / x`.
     @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
