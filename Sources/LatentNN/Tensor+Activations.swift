@@ -44,7 +44,10 @@ extension Tensor {
                 out.withUnsafeBufferPointer { py in
                     let d = dst.baseAddress!, y = py.baseAddress!, gp = g.baseAddress!
                     Parallel.forEachChunk(count: n) { range in
-                        for i in range { d[i] += y[i] > 0 ? gp[i] : 0 }
+                        for i in range {
+                            let gi = gp[i], yi = y[i]     // both loaded unconditionally: a select, not a branch
+                            d[i] += yi > 0 ? gi : 0
+                        }
                     }
                 }
             }

@@ -25,6 +25,7 @@ extension Tensor {
         var rstd = [Scalar](repeating: 0, count: rows)
         var out = [Scalar](repeating: 0, count: count)
         let w = weight?.storage, b = bias?.storage
+        withOptionalPointers(w, b) { wp, bp in
         storage.withUnsafeBufferPointer { px in
             xhat.withUnsafeMutableBufferPointer { ph in
                 rstd.withUnsafeMutableBufferPointer { pr in
@@ -33,20 +34,16 @@ extension Tensor {
                         Parallel.forEachChunk(count: rows, minimumPerThread: Swift.max(1, (1 << 14) / d)) { range in
                             for row in range {
                                 let xr = x + row * d, hr = h + row * d, yr = y + row * d
-                                var mean: Scalar = 0
-                                for j in 0..<d { mean += xr[j] }
-                                mean /= Scalar(d)
-                                var v: Scalar = 0
-                                for j in 0..<d { let c = xr[j] - mean; v += c * c }
-                                let rs = 1 / (v / Scalar(d) + epsilon).squareRoot()
+                                let mean = laneSum(xr, d, 1) / Scalar(d)
+                                for j in 0..<d { hr[j] = xr[j] - mean }                 // centred, then scaled
+                                let rs = 1 / (laneDot(hr, hr, d, 1) / Scalar(d) + epsilon).squareRoot()
                                 r[row] = rs
-                                for j in 0..<d {
-                                    let n = (xr[j] - mean) * rs
-                                    hr[j] = n
-                                    var o = n
-                                    if let w { o *= w[j] }
-                                    if let b { o += b[j] }
-                                    yr[j] = o
+                                for j in 0..<d { hr[j] *= rs }
+                                switch (wp, bp) {
+                                case let (w?, b?): for j in 0..<d { yr[j] = hr[j] * w[j] + b[j] }
+                                case let (w?, nil): for j in 0..<d { yr[j] = hr[j] * w[j] }
+                                case let (nil, b?): for j in 0..<d { yr[j] = hr[j] + b[j] }
+                                case (nil, nil): yr.update(from: hr, count: d)
                                 }
                             }
                         }
@@ -54,28 +51,28 @@ extension Tensor {
                 }
             }
         }
+        }
         let parents = [self] + [weight, bias].compactMap { $0 }
         return Tensor(shape: shape, storage: out, op: "layerNorm", parents: parents) { [self] g in
             let gp = g.baseAddress!
             xhat.withUnsafeBufferPointer { ph in
                 let h = ph.baseAddress!
                 if self.requiresGrad {
+                    withOptionalPointers(w, nil) { wp, _ in
                     self.withGradBuffer { dx in
                         let dp = dx.baseAddress!
                         Parallel.forEachChunk(count: rows, minimumPerThread: Swift.max(1, (1 << 14) / d)) { range in
-                            var gh = [Scalar](repeating: 0, count: d)
+                            let gh = UnsafeMutablePointer<Scalar>.allocate(capacity: d)
+                            defer { gh.deallocate() }
                             for row in range {
                                 let gr = gp + row * d, hr = h + row * d, dr = dp + row * d
-                                var m1: Scalar = 0, m2: Scalar = 0
-                                for j in 0..<d {
-                                    let v = w.map { gr[j] * $0[j] } ?? gr[j]
-                                    gh[j] = v; m1 += v; m2 += v * hr[j]
-                                }
-                                m1 /= Scalar(d); m2 /= Scalar(d)
+                                if let w = wp { for j in 0..<d { gh[j] = gr[j] * w[j] } } else { gh.update(from: gr, count: d) }
+                                let m1 = laneSum(gh, d, 1) / Scalar(d), m2 = laneDot(gh, hr, d, 1) / Scalar(d)
                                 let rs = rstd[row]
                                 for j in 0..<d { dr[j] += rs * (gh[j] - m1 - hr[j] * m2) }
                             }
                         }
+                    }
                     }
                 }
                 weight?.withGradBuffer { dw in
@@ -126,4 +123,15 @@ extension Tensor {
             }
         }
     }
+}
+
+/// Calls `body` with pointers to the elements of two optional arrays (`nil` stays `nil`).
+@inline(__always)
+func withOptionalPointers<S, R>(_ a: [S]?, _ b: [S]?, _ body: (UnsafePointer<S>?, UnsafePointer<S>?) -> R) -> R {
+    func withB(_ pa: UnsafePointer<S>?) -> R {
+        if let b { return b.withUnsafeBufferPointer { body(pa, $0.baseAddress) } }
+        return body(pa, nil)
+    }
+    if let a { return a.withUnsafeBufferPointer { withB($0.baseAddress) } }
+    return withB(nil)
 }

@@ -180,11 +180,9 @@ extension Tensor {
             out.withUnsafeMutableBufferPointer { py in
                 let x = px.baseAddress!, y = py.baseAddress!
                 forEachLane(axis: ax) { off, st, n in
-                    var m = -Scalar.infinity
-                    for j in 0..<n { m = Swift.max(m, x[off + j * st]) }
-                    var s: Scalar = 0
-                    for j in 0..<n { let e = fastExp(x[off + j * st] - m); y[off + j * st] = e; s += e }
-                    let r = 1 / s
+                    let m = laneMax(x + off, n, st)
+                    for j in 0..<n { y[off + j * st] = fastExp(x[off + j * st] - m) }
+                    let r = 1 / laneSum(y + off, n, st)
                     for j in 0..<n { y[off + j * st] *= r }
                 }
             }
@@ -194,8 +192,7 @@ extension Tensor {
                 out.withUnsafeBufferPointer { py in
                     let y = py.baseAddress!, gp = g.baseAddress!, dp = d.baseAddress!
                     self.forEachLane(axis: ax) { off, st, n in
-                        var s: Scalar = 0
-                        for j in 0..<n { s += gp[off + j * st] * y[off + j * st] }
+                        let s = laneDot(gp + off, y + off, n, st)
                         for j in 0..<n { dp[off + j * st] += y[off + j * st] * (gp[off + j * st] - s) }
                     }
                 }
@@ -213,11 +210,9 @@ extension Tensor {
             out.withUnsafeMutableBufferPointer { py in
                 let x = px.baseAddress!, y = py.baseAddress!
                 forEachLane(axis: ax) { off, st, n in
-                    var m = -Scalar.infinity
-                    for j in 0..<n { m = Swift.max(m, x[off + j * st]) }
-                    var s: Scalar = 0
-                    for j in 0..<n { s += fastExp(x[off + j * st] - m) }
-                    let lse = m + Scalar.log(s)
+                    let m = laneMax(x + off, n, st)
+                    for j in 0..<n { y[off + j * st] = fastExp(x[off + j * st] - m) }   // scratch
+                    let lse = m + Scalar.log(laneSum(y + off, n, st))
                     for j in 0..<n { y[off + j * st] = x[off + j * st] - lse }
                 }
             }
@@ -227,8 +222,7 @@ extension Tensor {
                 out.withUnsafeBufferPointer { py in
                     let y = py.baseAddress!, gp = g.baseAddress!, dp = d.baseAddress!
                     self.forEachLane(axis: ax) { off, st, n in
-                        var s: Scalar = 0
-                        for j in 0..<n { s += gp[off + j * st] }
+                        let s = laneSum(gp + off, n, st)
                         for j in 0..<n { dp[off + j * st] += gp[off + j * st] - fastExp(y[off + j * st]) * s }
                     }
                 }
