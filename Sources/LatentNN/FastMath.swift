@@ -14,7 +14,12 @@ func expFloat(_ x: Float) -> Float {
     let hi: Float = 88.72283, lo: Float = -87.33654
     // NaN compares false everywhere, so it is clamped to `lo` here and restored at the end.
     let xc = x > hi ? hi : (x > lo ? x : lo)
-    let n = (xc * 1.442_695_04 + 0.5).rounded(.down)
+    // n = round(x·log₂e) by the 1.5·2²³ trick: adding it leaves n in the low mantissa bits, so
+    // both n as a float and n as an integer come out without a (trapping, unvectorisable) conversion.
+    let magic: Float = 12_582_912
+    let v = xc * 1.442_695_04 + magic
+    let n = v - magic
+    let k = Int32(bitPattern: v.bitPattern) &- Int32(bitPattern: magic.bitPattern)
     var r = xc - n * 0.693_359_375
     r = r - n * -2.121_944_40e-4
     var y: Float = 1.987_569_150_0e-4
@@ -26,10 +31,9 @@ func expFloat(_ x: Float) -> Float {
     y = y * r * r + r + 1
     // 2ⁿ from the exponent bits, n ∈ [−126, 128]: positive n as 2ⁿ⁻¹·2 so that n = 128 (whose
     // exponent field would be 255, infinity) stays finite where the result is.
-    let k = Int32(n)
     let up: Int32 = k > 0 ? 1 : 0
-    let scale = Float(bitPattern: UInt32(truncatingIfNeeded: k - up + 127) << 23)
-    let result = y * scale * Float(1 + up)
+    let scale = Float(bitPattern: UInt32(bitPattern: (k &- up &+ 127) &<< 23))
+    let result = y * scale * (k > 0 ? 2 : 1)
     return x != x ? x : (x > hi ? .infinity : (x < lo ? 0 : result))
 }
 
