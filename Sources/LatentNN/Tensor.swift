@@ -59,13 +59,14 @@ public final class Tensor<Scalar: BLASScalar>: @unchecked Sendable {
     }
 
     /// The result of an operation: records `parents` and `backward` when gradients are wanted
-    /// (any parent requires them and recording is on), and drops them otherwise.
+    /// (any parent requires them and recording is on), and drops them otherwise. This is how
+    /// every primitive is built, and how other modules add fused operations (e.g. a loss).
     ///
-    /// `backward` receives this tensor's gradient and must *add* into the parents' gradients with
-    /// `Tensor.accumulateGrad`. It must not capture the result tensor itself (that would make a
-    /// reference cycle); capture the result's `storage` array instead where it is needed.
-    @usableFromInline
-    init(shape: [Int], storage: [Scalar], op: String, parents: [Tensor],
+    /// `backward` receives this tensor's gradient (same layout as `storage`) and must *add* into
+    /// the parents' gradients with `accumulateGrad(_:)` or `withGradBuffer(_:)` (both skip parents
+    /// that do not require a gradient). It must not capture the result tensor itself (that would
+    /// make a reference cycle); capture the result's `storage` array instead where it is needed.
+    public init(shape: [Int], storage: [Scalar], op: String, parents: [Tensor],
          backward: @escaping (UnsafeBufferPointer<Scalar>) -> Void) {
         self.shape = shape
         self.storage = storage
