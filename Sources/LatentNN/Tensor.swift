@@ -23,7 +23,13 @@ public final class Tensor<Scalar: BLASScalar>: @unchecked Sendable {
     ///
     /// Optimisers update parameters in place through this array (e.g.
     /// `p.storage.withUnsafeMutableBufferPointer { … }`); do that outside of a recorded graph.
-    public var storage: [Scalar]
+    /// Assigning an array of another length is a programmer error (the shape is fixed).
+    public var storage: [Scalar] {
+        didSet {
+            precondition(storage.count == shape.reduce(1, *),
+                         "Tensor.storage: \(storage.count) elements assigned to a tensor of shape \(shape)")
+        }
+    }
     /// Whether gradients flow to this tensor. Set it on parameters (leaves); results of
     /// operations get it when any input has it and gradient recording is on.
     public var requiresGrad: Bool
