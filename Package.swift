@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Latent", targets: ["Latent"]),
         .library(name: "LatentCore", targets: ["LatentCore"]),
         .library(name: "LatentIO", targets: ["LatentIO"]),
+        .library(name: "LatentNN", targets: ["LatentNN"]),
         .executable(name: "latent", targets: ["latent"]),
     ],
     dependencies: [
@@ -41,7 +42,8 @@ let package = Package(
                            .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: optimise),
         .target(name: "LatentEval", dependencies: ["LatentCore"], swiftSettings: optimise),
-        .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentEval"]),
+        .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentEval", "LatentNN"]),
+        .target(name: "LatentNN", dependencies: ["LatentCore"], swiftSettings: optimise),
 
         // MARK: - Command line
         .executableTarget(
@@ -58,6 +60,7 @@ let package = Package(
         // Runs the built `latent` binary (.build/debug/latent) as a subprocess.
         .testTarget(name: "LatentCLITests", dependencies: ["LatentExperiments", "LatentTestSupport"]),
         .testTarget(name: "LatentEvalTests", dependencies: ["LatentEval", "LatentTestSupport"]),
+        .testTarget(name: "LatentNNTests", dependencies: ["LatentNN", "LatentTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

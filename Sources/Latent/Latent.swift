@@ -3,3 +3,4 @@
 @_exported import LatentIO
 @_exported import LatentDecomposition
 @_exported import LatentEval
+@_exported import LatentNN

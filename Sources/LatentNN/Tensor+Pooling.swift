@@ -1,0 +1,150 @@
+import LatentCore
+
+/// 2-D max and average pooling over NCHW tensors; image planes in parallel.
+extension Tensor {
+    /// Output size of a pooling window: `⌊(n + 2p − k)/s⌋ + 1`.
+    static func pooledSize(_ n: Int, kernel k: Int, stride s: Int, padding p: Int, _ context: String) -> Int {
+        precondition(k > 0 && s > 0 && p >= 0, "\(context): need positive kernel \(k) and stride \(s), non-negative padding \(p)")
+        precondition(2 * p <= k, "\(context): padding \(p) must be at most half the kernel \(k)")
+        let o = (n + 2 * p - k) / s + 1
+        precondition(o > 0, "\(context): kernel \(k) does not fit size \(n) with padding \(p)")
+        return o
+    }
+
+    /// Max pooling, as `torch.nn.functional.max_pool2d` (padding counts as −∞).
+    ///
+    /// `(B, C, H, W) → (B, C, H_out, W_out)`, `H_out = ⌊(H + 2p − k)/s⌋ + 1`; `stride` defaults to
+    /// the kernel size. Backward: each output's gradient goes to the (first) maximum in its window.
+    /// - Complexity: O(B · C · H_out · W_out · kh · kw).
+    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    public func maxPool2d(kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) -> Tensor {
+        precondition(rank == 4, "maxPool2d: input must be (B, C, H, W), got \(shape)")
+        let s = stride ?? kernel
+        let planes = shape[0] * shape[1], H = shape[2], W = shape[3]
+        let Ho = Tensor.pooledSize(H, kernel: kernel.0, stride: s.0, padding: padding.0, "maxPool2d")
+        let Wo = Tensor.pooledSize(W, kernel: kernel.1, stride: s.1, padding: padding.1, "maxPool2d")
+        var out = [Scalar](repeating: 0, count: planes * Ho * Wo)
+        var argmax = [Int32](repeating: 0, count: planes * Ho * Wo)
+        storage.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { po in
+                argmax.withUnsafeMutableBufferPointer { pa in
+                    let x = px.baseAddress!, o = po.baseAddress!, a = pa.baseAddress!
+                    Parallel.forEachChunk(count: planes, minimumPerThread: Swift.max(1, (1 << 14) / Swift.max(1, H * W))) { range in
+                        for plane in range {
+                            let img = x + plane * H * W
+                            if padding == (0, 0) {
+                                // Every window lies inside the image: no bounds checks.
+                                for oh in 0..<Ho {
+                                    for ow in 0..<Wo {
+                                        let start = oh * s.0 * W + ow * s.1
+                                        var best = img[start], at = start
+                                        for i in 0..<kernel.0 {
+                                            let line = start + i * W
+                                            for j in 0..<kernel.1 {
+                                                let v = img[line + j]
+                                                if v > best || (v.isNaN && !best.isNaN) { best = v; at = line + j }
+                                            }
+                                        }
+                                        let q = (plane * Ho + oh) * Wo + ow
+                                        o[q] = best; a[q] = Int32(at)
+                                    }
+                                }
+                                continue
+                            }
+                            for oh in 0..<Ho {
+                                for ow in 0..<Wo {
+                                    var best = -Scalar.infinity, at = -1
+                                    for i in 0..<kernel.0 {
+                                        let ih = oh * s.0 - padding.0 + i
+                                        if ih < 0 || ih >= H { continue }
+                                        for j in 0..<kernel.1 {
+                                            let iw = ow * s.1 - padding.1 + j
+                                            if iw < 0 || iw >= W { continue }
+                                            let v = img[ih * W + iw]
+                                            if at < 0 || v > best || (v.isNaN && !best.isNaN) { best = v; at = ih * W + iw }
+                                        }
+                                    }
+                                    let q = (plane * Ho + oh) * Wo + ow
+                                    o[q] = best; a[q] = Int32(at)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let L = Ho * Wo
+        return Tensor(shape: [shape[0], shape[1], Ho, Wo], storage: out, op: "maxPool2d", parents: [self]) { [self] g in
+            self.withGradBuffer { d in
+                let dp = d.baseAddress!, gp = g.baseAddress!
+                argmax.withUnsafeBufferPointer { pa in
+                    let a = pa.baseAddress!
+                    Parallel.forEachChunk(count: planes, minimumPerThread: Swift.max(1, (1 << 14) / Swift.max(1, L))) { range in
+                        for plane in range {
+                            for t in 0..<L {
+                                let q = plane * L + t
+                                dp[plane * H * W + Int(a[q])] += gp[q]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Average pooling, as `torch.nn.functional.avg_pool2d` with `count_include_pad=True`
+    /// (zero padding counts in the divisor `kh·kw`).
+    ///
+    /// `(B, C, H, W) → (B, C, H_out, W_out)`, `H_out = ⌊(H + 2p − k)/s⌋ + 1`; `stride` defaults to
+    /// the kernel size. Backward: each output's gradient spread evenly over its window.
+    /// - Complexity: O(B · C · H_out · W_out · kh · kw).
+    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    public func avgPool2d(kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) -> Tensor {
+        precondition(rank == 4, "avgPool2d: input must be (B, C, H, W), got \(shape)")
+        let s = stride ?? kernel
+        let planes = shape[0] * shape[1], H = shape[2], W = shape[3]
+        let Ho = Tensor.pooledSize(H, kernel: kernel.0, stride: s.0, padding: padding.0, "avgPool2d")
+        let Wo = Tensor.pooledSize(W, kernel: kernel.1, stride: s.1, padding: padding.1, "avgPool2d")
+        let scale = 1 / Scalar(kernel.0 * kernel.1)
+        // Visits the in-image pixels of each window: body(pixel offset in plane, output index in plane).
+        func forEachWindowPixel(_ body: (Int, Int) -> Void) {
+            for oh in 0..<Ho {
+                for ow in 0..<Wo {
+                    for i in 0..<kernel.0 {
+                        let ih = oh * s.0 - padding.0 + i
+                        if ih < 0 || ih >= H { continue }
+                        for j in 0..<kernel.1 {
+                            let iw = ow * s.1 - padding.1 + j
+                            if iw >= 0 && iw < W { body(ih * W + iw, oh * Wo + ow) }
+                        }
+                    }
+                }
+            }
+        }
+        let L = Ho * Wo
+        var out = [Scalar](repeating: 0, count: planes * L)
+        storage.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { po in
+                let x = px.baseAddress!, o = po.baseAddress!
+                Parallel.forEachChunk(count: planes, minimumPerThread: Swift.max(1, (1 << 14) / Swift.max(1, H * W))) { range in
+                    for plane in range {
+                        let img = x + plane * H * W, dst = o + plane * L
+                        forEachWindowPixel { p, q in dst[q] += img[p] }
+                        for q in 0..<L { dst[q] *= scale }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [shape[0], shape[1], Ho, Wo], storage: out, op: "avgPool2d", parents: [self]) { [self] g in
+            self.withGradBuffer { d in
+                let dp = d.baseAddress!, gp = g.baseAddress!
+                Parallel.forEachChunk(count: planes, minimumPerThread: Swift.max(1, (1 << 14) / Swift.max(1, H * W))) { range in
+                    for plane in range {
+                        let dst = dp + plane * H * W, src = gp + plane * L
+                        forEachWindowPixel { p, q in dst[p] += src[q] * scale }
+                    }
+                }
+            }
+        }
+    }
+}
