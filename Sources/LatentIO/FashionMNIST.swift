@@ -38,6 +38,12 @@ public enum FashionMNIST {
         public let images: Matrix<Scalar>
         /// `n` class indices in 0..<10; `FashionMNIST.classNames[label]` names each.
         public let labels: [Int]
+
+        /// The first `n` images and labels (all of them when `n` is larger), for quick runs.
+        public func prefix(_ n: Int) -> Dataset {
+            let k = Swift.min(Swift.max(0, n), labels.count)
+            return Dataset(split: split, images: images.rows(0..<k), labels: Array(labels.prefix(k)))
+        }
     }
 
     /// The image and label files of `split` in `folder`.
