@@ -6,6 +6,14 @@ struct LatentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "latent",
         abstract: "Representation learning on OpenBLAS and LAPACKE.",
+        discussion: """
+        Fit a method on a CSV, .npy or IDX file and write the embedding:
+          latent pca data.csv --components 10 --output scores.csv --save-model pca.json
+          latent embed --model pca.json new.csv --output new-scores.csv
+          latent inspect pca.json
+        Exit codes: 0 success, 1 bad data or a failed run, 2 a usage error.
+        """,
         version: LatentVersion.string,
-        subcommands: [InfoCommand.self, BenchCommand.self])
+        subcommands: [PCACommand.self, KernelPCACommand.self, ICACommand.self, DictionaryCommand.self, NMFCommand.self,
+                      RBMCommand.self, EmbedCommand.self, InspectCommand.self, InfoCommand.self, BenchCommand.self])
 }
