@@ -46,6 +46,8 @@ let package = Package(
         .testTarget(name: "LatentCoreTests", dependencies: ["LatentCore", "LatentTestSupport"]),
         .testTarget(name: "LatentIOTests", dependencies: ["LatentIO", "LatentTestSupport"]),
         .testTarget(name: "LatentDecompositionTests", dependencies: ["LatentDecomposition", "LatentTestSupport"]),
+        // End-to-end tests of the `latent` binary; depending on the executable makes SwiftPM build it first.
+        .testTarget(name: "LatentCommandLineTests", dependencies: ["latent", "LatentIO", "LatentDecomposition", "LatentTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

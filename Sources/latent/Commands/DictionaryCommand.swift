@@ -70,7 +70,7 @@ struct DictionaryCommand: ParsableCommand, FitCommand {
     @Flag(help: "Constrain atoms to be non-negative.")
     var positiveDict = false
 
-    @Option(help: "Initial atoms: svd (top right singular vectors) or random rows.")
+    @Option(name: .customLong("init"), help: "Initial atoms: svd (top right singular vectors) or random rows.")
     var initialization: Initialization = .svd
 
     @OptionGroup var output: OutputOptions

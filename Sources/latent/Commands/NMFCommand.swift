@@ -28,7 +28,7 @@ struct NMFCommand: ParsableCommand, FitCommand {
     @Option(help: "The divergence minimised (kullback-leibler needs --solver mu).")
     var betaLoss: BetaLoss = .frobenius
 
-    @Option(help: ArgumentHelp("Initial factors. (default: nndsvda when components ≤ min(samples, features), else random)", valueName: "method"))
+    @Option(name: .customLong("init"), help: ArgumentHelp("Initial factors. (default: nndsvda when components ≤ min(samples, features), else random)", valueName: "method"))
     var initialization: Initialization?
 
     @Option(help: "Regularisation of W.")
