@@ -68,7 +68,7 @@ struct ErrorTests {
         try s.write("out.csv", "previous\n")
         let r = try s.run("rbm data.csv --hidden 2 --output out.csv")
         #expect(r.status == 1)
-        #expect(r.stderr.contains("latent: rbm needs values in [0, 1]; row 1, column 1 is 1"))
+        #expect(r.stderr.contains("latent: rbm needs values in [0, 1]; row 1, column 2 is 2 (IDX pixels: add --scale)"))
         #expect(try s.read("out.csv") == "previous\n")
         #expect(s.files == ["data.csv", "out.csv"])
     }

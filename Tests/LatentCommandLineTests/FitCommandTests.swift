@@ -107,7 +107,8 @@ struct FitCommandTests {
         #expect(summary["transformAlgorithm"] as? String == "omp(nonzeros: 2)")
         let x: Matrix<Double> = try CSV.read(URL(fileURLWithPath: s.path("data.csv")), label: .last).features
         let model = try DictionaryLearning<Double>(atoms: 4, transformAlgorithm: .omp(nonzeros: 2), maxIterations: 15).fit(x)
-        #expect(summary["objective"] as? Double == model.report.objective.last)
+        let objective = try #require(summary["objective"] as? Double)
+        #expect(abs(objective - model.report.objective.last!) <= 1e-9 * abs(objective))
     }
 
     @Test("nmf: non-negative weights; the reconstruction error equals the library's")
@@ -122,7 +123,8 @@ struct FitCommandTests {
         #expect(w.rows == 30 && w.columns == 2 && w.storage.allSatisfy { $0 >= 0 })
         let model = try NMF<Double>(components: 2, solver: .multiplicativeUpdate, betaLoss: .kullbackLeibler, maxIterations: 100).fit(x)
         let summary = try Scratch.json(r.stdout)
-        #expect(summary["reconstructionError"] as? Double == model.reconstructionError)
+        let error = try #require(summary["reconstructionError"] as? Double)
+        #expect(abs(error - model.reconstructionError) <= 1e-10 * model.reconstructionError)
         #expect(maxAbsDifference(w, try model.transform(x)) < 1e-12)
     }
 
@@ -149,11 +151,11 @@ struct FitCommandTests {
     func help() throws {
         let s = try Scratch()
         let expectations: [String: [String]] = [
-            "pca": ["--components", "--variance", "--solver", "--whiten", "--batch-size", "--save-model", "--seed", "--threads", "(default: auto)"],
+            "pca": ["--components", "--variance", "--solver", "--whiten", "--batch-size", "--save-model", "--seed", "--threads", "default: auto"],
             "kpca": ["--kernel", "--gamma", "--degree", "--coef0", "--fit-inverse-transform", "--alpha", "(default: 3)"],
             "ica": ["--algorithm", "--fun", "--whiten", "--whiten-solver", "--tol", "--max-iter", "(default: 200)"],
             "dict": ["--atoms", "--alpha", "--batch-size", "--epochs", "--online", "--batch", "--transform-algorithm", "--positive-code", "(default: 256)"],
-            "nmf": ["--components", "--solver", "--beta-loss", "--init", "--alpha-w", "--alpha-h", "--l1-ratio", "--max-iter", "--tol", "(default: cd)"],
+            "nmf": ["--components", "--solver", "--beta-loss", "--init", "--alpha-w", "--alpha-h", "--l1-ratio", "--max-iter", "--tol", "default: cd"],
             "rbm": ["--hidden", "--learning-rate", "--batch-size", "--epochs", "--cd-k", "--persistent", "(default: 0.1)"],
         ]
         for (command, needles) in expectations {
