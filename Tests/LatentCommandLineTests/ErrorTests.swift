@@ -82,4 +82,21 @@ struct ErrorTests {
         #expect(r.status == 1)
         #expect(r.stderr.contains("latent: y.npy: 2 labels for the 3 rows of x.npy"))
     }
+
+    @Test("Ctrl-C during a fit exits 130 and leaves no output or temporary file")
+    func interrupted() throws {
+        let s = try Scratch()
+        var rng = Xoshiro256StarStar(seed: 2)
+        try NPY.write(Matrix<Double>(rows: 2000, columns: 64) { _, _ in rng.uniform(0, 1) }, to: URL(fileURLWithPath: s.path("x.npy")))
+        let process = Process()
+        process.executableURL = Scratch.binary
+        process.arguments = ["rbm", "x.npy", "--hidden", "64", "--epochs", "1000", "--output", "h.npy", "--save-model", "m.json", "--quiet"]
+        process.currentDirectoryURL = s.folder
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.0)
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        #expect(s.files == ["x.npy"])
+    }
 }

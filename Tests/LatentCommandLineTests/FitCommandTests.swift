@@ -147,6 +147,24 @@ struct FitCommandTests {
         #expect(summary.stdout.contains("pseudo-likelihood"))
     }
 
+    @Test("CSV options: --delimiter, --no-header, --label-column by position, --drop-columns, --rows")
+    func csvOptions() throws {
+        let s = try Scratch()
+        try s.write("data.txt", "1;x;2;9\n3;y;5;9\n4;x;4;9\n8;z;1;9\n6;y;7;9\n")
+        let r = try s.run("pca data.txt --delimiter ; --no-header --label-column 2 --drop-columns 4 --rows 4 --components 1 --output z.csv -q")
+        #expect(r.status == 0, "\(r.stderr)")
+        let out = try s.readCSV("z.csv")
+        #expect(out.labels == ["x", "y", "x", "z"])
+        let x = Matrix<Double>(rows: 4, columns: 2, storage: [1, 2, 3, 5, 4, 4, 8, 1])
+        #expect(maxAbsDifference(out.values, try PCA<Double>(components: 1).fit(x).transform(x)) < 1e-12)
+        // A header cell that is a number is read as data with --no-header, and named with --header.
+        try s.write("h.csv", "10,20\n1,2\n3,5\n4,4\n")
+        let withHeader = try Scratch.json(try s.run("pca h.csv --header --json -q").stdout)
+        let without = try Scratch.json(try s.run("pca h.csv --no-header --json -q").stdout)
+        #expect(withHeader["samples"] as? Int == 3)
+        #expect(without["samples"] as? Int == 4)
+    }
+
     @Test("--help of every fitting command documents its options with defaults")
     func help() throws {
         let s = try Scratch()

@@ -14,7 +14,10 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Print the description as JSON.")
     var json = false
 
+    @OptionGroup var global: GlobalOptions
+
     func run() throws {
+        global.apply()
         try Failures.guarded {
             let model = try ModelFile.read(file)
             var s = Summary()
