@@ -29,6 +29,10 @@ struct ErrorTests {
             #expect(r.status == 2, "\(line) → \(r.status): \(r.stderr)")
             #expect(!r.stderr.isEmpty)
         }
+        let bogus = try s.run("pca data.csv --bogus")
+        #expect(bogus.stderr.hasPrefix("latent: Unknown option '--bogus'"))
+        let zero = try s.run("pca data.csv --components 0")
+        #expect(zero.stderr.hasPrefix("latent: --components must be at least 1, got 0\n"))
         #expect(s.files == ["data.csv"])
     }
 

@@ -48,8 +48,8 @@ struct EmbedCommand: ParsableCommand {
             }
             let (z, _) = try progress.timed("embedding with \(file.method)") { try file.model.transform(data.x) }
             if let output {
-                try EmbeddingWriter.write(z, labels: data.labels, prefix: file.model.columnPrefix, to: output)
-                if !quiet { StandardError.line("latent: wrote \(z.rows) × \(z.columns) \(file.method) embedding to \(output)") }
+                let note = try EmbeddingWriter.write(z, labels: data.labels, prefix: file.model.columnPrefix, to: output)
+                if !quiet { StandardError.line("latent: wrote \(z.rows) × \(z.columns) \(file.method) embedding to \(output)\(note)") }
             }
             if json {
                 var s = Summary()

@@ -47,11 +47,13 @@ extension FitCommand {
             }
             if let path = output.output, let z {
                 progress.stage("writing \(path)")
-                try EmbeddingWriter.write(z, labels: data.labels, prefix: model.columnPrefix, to: path)
+                let note = try EmbeddingWriter.write(z, labels: data.labels, prefix: model.columnPrefix, to: path)
                 summary.hidden("output", .string(path))
+                if let names = data.labels?.classNames, path.lowercased().hasSuffix(".npy") {
+                    summary.hidden("labelClasses", .array(names.map(JSONValue.string)))
+                }
                 if !output.quiet {
-                    let extra = data.labels != nil && path.lowercased().hasSuffix(".npy") ? " (labels in \(EmbeddingWriter.labelsPath(for: path)))" : ""
-                    StandardError.line("latent: wrote \(z.rows) × \(z.columns) \(model.method) embedding to \(path)\(extra)")
+                    StandardError.line("latent: wrote \(z.rows) × \(z.columns) \(model.method) embedding to \(path)\(note)")
                 }
                 if output.json { try summary.print(json: true) }
             } else {

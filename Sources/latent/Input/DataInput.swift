@@ -2,15 +2,18 @@ import ArgumentParser
 import Foundation
 import Latent
 
-/// Class labels read beside the data: strings from a CSV column, integers from `.npy`/IDX files.
+/// Class labels read beside the data: strings from a CSV column, integers from `.npy`/IDX files,
+/// or class ids with names (fashion-mnist: ids 0…9 as in the dataset, names for CSV).
 enum Labels {
     case strings([String])
     case integers([Int])
+    case classes([Int], names: [String])
 
     var count: Int {
         switch self {
         case let .strings(s): return s.count
         case let .integers(i): return i.count
+        case let .classes(i, _): return i.count
         }
     }
 
@@ -19,6 +22,16 @@ enum Labels {
         switch self {
         case let .strings(s): return s
         case let .integers(i): return i.map(String.init)
+        case let .classes(i, names): return i.map { names[$0] }
+        }
+    }
+
+    /// The class names that `.npy` label ids index, when the labels are not plain integers.
+    var classNames: [String]? {
+        switch self {
+        case let .strings(s): return LabelEncoding(s).classNames
+        case .integers: return nil
+        case let .classes(_, names): return names
         }
     }
 
@@ -27,7 +40,7 @@ enum Labels {
     var indices: [Int] {
         switch self {
         case let .strings(s): return LabelEncoding(s).indices
-        case let .integers(i): return i
+        case let .integers(i), let .classes(i, _): return i
         }
     }
 
@@ -36,6 +49,7 @@ enum Labels {
         switch self {
         case let .strings(s): return .strings(Array(s.prefix(n)))
         case let .integers(i): return .integers(Array(i.prefix(n)))
+        case let .classes(i, names): return .classes(Array(i.prefix(n)), names: names)
         }
     }
 }
@@ -154,8 +168,8 @@ struct InputOptions: ParsableArguments {
             data = LoadedData(x: x, labels: try readLabels(), name: input)
         case let .fashionMNIST(split):
             let set: FashionMNIST.Dataset<Double> = try FashionMNIST.load(split: split, scaleToUnit: scale)
-            let names = set.labels.map { FashionMNIST.classNames[$0] }
-            data = LoadedData(x: set.images, labels: .strings(names), name: "fashion-mnist:\(split.rawValue)")
+            data = LoadedData(x: set.images, labels: .classes(set.labels, names: FashionMNIST.classNames),
+                              name: "fashion-mnist:\(split.rawValue)")
         }
         if let labels = data.labels, labels.count != data.x.rows {
             throw Failure("\(self.labels ?? input): \(labels.count) labels for the \(data.x.rows) rows of \(input)")

@@ -40,7 +40,7 @@ extension FittedModel {
             s.field("alpha", "alpha", .number(m.alpha))
             s.field("transformAlgorithm", "transform algorithm", .string(m.coder.algorithm.description))
             s.field("positiveCode", "positive code", .bool(m.coder.positive))
-            Self.report(m.report, into: &s, objective: "mean objective ½‖x − zD‖² + α‖z‖₁ (last step)")
+            Self.report(m.report, into: &s, objective: "objective ½‖X − ZD‖² + α‖Z‖₁ (last; online: mean per row of the last batch)")
         case let .nmf(m):
             s.field("solver", "solver", .string(m.configuration.solver.rawValue))
             s.field("betaLoss", "beta loss", .string(m.configuration.betaLoss.rawValue))

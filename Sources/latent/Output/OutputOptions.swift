@@ -43,8 +43,10 @@ enum EmbeddingWriter {
     /// Column names `prefix1…prefixK`.
     static func columnNames(prefix: String, count: Int) -> [String] { (1...max(count, 1)).prefix(count).map { "\(prefix)\($0)" } }
 
-    /// Writes `z` (and `labels`) to `path` (.csv or .npy).
-    static func write(_ z: Matrix<Double>, labels: Labels?, prefix: String, to path: String) throws {
+    /// Writes `z` (and `labels`) to `path` (.csv or .npy). Returns a note on where the labels went
+    /// (for `.npy`: the companion file and, for named classes, which name each id stands for).
+    @discardableResult
+    static func write(_ z: Matrix<Double>, labels: Labels?, prefix: String, to path: String) throws -> String {
         let url = URL(fileURLWithPath: path)
         Interrupts.protect(path)
         if path.lowercased().hasSuffix(".npy") {
@@ -54,8 +56,16 @@ enum EmbeddingWriter {
                 try NPY.write(integers: labels.indices, to: URL(fileURLWithPath: labelsPath))
             }
             try NPY.write(z, to: url)
+            guard let labels else { return "" }
+            var note = " (labels in \(labelsPath(for: path))"
+            if let names = labels.classNames {
+                let shown = names.prefix(20).enumerated().map { "\($0)=\($1)" }.joined(separator: ", ")
+                note += "; ids: \(shown)\(names.count > 20 ? ", …" : "")"
+            }
+            return note + ")"
         } else {
             try CSV.write(z, to: url, columnNames: columnNames(prefix: prefix, count: z.columns), labels: labels?.strings)
+            return ""
         }
     }
 

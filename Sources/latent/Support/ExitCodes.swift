@@ -12,10 +12,18 @@ extension LatentCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
-                StandardError.write(fullMessage(for: error) + "\n")
+                StandardError.write(usageMessage(for: error))
                 Foundation.exit(2)
             }
             exit(withError: error)
         }
+    }
+
+    /// `latent: <what is wrong>` on the first line, then the parser's usage lines.
+    static func usageMessage(for error: Error) -> String {
+        var lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if let first = lines.first, first.hasPrefix("Error: ") { lines[0] = "latent: " + first.dropFirst(7) }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.joined(separator: "\n") + "\n"
     }
 }
