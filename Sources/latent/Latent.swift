@@ -11,8 +11,10 @@ struct LatentCommand: ParsableCommand {
           latent pca data.csv --components 10 --output scores.csv --save-model pca.json
           latent embed --model pca.json new.csv --output new-scores.csv
           latent inspect pca.json
-        Every method computes in float64 (Double). Progress and notes go to stderr (--quiet
-        silences them); summaries, --json and embed's CSV go to stdout.
+
+        Every method computes in float64 (Double).
+        Progress and notes go to stderr (--quiet silences them);
+        summaries, --json and embed's CSV go to stdout.
         Exit codes: 0 success, 1 bad data or a failed run, 2 a usage error.
         """,
         version: LatentVersion.string,

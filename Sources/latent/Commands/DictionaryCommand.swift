@@ -9,12 +9,16 @@ struct DictionaryCommand: ParsableCommand, FitCommand {
         abstract: "Sparse dictionary learning: sparse codes z1…zk over learned atoms, objective.",
         discussion: """
         Examples:
-          latent dict patches.npy --atoms 64 --alpha 0.5 --epochs 3 --output codes.npy
-          latent dict data.csv --atoms 10 --batch --max-iter 50 --transform-algorithm omp --transform-nonzeros 3
-        --online (the default) drives MiniBatchDictionaryLearning.partialFit step by step with
-        scikit-learn's early stopping (dictionary change ≤ --tol, or --max-no-improvement steps
-        without a better smoothed cost); the first batch seeds the atoms. --batch runs
-        DictionaryLearning on all rows for up to --max-iter alternations.
+          latent dict patches.npy --atoms 64 --alpha 0.5 --epochs 3 -o codes.npy
+          latent dict data.csv --atoms 10 --batch --max-iter 50 \\
+              --transform-algorithm omp --transform-nonzeros 3
+
+        --online (the default) drives MiniBatchDictionaryLearning.partialFit
+        step by step, with progress, and stops early as scikit-learn does
+        (dictionary change ≤ --tol, or --max-no-improvement steps without a
+        better smoothed cost); the first batch seeds the atoms.
+        --batch runs DictionaryLearning on all rows for up to --max-iter
+        iterations.
         """)
 
     enum FitAlgorithm: String, CaseIterable, ExpressibleByArgument { case lassoLARS = "lasso-lars", lassoCD = "lasso-cd" }
@@ -22,8 +26,6 @@ struct DictionaryCommand: ParsableCommand, FitCommand {
         case omp, lassoLARS = "lasso-lars", lassoCD = "lasso-cd", lars, threshold
     }
     enum Initialization: String, CaseIterable, ExpressibleByArgument { case svd, random }
-
-    @OptionGroup var input: InputOptions
 
     @Option(help: ArgumentHelp("Number of atoms. (default: features)", valueName: "N"))
     var atoms: Int?
@@ -73,8 +75,9 @@ struct DictionaryCommand: ParsableCommand, FitCommand {
     @Option(name: .customLong("init"), help: "Initial atoms: svd (top right singular vectors) or random rows.")
     var initialization: Initialization = .svd
 
-    @OptionGroup var output: OutputOptions
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Input") var input: InputOptions
+    @OptionGroup(title: "Output") var output: OutputOptions
+    @OptionGroup(title: "Run") var global: GlobalOptions
 
     enum Mode: EnumerableFlag { case online, batch }
 

@@ -8,15 +8,18 @@ struct EmbedCommand: ParsableCommand {
         commandName: "embed",
         abstract: "Apply a model saved with --save-model to new data.",
         discussion: """
-        Example: latent embed --model pca.json new.csv --output new-scores.csv
-        The input must have as many feature columns as the data the model was fitted on (after
-        --label-column and --drop-columns). Without --output the embedding goes to stdout as CSV.
+        Example:
+          latent embed --model pca.json new.csv --output new-scores.csv
+
+        The input must have as many feature columns as the data the model
+        was fitted on (after --label-column and --drop-columns). Without
+        --output the embedding goes to stdout as CSV.
         """)
 
     @Option(help: ArgumentHelp("A model file written by --save-model.", valueName: "file"))
     var model: String
 
-    @OptionGroup var input: InputOptions
+    @OptionGroup(title: "Input") var input: InputOptions
 
     @Option(name: [.short, .long], help: ArgumentHelp(
         "Write the embedding to FILE (.csv or .npy, as the fitting commands do). (default: CSV on stdout)", valueName: "file"))
@@ -28,7 +31,7 @@ struct EmbedCommand: ParsableCommand {
     @Flag(name: [.short, .long], help: "No progress or notes on stderr.")
     var quiet = false
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Run") var global: GlobalOptions
 
     func validate() throws {
         if let output { try OutputOptions.validateOutput(output) }

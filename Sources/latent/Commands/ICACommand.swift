@@ -7,7 +7,7 @@ struct ICACommand: ParsableCommand, FitCommand {
     static let configuration = CommandConfiguration(
         commandName: "ica",
         abstract: "Independent component analysis (FastICA): sources z1…zk, convergence report.",
-        discussion: "Example: latent ica signals.csv --components 3 --fun logcosh --output sources.csv")
+        discussion: "Example:\n  latent ica signals.csv --components 3 --fun logcosh -o sources.csv")
 
     enum Algorithm: String, CaseIterable, ExpressibleByArgument { case parallel, deflation }
     enum Fun: String, CaseIterable, ExpressibleByArgument { case logcosh, exp, cube }
@@ -15,8 +15,6 @@ struct ICACommand: ParsableCommand, FitCommand {
         case unitVariance = "unit-variance", arbitraryVariance = "arbitrary-variance", none
     }
     enum WhitenSolver: String, CaseIterable, ExpressibleByArgument { case svd, eigen }
-
-    @OptionGroup var input: InputOptions
 
     @Option(help: ArgumentHelp("Number of sources. (default: all features)", valueName: "N"))
     var components: Int?
@@ -42,8 +40,9 @@ struct ICACommand: ParsableCommand, FitCommand {
     @Option(help: "Maximum iterations.")
     var maxIter = 200
 
-    @OptionGroup var output: OutputOptions
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Input") var input: InputOptions
+    @OptionGroup(title: "Output") var output: OutputOptions
+    @OptionGroup(title: "Run") var global: GlobalOptions
 
     func validate() throws {
         if let components, components < 1 { throw ValidationError("--components must be at least 1, got \(components)") }

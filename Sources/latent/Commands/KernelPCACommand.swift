@@ -8,14 +8,15 @@ struct KernelPCACommand: ParsableCommand, FitCommand {
         commandName: "kpca",
         abstract: "Kernel PCA: non-linear components from a kernel (linear, poly, rbf, sigmoid, cosine).",
         discussion: """
-        Example: latent kpca data.csv --kernel rbf --gamma 0.5 --components 2 --output z.csv
-        The model keeps the training rows (embedding new data needs their kernel values), so model
-        files grow with the number of samples. Memory and time grow as samples² and samples³.
+        Example:
+          latent kpca data.csv --kernel rbf --gamma 0.5 --components 2 -o z.csv
+
+        The model keeps the training rows (embedding new data needs their
+        kernel values), so model files grow with the number of samples.
+        Memory grows as samples², time as samples³.
         """)
 
     enum Kernel: String, CaseIterable, ExpressibleByArgument { case linear, poly, rbf, sigmoid, cosine }
-
-    @OptionGroup var input: InputOptions
 
     @Option(help: ArgumentHelp("Number of components. (default: all non-zero eigenvalues, up to samples)", valueName: "N"))
     var components: Int?
@@ -41,8 +42,9 @@ struct KernelPCACommand: ParsableCommand, FitCommand {
     @Flag(help: "Drop components with zero eigenvalues (may return fewer than --components).")
     var removeZeroEigenvalues = false
 
-    @OptionGroup var output: OutputOptions
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Input") var input: InputOptions
+    @OptionGroup(title: "Output") var output: OutputOptions
+    @OptionGroup(title: "Run") var global: GlobalOptions
 
     func validate() throws {
         if let components, components < 1 { throw ValidationError("--components must be at least 1, got \(components)") }

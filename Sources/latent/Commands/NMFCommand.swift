@@ -8,16 +8,18 @@ struct NMFCommand: ParsableCommand, FitCommand {
         commandName: "nmf",
         abstract: "Non-negative matrix factorisation X ≈ W·H: weights z1…zk, reconstruction error.",
         discussion: """
-        Example: latent nmf counts.csv --components 8 --beta-loss kullback-leibler --solver mu --output w.csv
-        The input must be non-negative. The written weights are transform(X): W solved with H
-        fixed, exactly what `latent embed` gives for the same rows.
+        Example:
+          latent nmf counts.csv --components 8 --solver mu \\
+              --beta-loss kullback-leibler -o w.csv
+
+        The input must be non-negative. The written weights are transform(X):
+        W solved with H fixed, exactly what `latent embed` gives for the
+        same rows.
         """)
 
     enum Solver: String, CaseIterable, ExpressibleByArgument { case cd, mu }
     enum BetaLoss: String, CaseIterable, ExpressibleByArgument { case frobenius, kullbackLeibler = "kullback-leibler" }
     enum Initialization: String, CaseIterable, ExpressibleByArgument { case nndsvd, nndsvda, nndsvdar, random }
-
-    @OptionGroup var input: InputOptions
 
     @Option(help: ArgumentHelp("Number of components. (default: all features)", valueName: "N"))
     var components: Int?
@@ -46,8 +48,9 @@ struct NMFCommand: ParsableCommand, FitCommand {
     @Option(help: "Tolerance on the relative decrease of the error.")
     var tol = 1e-4
 
-    @OptionGroup var output: OutputOptions
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Input") var input: InputOptions
+    @OptionGroup(title: "Output") var output: OutputOptions
+    @OptionGroup(title: "Run") var global: GlobalOptions
 
     func validate() throws {
         if let components, components < 1 { throw ValidationError("--components must be at least 1, got \(components)") }

@@ -12,8 +12,10 @@ struct PCACommand: ParsableCommand, FitCommand {
         Examples:
           latent pca data.csv --components 10 --whiten --output scores.csv
           latent pca data.csv --variance 0.95 --save-model pca.json
-          latent pca images.npy --components 50 --batch-size 1000 --output z.npy   (incremental, with progress)
-        Component signs follow Latent's convention: the largest entry of each component is positive.
+          latent pca images.npy --components 50 --batch-size 1000 -o z.npy
+
+        --batch-size fits incrementally (IncrementalPCA), with progress per batch.
+        Signs: the largest entry of each component is positive.
         """)
 
     enum Solver: String, CaseIterable, ExpressibleByArgument {
@@ -27,8 +29,6 @@ struct PCACommand: ParsableCommand, FitCommand {
             }
         }
     }
-
-    @OptionGroup var input: InputOptions
 
     @Option(help: ArgumentHelp("Number of components. (default: all, min(samples, features))", valueName: "N"))
     var components: Int?
@@ -51,8 +51,9 @@ struct PCACommand: ParsableCommand, FitCommand {
     @Option(help: ArgumentHelp("Fit incrementally in batches of N rows (IncrementalPCA), with progress per batch.", valueName: "N"))
     var batchSize: Int?
 
-    @OptionGroup var output: OutputOptions
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Input") var input: InputOptions
+    @OptionGroup(title: "Output") var output: OutputOptions
+    @OptionGroup(title: "Run") var global: GlobalOptions
 
     func validate() throws {
         if components != nil && variance != nil { throw ValidationError("give --components or --variance, not both") }

@@ -8,13 +8,14 @@ struct RBMCommand: ParsableCommand, FitCommand {
         commandName: "rbm",
         abstract: "Bernoulli RBM: hidden-unit probabilities z1…zk, pseudo-likelihood per epoch.",
         discussion: """
-        Example: latent rbm train-images-idx3-ubyte.gz --scale --hidden 64 --epochs 5 --output h.npy
-        Inputs must lie in [0, 1] (use --scale for IDX pixels). Training runs BernoulliRBMTrainer
-        batch by batch exactly as BernoulliRBM.fit does (same numbers for the same seed and
-        threads), with progress per batch; after each epoch it scores up to --monitor-samples rows.
-        """)
+        Example:
+          latent rbm train-images-idx3-ubyte.gz --scale --hidden 64 -o h.npy
 
-    @OptionGroup var input: InputOptions
+        Inputs must lie in [0, 1] (use --scale for IDX pixels). Training runs
+        BernoulliRBMTrainer batch by batch exactly as BernoulliRBM.fit does
+        (same numbers for the same seed and threads), with progress; after
+        each epoch it scores up to --monitor-samples rows.
+        """)
 
     @Option(help: "Hidden units.")
     var hidden = 256
@@ -40,8 +41,9 @@ struct RBMCommand: ParsableCommand, FitCommand {
     @Option(help: "Rows scored after each epoch (pseudo-likelihood, reconstruction error); 0 for none.")
     var monitorSamples = 1000
 
-    @OptionGroup var output: OutputOptions
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Input") var input: InputOptions
+    @OptionGroup(title: "Output") var output: OutputOptions
+    @OptionGroup(title: "Run") var global: GlobalOptions
 
     func validate() throws {
         if hidden < 1 { throw ValidationError("--hidden must be at least 1, got \(hidden)") }
