@@ -13,7 +13,8 @@ struct LatentCommand: ParsableCommand {
           latent inspect pca.json
 
         Every method computes in float64 (Double).
-        Progress and notes go to stderr (--quiet silences them);
+        Progress and notes go to stderr (--quiet silences them; when stderr is
+        not a terminal, a plain line every LATENT_PROGRESS_INTERVAL seconds, 5);
         summaries, --json and embed's CSV go to stdout.
         Exit codes: 0 success, 1 bad data or a failed run, 2 a usage error.
         """,

@@ -44,13 +44,14 @@ final class Scratch {
     func read(_ name: String) throws -> String { try String(contentsOfFile: path(name), encoding: .utf8) }
 
     /// Runs `latent args…` with the scratch folder as working directory.
-    func run(_ args: [String]) throws -> CLIResult {
+    func run(_ args: [String], environment extra: [String: String] = [:]) throws -> CLIResult {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = args
         process.currentDirectoryURL = folder
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_NUM_THREADS"] = "1"
+        environment.merge(extra) { $1 }
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

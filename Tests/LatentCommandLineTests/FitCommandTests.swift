@@ -149,6 +149,15 @@ struct FitCommandTests {
         #expect(maxAbsDifference(out.values, expected) < 1e-12)
         let summary = try s.run("rbm images.idx --scale --hidden 4 --epochs 3 --batch-size 5 --seed 3 --quiet")
         #expect(summary.stdout.contains("pseudo-likelihood"))
+        #expect(summary.stderr.isEmpty)
+        // Not a terminal: plain progress lines, one per update with a zero interval.
+        let logged = try s.run(["rbm", "images.idx", "--scale", "--hidden", "4", "--epochs", "2", "--batch-size", "5"],
+                               environment: ["LATENT_PROGRESS_INTERVAL": "0"])
+        let lines = logged.stderr.split(separator: "\n").filter { $0.hasPrefix("latent: rbm training") }
+        #expect(lines.count == 10, "\(logged.stderr)")
+        #expect(lines.first?.hasPrefix("latent: rbm training 10% (1/10)") == true)
+        #expect(lines.last?.hasPrefix("latent: rbm training: done in") == true)
+        #expect(!logged.stderr.contains("\u{1B}"), "no terminal escapes in logs")
     }
 
     @Test("CSV options: --delimiter, --no-header, --label-column by position, --drop-columns, --rows")

@@ -6,7 +6,8 @@ import Foundation
 /// When stderr is a terminal (`isatty`), step-wise work draws one self-rewriting line with a bar,
 /// the percentage and an estimate of the time left, and one-shot work a ticking elapsed-seconds
 /// counter. Otherwise (a log file, a pipe, CI) it writes a plain line at most every
-/// `plainInterval` seconds plus one when a stage ends, so logs stay short. `--quiet` silences all.
+/// `plainInterval` seconds (5, or `LATENT_PROGRESS_INTERVAL` from the environment) plus one when
+/// a stage ends, so logs stay short. `--quiet` silences all.
 final class Progress: @unchecked Sendable {
     let enabled: Bool
     let isTerminal: Bool
@@ -16,10 +17,11 @@ final class Progress: @unchecked Sendable {
     private let lock = NSLock()
     private var lineOpen = false
 
-    init(quiet: Bool, plainInterval: Double = 5) {
+    init(quiet: Bool) {
         enabled = !quiet
         isTerminal = isatty(STDERR_FILENO) != 0
-        self.plainInterval = plainInterval
+        let setting = ProcessInfo.processInfo.environment["LATENT_PROGRESS_INTERVAL"].flatMap(Double.init)
+        plainInterval = setting.map { max($0, 0) } ?? 5
     }
 
     /// A one-line stage message (`latent: loading data.csv`).
@@ -35,7 +37,7 @@ final class Progress: @unchecked Sendable {
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
         var timer: DispatchSourceTimer?
         if enabled {
-            let tick = isTerminal ? 0.25 : plainInterval
+            let tick = isTerminal ? 0.25 : max(plainInterval, 0.05)
             let source = DispatchSource.makeTimerSource(queue: DispatchQueue.global(qos: .utility))
             source.schedule(deadline: .now() + tick, repeating: tick)
             source.setEventHandler { [weak self] in
