@@ -61,6 +61,8 @@ let package = Package(
         .testTarget(name: "LatentCLITests", dependencies: ["LatentExperiments", "LatentTestSupport"]),
         .testTarget(name: "LatentEvalTests", dependencies: ["LatentEval", "LatentTestSupport"]),
         .testTarget(name: "LatentNNTests", dependencies: ["LatentNN", "LatentTestSupport"]),
+        // End-to-end tests of the `latent` binary; depending on the executable makes SwiftPM build it first.
+        .testTarget(name: "LatentCommandLineTests", dependencies: ["latent", "LatentIO", "LatentDecomposition", "LatentTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,182 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+/// `latent dict INPUT`: dictionary learning (online mini-batches by default, or batch).
+struct DictionaryCommand: ParsableCommand, FitCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dict",
+        abstract: "Sparse dictionary learning: sparse codes z1…zk over learned atoms, objective.",
+        discussion: """
+        Examples:
+          latent dict patches.npy --atoms 64 --alpha 0.5 --epochs 3 -o codes.npy
+          latent dict data.csv --atoms 10 --batch --max-iter 50 \\
+              --transform-algorithm omp --transform-nonzeros 3
+
+        --online (the default) drives MiniBatchDictionaryLearning.partialFit
+        step by step, with progress, and stops early as scikit-learn does
+        (dictionary change ≤ --tol, or --max-no-improvement steps without a
+        better smoothed cost); the first batch seeds the atoms.
+        --batch runs DictionaryLearning on all rows for up to --max-iter
+        iterations.
+        """)
+
+    enum FitAlgorithm: String, CaseIterable, ExpressibleByArgument { case lassoLARS = "lasso-lars", lassoCD = "lasso-cd" }
+    enum TransformAlgorithm: String, CaseIterable, ExpressibleByArgument {
+        case omp, lassoLARS = "lasso-lars", lassoCD = "lasso-cd", lars, threshold
+    }
+    enum Initialization: String, CaseIterable, ExpressibleByArgument { case svd, random }
+
+    @Option(help: ArgumentHelp("Number of atoms. (default: features)", valueName: "N"))
+    var atoms: Int?
+
+    @Option(help: "Sparsity penalty α of the fit.")
+    var alpha = 1.0
+
+    @Flag(help: "--online: mini-batch learning (default); --batch: all rows in each iteration.")
+    var mode: Mode = .online
+
+    @Option(help: "Online: rows per mini-batch.")
+    var batchSize = 256
+
+    @Option(help: "Online: passes over the data.")
+    var epochs = 1
+
+    @Flag(inversion: .prefixedNo, help: "Online: shuffle the rows once before the passes.")
+    var shuffle = true
+
+    @Option(help: "Online: stop after this many steps without improvement of the smoothed cost.")
+    var maxNoImprovement = 10
+
+    @Option(help: "Batch: maximum iterations.")
+    var maxIter = 1000
+
+    @Option(help: ArgumentHelp("Tolerance. (default: 1e-3 online (dictionary change), 1e-8 batch (cost change))", valueName: "x"))
+    var tol: Double?
+
+    @Option(help: "Sparse coder used while fitting.")
+    var fitAlgorithm: FitAlgorithm = .lassoLARS
+
+    @Option(help: ArgumentHelp("Sparse coder for the output codes. (default: the fit algorithm with --alpha)", valueName: "algorithm"))
+    var transformAlgorithm: TransformAlgorithm?
+
+    @Option(help: ArgumentHelp("α of lasso-lars, lasso-cd and threshold codes. (default: --alpha)", valueName: "x"))
+    var transformAlpha: Double?
+
+    @Option(help: ArgumentHelp("Non-zeros per code for omp and lars. (default: max(1, features / 10), at most atoms)", valueName: "N"))
+    var transformNonzeros: Int?
+
+    @Flag(help: "Constrain codes to be non-negative (not with omp or lars).")
+    var positiveCode = false
+
+    @Flag(help: "Constrain atoms to be non-negative.")
+    var positiveDict = false
+
+    @Option(name: .customLong("init"), help: "Initial atoms: svd (top right singular vectors) or random rows.")
+    var initialization: Initialization = .svd
+
+    @OptionGroup(title: "Input") var input: InputOptions
+    @OptionGroup(title: "Output") var output: OutputOptions
+    @OptionGroup(title: "Run") var global: GlobalOptions
+
+    enum Mode: EnumerableFlag { case online, batch }
+
+    func validate() throws {
+        if let atoms, atoms < 1 { throw ValidationError("--atoms must be at least 1, got \(atoms)") }
+        if !(alpha >= 0 && alpha.isFinite) { throw ValidationError("--alpha must be finite and ≥ 0, got \(alpha)") }
+        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+        if epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        if maxIter < 1 { throw ValidationError("--max-iter must be at least 1, got \(maxIter)") }
+        if maxNoImprovement < 1 { throw ValidationError("--max-no-improvement must be at least 1") }
+        if let tol, !(tol >= 0) { throw ValidationError("--tol must not be negative, got \(tol)") }
+        if let transformNonzeros, transformNonzeros < 1 { throw ValidationError("--transform-nonzeros must be at least 1") }
+        if positiveCode, let t = transformAlgorithm, t == .omp || t == .lars {
+            throw ValidationError("--positive-code does not work with --transform-algorithm \(t.rawValue)")
+        }
+    }
+
+    var recordedOptions: [String: JSONValue] {
+        var o: [String: JSONValue] = [
+            "atoms": atoms.json, "alpha": .number(alpha), "mode": .string(mode == .online ? "online" : "batch"),
+            "tol": tol.json, "fitAlgorithm": .string(fitAlgorithm.rawValue),
+            "transformAlgorithm": transformAlgorithm.map { .string($0.rawValue) } ?? .null,
+            "transformAlpha": transformAlpha.json, "transformNonzeros": transformNonzeros.json,
+            "positiveCode": .bool(positiveCode), "positiveDict": .bool(positiveDict), "init": .string(initialization.rawValue),
+            "seed": .string(String(global.seed))]
+        if mode == .online {
+            o["batchSize"] = .int(batchSize); o["epochs"] = .int(epochs); o["shuffle"] = .bool(shuffle)
+            o["maxNoImprovement"] = .int(maxNoImprovement)
+        } else {
+            o["maxIter"] = .int(maxIter)
+        }
+        return o
+    }
+
+    func run() throws { try runFit() }
+
+    func coder(features d: Int, atoms k: Int) -> SparseCodingAlgorithm? {
+        guard let transformAlgorithm else { return nil }
+        let a = transformAlpha ?? alpha
+        let nonzeros = transformNonzeros ?? min(max(1, d / 10), k)
+        switch transformAlgorithm {
+        case .omp: return .omp(nonzeros: nonzeros)
+        case .lars: return .lars(nonzeros: nonzeros)
+        case .lassoLARS: return .lassoLARS(alpha: a)
+        case .lassoCD: return .lassoCD(alpha: a)
+        case .threshold: return .threshold(alpha: a)
+        }
+    }
+
+    func fit(_ x: Matrix<Double>, progress: Progress) throws -> FittedModel {
+        let k = atoms ?? x.columns
+        let fitWith: DictionaryFitAlgorithm = fitAlgorithm == .lassoLARS ? .lassoLARS : .lassoCD
+        let start: DictionaryInitialization = initialization == .svd ? .svd : .random
+        if mode == .batch {
+            let learner = DictionaryLearning<Double>(atoms: k, alpha: alpha, fitAlgorithm: fitWith,
+                                                     transformAlgorithm: coder(features: x.columns, atoms: k),
+                                                     maxIterations: maxIter, tolerance: tol ?? 1e-8, initialization: start,
+                                                     positiveCode: positiveCode, positiveDictionary: positiveDict, seed: global.seed)
+            return .dict(try progress.timed("fitting dictionary (batch, \(k) atoms)") { try learner.fit(x) }.0)
+        }
+        var learner = MiniBatchDictionaryLearning<Double>(
+            atoms: k, alpha: alpha, batchSize: batchSize, epochs: epochs, shuffle: shuffle, fitAlgorithm: fitWith,
+            transformAlgorithm: coder(features: x.columns, atoms: k), tolerance: tol ?? 1e-3,
+            maxNoImprovement: maxNoImprovement, initialization: start, positiveCode: positiveCode,
+            positiveDictionary: positiveDict, seed: global.seed)
+        return .dict(try Self.online(&learner, x, progress: progress))
+    }
+
+    /// Epochs of mini-batches through `partialFit`, with the early stopping of
+    /// `MiniBatchDictionaryLearning.fit` (scikit-learn's `_check_convergence`) and real progress.
+    static func online(_ learner: inout MiniBatchDictionaryLearning<Double>, _ x: Matrix<Double>, progress: Progress) throws -> DictionaryModel<Double> {
+        let n = x.rows, b = min(learner.batchSize, n)
+        var orderRNG = Xoshiro256StarStar(seed: learner.seed)
+        orderRNG.jump()
+        let order = learner.shuffle ? orderRNG.permutation(n) : nil
+        let stepsPerEpoch = (n + b - 1) / b
+        let totalSteps = learner.epochs * stepsPerEpoch
+        var ewa: Double?, ewaMin: Double?, noImprovement = 0, converged = false
+        let reporter = progress.steps("dictionary learning", total: totalSteps)
+        for step in 0..<totalSteps {
+            let lo = (step % stepsPerEpoch) * b, hi = min(n, lo + b)
+            let batch = order.map { x.rows(at: Array($0[lo..<hi])) } ?? x.rows(lo..<hi)
+            try learner.partialFit(batch)
+            let state = learner.state!
+            let cost = state.objective.last ?? .nan
+            reporter.update(done: step + 1, detail: "batch cost \(Summary.format(cost))")
+            let count = step + 1
+            if Double(count) > min(100, Double(n) / Double(b)) {
+                let weight = min(Double(hi - lo) / Double(n + 1), 1)
+                ewa = ewa.map { $0 * (1 - weight) + cost * weight } ?? cost
+                if learner.tolerance > 0 && state.lastChange <= learner.tolerance { converged = true; break }
+                if ewaMin == nil || ewa! < ewaMin! { noImprovement = 0; ewaMin = ewa } else { noImprovement += 1 }
+                if let limit = learner.maxNoImprovement, noImprovement >= limit { converged = true; break }
+            }
+        }
+        let current = try learner.currentModel()
+        reporter.finish(steps: current.report.iterations, detail: converged ? "converged" : "all epochs run")
+        let report = FitReport(iterations: current.report.iterations, finalChange: current.report.finalChange,
+                               converged: converged, objective: current.report.objective)
+        return DictionaryModel(coder: current.coder, alpha: learner.alpha, report: report)
+    }
+}

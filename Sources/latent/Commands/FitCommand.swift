@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+/// A `latent <method> INPUT` command: load, fit, embed, report, save.
+///
+/// Every method runs in Double (analysts' CSVs, sums over many rows). The embedding written with
+/// `--output` is `model.transform(input)` for every method, which is exactly what
+/// `latent embed --model` gives for the same input.
+protocol FitCommand: ParsableCommand {
+    var global: GlobalOptions { get }
+    var input: InputOptions { get }
+    var output: OutputOptions { get }
+    /// The options as recorded in the model file and the summary.
+    var recordedOptions: [String: JSONValue] { get }
+    /// Fits on `x`, reporting progress.
+    func fit(_ x: Matrix<Double>, progress: Progress) throws -> FittedModel
+}
+
+extension FitCommand {
+    /// The shared run: stages on stderr, the summary or the output file, the model file.
+    func runFit() throws {
+        global.apply()
+        try Failures.guarded {
+            let progress = Progress(quiet: output.quiet)
+            Interrupts.install(outputs: [output.output, output.saveModel].compactMap { $0 })
+            progress.stage("loading \(input.input)")
+            let data = try input.load()
+            progress.stage("\(data.x.rows) rows × \(data.x.columns) features\(data.labels == nil ? "" : ", with labels")")
+            let start = DispatchTime.now()
+            let model = try fit(data.x, progress: progress)
+            let fitSeconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+            let needEmbedding = output.output != nil
+            let z = needEmbedding ? try progress.timed("embedding") { try model.transform(data.x) }.0 : nil
+
+            var summary = Summary()
+            summary.field("input", "input", .string(data.name))
+            summary.field("samples", "samples", .int(data.x.rows))
+            model.describe(into: &summary)
+            summary.field("options", "options", .object(recordedOptions))
+            summary.field("fitSeconds", "fit time (s)", .number((fitSeconds * 1000).rounded() / 1000))
+
+            if let path = output.saveModel {
+                progress.stage("writing model \(path)")
+                try ModelFile(model: model, options: recordedOptions).write(to: path)
+                summary.hidden("modelFile", .string(path))
+            }
+            if let path = output.output, let z {
+                progress.stage("writing \(path)")
+                let note = try EmbeddingWriter.write(z, labels: data.labels, prefix: model.columnPrefix, to: path)
+                summary.hidden("output", .string(path))
+                if let names = data.labels?.classNames, path.lowercased().hasSuffix(".npy") {
+                    summary.hidden("labelClasses", .array(names.map(JSONValue.string)))
+                }
+                if !output.quiet {
+                    StandardError.line("latent: wrote \(z.rows) × \(z.columns) \(model.method) embedding to \(path)\(note)")
+                }
+                if output.json { try summary.print(json: true) }
+            } else {
+                try summary.print(json: output.json)
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+/// `latent kpca INPUT`: kernel PCA.
+struct KernelPCACommand: ParsableCommand, FitCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kpca",
+        abstract: "Kernel PCA: non-linear components from a kernel (linear, poly, rbf, sigmoid, cosine).",
+        discussion: """
+        Example:
+          latent kpca data.csv --kernel rbf --gamma 0.5 --components 2 -o z.csv
+
+        The model keeps the training rows (embedding new data needs their
+        kernel values), so model files grow with the number of samples.
+        Memory grows as samples², time as samples³.
+        """)
+
+    enum Kernel: String, CaseIterable, ExpressibleByArgument { case linear, poly, rbf, sigmoid, cosine }
+
+    @Option(help: ArgumentHelp("Number of components. (default: all non-zero eigenvalues, up to samples)", valueName: "N"))
+    var components: Int?
+
+    @Option(help: "Kernel function.")
+    var kernel: Kernel = .linear
+
+    @Option(help: ArgumentHelp("Kernel coefficient for poly, rbf and sigmoid. (default: 1 / features)", valueName: "x"))
+    var gamma: Double?
+
+    @Option(help: "Degree of the poly kernel.")
+    var degree = 3
+
+    @Option(help: "Constant term of the poly and sigmoid kernels.")
+    var coef0 = 1.0
+
+    @Flag(help: "Also learn the pre-image map (kernel ridge regression) so embeddings can be mapped back.")
+    var fitInverseTransform = false
+
+    @Option(help: "Ridge strength of the pre-image map.")
+    var alpha = 1.0
+
+    @Flag(help: "Drop components with zero eigenvalues (may return fewer than --components).")
+    var removeZeroEigenvalues = false
+
+    @OptionGroup(title: "Input") var input: InputOptions
+    @OptionGroup(title: "Output") var output: OutputOptions
+    @OptionGroup(title: "Run") var global: GlobalOptions
+
+    func validate() throws {
+        if let components, components < 1 { throw ValidationError("--components must be at least 1, got \(components)") }
+        if let gamma, !(gamma > 0 && gamma.isFinite) { throw ValidationError("--gamma must be positive, got \(gamma)") }
+        if degree < 1 { throw ValidationError("--degree must be at least 1, got \(degree)") }
+        if !(alpha > 0) { throw ValidationError("--alpha must be positive, got \(alpha)") }
+    }
+
+    var kernelFunction: KernelFunction {
+        switch kernel {
+        case .linear: return .linear
+        case .poly: return .polynomial(degree: degree, gamma: gamma, coef0: coef0)
+        case .rbf: return .rbf(gamma: gamma)
+        case .sigmoid: return .sigmoid(gamma: gamma, coef0: coef0)
+        case .cosine: return .cosine
+        }
+    }
+
+    var recordedOptions: [String: JSONValue] {
+        ["components": components.json, "kernel": .string(kernel.rawValue), "gamma": gamma.json, "degree": .int(degree),
+         "coef0": .number(coef0), "fitInverseTransform": .bool(fitInverseTransform), "alpha": .number(alpha),
+         "removeZeroEigenvalues": .bool(removeZeroEigenvalues)]
+    }
+
+    func run() throws { try runFit() }
+
+    func fit(_ x: Matrix<Double>, progress: Progress) throws -> FittedModel {
+        let kpca = KernelPCA<Double>(kernel: kernelFunction, components: components, removeZeroEigenvalues: removeZeroEigenvalues,
+                                     fitInverseTransform: fitInverseTransform, alpha: alpha)
+        return .kpca(try progress.timed("fitting kernel pca (\(kernel.rawValue) kernel)") { try kpca.fit(x) }.0)
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+/// `latent nmf INPUT`: non-negative matrix factorisation.
+struct NMFCommand: ParsableCommand, FitCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nmf",
+        abstract: "Non-negative matrix factorisation X ≈ W·H: weights z1…zk, reconstruction error.",
+        discussion: """
+        Example:
+          latent nmf counts.csv --components 8 --solver mu \\
+              --beta-loss kullback-leibler -o w.csv
+
+        The input must be non-negative. The written weights are transform(X):
+        W solved with H fixed, exactly what `latent embed` gives for the
+        same rows.
+        """)
+
+    enum Solver: String, CaseIterable, ExpressibleByArgument { case cd, mu }
+    enum BetaLoss: String, CaseIterable, ExpressibleByArgument { case frobenius, kullbackLeibler = "kullback-leibler" }
+    enum Initialization: String, CaseIterable, ExpressibleByArgument { case nndsvd, nndsvda, nndsvdar, random }
+
+    @Option(help: ArgumentHelp("Number of components. (default: all features)", valueName: "N"))
+    var components: Int?
+
+    @Option(help: "cd: coordinate descent (Frobenius only); mu: multiplicative updates.")
+    var solver: Solver = .cd
+
+    @Option(help: "The divergence minimised (kullback-leibler needs --solver mu).")
+    var betaLoss: BetaLoss = .frobenius
+
+    @Option(name: .customLong("init"), help: ArgumentHelp("Initial factors. (default: nndsvda when components ≤ min(samples, features), else random)", valueName: "method"))
+    var initialization: Initialization?
+
+    @Option(help: "Regularisation of W.")
+    var alphaW = 0.0
+
+    @Option(help: ArgumentHelp("Regularisation of H. (default: same as --alpha-w)", valueName: "x"))
+    var alphaH: Double?
+
+    @Option(help: "Share of L1 in the regularisation (0: L2 only, 1: L1 only).")
+    var l1Ratio = 0.0
+
+    @Option(help: "Maximum iterations.")
+    var maxIter = 200
+
+    @Option(help: "Tolerance on the relative decrease of the error.")
+    var tol = 1e-4
+
+    @OptionGroup(title: "Input") var input: InputOptions
+    @OptionGroup(title: "Output") var output: OutputOptions
+    @OptionGroup(title: "Run") var global: GlobalOptions
+
+    func validate() throws {
+        if let components, components < 1 { throw ValidationError("--components must be at least 1, got \(components)") }
+        if betaLoss == .kullbackLeibler && solver == .cd { throw ValidationError("--beta-loss kullback-leibler needs --solver mu") }
+        if alphaW < 0 || (alphaH ?? 0) < 0 { throw ValidationError("--alpha-w and --alpha-h must not be negative") }
+        if !(0...1).contains(l1Ratio) { throw ValidationError("--l1-ratio must lie in [0, 1], got \(l1Ratio)") }
+        if maxIter < 1 { throw ValidationError("--max-iter must be at least 1, got \(maxIter)") }
+        if !(tol >= 0) { throw ValidationError("--tol must not be negative, got \(tol)") }
+    }
+
+    var recordedOptions: [String: JSONValue] {
+        ["components": components.json, "solver": .string(solver.rawValue), "betaLoss": .string(betaLoss.rawValue),
+         "init": initialization.map { .string($0.rawValue) } ?? .null, "alphaW": .number(alphaW), "alphaH": alphaH.json,
+         "l1Ratio": .number(l1Ratio), "maxIter": .int(maxIter), "tol": .number(tol), "seed": .string(String(global.seed))]
+    }
+
+    func run() throws { try runFit() }
+
+    func fit(_ x: Matrix<Double>, progress: Progress) throws -> FittedModel {
+        let initMethod: NMFInitializationMethod? = initialization.map {
+            switch $0 {
+            case .nndsvd: return .nndsvd
+            case .nndsvda: return .nndsvda
+            case .nndsvdar: return .nndsvdar
+            case .random: return .random
+            }
+        }
+        let nmf = NMF<Double>(components: components ?? x.columns, solver: solver == .cd ? .coordinateDescent : .multiplicativeUpdate,
+                              betaLoss: betaLoss == .frobenius ? .frobenius : .kullbackLeibler, initialization: initMethod,
+                              tolerance: tol, maxIterations: maxIter, alphaW: alphaW, alphaH: alphaH, l1Ratio: l1Ratio,
+                              seed: global.seed)
+        let model = try progress.timed("fitting nmf (\(solver.rawValue), \(betaLoss.rawValue))") { try nmf.fit(x) }.0
+        if !model.report.converged {
+            progress.stage("note: NMF stopped at --max-iter \(maxIter) before reaching --tol \(Summary.format(tol))")
+        }
+        return .nmf(model)
+    }
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+/// `latent pca INPUT`: principal component analysis (exact, covariance-eigen or randomized SVD,
+/// or incremental in mini-batches with `--batch-size`).
+struct PCACommand: ParsableCommand, FitCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pca",
+        abstract: "Principal component analysis: scores pc1…pck, explained-variance table.",
+        discussion: """
+        Examples:
+          latent pca data.csv --components 10 --whiten --output scores.csv
+          latent pca data.csv --variance 0.95 --save-model pca.json
+          latent pca images.npy --components 50 --batch-size 1000 -o z.npy
+
+        --batch-size fits incrementally (IncrementalPCA), with progress per batch.
+        Signs: the largest entry of each component is positive.
+        """)
+
+    enum Solver: String, CaseIterable, ExpressibleByArgument {
+        case auto, full, covarianceEigen = "covariance-eigen", randomized
+        var library: PCASolver {
+            switch self {
+            case .auto: return .auto
+            case .full: return .full
+            case .covarianceEigen: return .covarianceEigen
+            case .randomized: return .randomized
+            }
+        }
+    }
+
+    @Option(help: ArgumentHelp("Number of components. (default: all, min(samples, features))", valueName: "N"))
+    var components: Int?
+
+    @Option(help: ArgumentHelp("Keep the fewest components explaining this fraction of the variance, in (0, 1).", valueName: "fraction"))
+    var variance: Double?
+
+    @Option(help: "SVD solver: auto picks covariance-eigen for tall data, full for small, randomized for few components.")
+    var solver: Solver = .auto
+
+    @Flag(help: "Scale the scores to unit variance.")
+    var whiten = false
+
+    @Option(help: "Randomized solver: extra random directions beyond the components.")
+    var oversampling = 10
+
+    @Option(help: ArgumentHelp("Randomized solver: power iterations. (default: 7 for few components, else 4)", valueName: "N"))
+    var powerIterations: Int?
+
+    @Option(help: ArgumentHelp("Fit incrementally in batches of N rows (IncrementalPCA), with progress per batch.", valueName: "N"))
+    var batchSize: Int?
+
+    @OptionGroup(title: "Input") var input: InputOptions
+    @OptionGroup(title: "Output") var output: OutputOptions
+    @OptionGroup(title: "Run") var global: GlobalOptions
+
+    func validate() throws {
+        if components != nil && variance != nil { throw ValidationError("give --components or --variance, not both") }
+        if let components, components < 1 { throw ValidationError("--components must be at least 1, got \(components)") }
+        if let variance, !(variance > 0 && variance < 1) { throw ValidationError("--variance must lie strictly between 0 and 1, got \(variance)") }
+        if oversampling < 0 { throw ValidationError("--oversampling must not be negative") }
+        if let powerIterations, powerIterations < 0 { throw ValidationError("--power-iterations must not be negative") }
+        if let batchSize {
+            if batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+            if variance != nil { throw ValidationError("--batch-size (incremental PCA) needs --components, not --variance") }
+            if solver != .auto { throw ValidationError("--batch-size (incremental PCA) has no --solver") }
+        }
+    }
+
+    var recordedOptions: [String: JSONValue] {
+        var o: [String: JSONValue] = ["components": components.json, "variance": variance.json, "whiten": .bool(whiten),
+                                      "seed": .string(String(global.seed))]
+        if let batchSize { o["batchSize"] = .int(batchSize); o["solver"] = .string("incremental") } else {
+            o["solver"] = .string(solver.rawValue); o["oversampling"] = .int(oversampling); o["powerIterations"] = powerIterations.json
+        }
+        return o
+    }
+
+    func run() throws { try runFit() }
+
+    func fit(_ x: Matrix<Double>, progress: Progress) throws -> FittedModel {
+        if let batchSize { return .pca(try Self.incremental(x, components: components, whiten: whiten, batchSize: batchSize, progress: progress)) }
+        let amount: PCAComponents = components.map(PCAComponents.count) ?? variance.map(PCAComponents.varianceFraction) ?? .all
+        let pca = PCA<Double>(components: amount, whiten: whiten, solver: solver.library, oversampling: oversampling,
+                              powerIterations: powerIterations, seed: global.seed)
+        let used = pca.resolvedSolver(samples: x.rows, features: x.columns)
+        return .pca(try progress.timed("fitting pca (\(used.rawValue) solver)") { try pca.fit(x) }.0)
+    }
+
+    /// `IncrementalPCA.fit(x, batchSize:)` driven batch by batch (same batches, same result) so
+    /// progress is real.
+    static func incremental(_ x: Matrix<Double>, components: Int?, whiten: Bool, batchSize: Int, progress: Progress) throws -> PCAModel<Double> {
+        var ipca = IncrementalPCA<Double>(components: components, whiten: whiten, batchSize: batchSize)
+        let ranges = batchRanges(count: x.rows, size: batchSize, minimum: components ?? 0)
+        let reporter = progress.steps("incremental pca", total: ranges.count)
+        for (i, range) in ranges.enumerated() {
+            try ipca.partialFit(x.rows(range))
+            reporter.update(done: i + 1)
+        }
+        reporter.finish(steps: ranges.count)
+        return try ipca.model()
+    }
+
+    /// scikit-learn's `gen_batches(n, size, min_batch_size: minimum)`, as `IncrementalPCA.fit` uses.
+    static func batchRanges(count n: Int, size: Int, minimum: Int) -> [Range<Int>] {
+        var result = [Range<Int>](), start = 0
+        for _ in 0..<(n / size) {
+            let end = start + size
+            if end + minimum > n { continue }
+            result.append(start..<end)
+            start = end
+        }
+        if start < n { result.append(start..<n) }
+        return result
+    }
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+/// `latent rbm INPUT`: Bernoulli restricted Boltzmann machine.
+struct RBMCommand: ParsableCommand, FitCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rbm",
+        abstract: "Bernoulli RBM: hidden-unit probabilities z1…zk, pseudo-likelihood per epoch.",
+        discussion: """
+        Example:
+          latent rbm train-images-idx3-ubyte.gz --scale --hidden 64 -o h.npy
+
+        Inputs must lie in [0, 1] (use --scale for IDX pixels). Training runs
+        BernoulliRBMTrainer batch by batch exactly as BernoulliRBM.fit does
+        (same numbers for the same seed and threads), with progress; after
+        each epoch it scores up to --monitor-samples rows.
+        """)
+
+    @Option(help: "Hidden units.")
+    var hidden = 256
+
+    @Option(help: "Learning rate.")
+    var learningRate = 0.1
+
+    @Option(help: "Rows per update.")
+    var batchSize = 10
+
+    @Option(help: "Passes over the data.")
+    var epochs = 10
+
+    @Option(help: "Gibbs steps per update (CD-k / PCD-k).")
+    var cdK = 1
+
+    @Flag(inversion: .prefixedNo, help: "Persistent chains (PCD, scikit-learn's choice); --no-persistent for plain CD-k.")
+    var persistent = true
+
+    @Flag(help: "Visit the rows in a new random order each epoch.")
+    var shuffle = false
+
+    @Option(help: "Rows scored after each epoch (pseudo-likelihood, reconstruction error); 0 for none.")
+    var monitorSamples = 1000
+
+    @OptionGroup(title: "Input") var input: InputOptions
+    @OptionGroup(title: "Output") var output: OutputOptions
+    @OptionGroup(title: "Run") var global: GlobalOptions
+
+    func validate() throws {
+        if hidden < 1 { throw ValidationError("--hidden must be at least 1, got \(hidden)") }
+        if !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
+        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+        if epochs < 0 { throw ValidationError("--epochs must not be negative, got \(epochs)") }
+        if cdK < 1 { throw ValidationError("--cd-k must be at least 1, got \(cdK)") }
+        if monitorSamples < 0 { throw ValidationError("--monitor-samples must not be negative") }
+    }
+
+    var recordedOptions: [String: JSONValue] {
+        ["hidden": .int(hidden), "learningRate": .number(learningRate), "batchSize": .int(batchSize), "epochs": .int(epochs),
+         "cdK": .int(cdK), "persistent": .bool(persistent), "shuffle": .bool(shuffle), "monitorSamples": .int(monitorSamples),
+         "seed": .string(String(global.seed))]
+    }
+
+    var options: BernoulliRBM<Double> {
+        BernoulliRBM(hiddenUnits: hidden, learningRate: learningRate, batchSize: batchSize, epochs: epochs,
+                     sampling: persistent ? .persistent(steps: cdK) : .contrastiveDivergence(steps: cdK),
+                     shuffle: shuffle, monitorSamples: monitorSamples, seed: global.seed)
+    }
+
+    func run() throws { try runFit() }
+
+    func fit(_ x: Matrix<Double>, progress: Progress) throws -> FittedModel {
+        .rbm(try Self.train(options, x, progress: progress))
+    }
+
+    /// `BernoulliRBM.fit` step by step: the same random streams, batches and monitoring.
+    static func train(_ options: BernoulliRBM<Double>, _ x: Matrix<Double>, progress: Progress) throws -> BernoulliRBMModel<Double> {
+        try options.validate()
+        if let i = x.storage.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
+            throw Failure("rbm needs values in [0, 1]; row \(i / x.columns + 1), column \(i % x.columns + 1) is \(Summary.format(x.storage[i])) (IDX pixels: add --scale)")
+        }
+        let (n, d) = (x.rows, x.columns)
+        var trainer = BernoulliRBMTrainer(options, features: d)
+        var orderRNG = Xoshiro256StarStar(seed: options.seed)
+        orderRNG.jump()
+        let monitorRows = orderRNG.choice(n, count: min(options.monitorSamples, n)).sorted()
+        let monitor = x.rows(at: monitorRows)
+        let monitorFlips = monitorRows.map { _ in orderRNG.integer(below: d) }
+        let batchesPerEpoch = (n + options.batchSize - 1) / options.batchSize
+        let reporter = progress.steps("rbm training", total: options.epochs * batchesPerEpoch)
+        var reconstruction = [Double](), pseudoLikelihood = [Double]()
+        for epoch in 0..<options.epochs {
+            let order = options.shuffle ? orderRNG.permutation(n) : nil
+            for (b, start) in stride(from: 0, to: n, by: options.batchSize).enumerated() {
+                let rows = min(options.batchSize, n - start)
+                let batch = order.map { x.rows(at: Array($0[start..<start + rows])) } ?? x.rows(start..<start + rows)
+                try trainer.partialFit(batch)
+                reporter.update(done: epoch * batchesPerEpoch + b + 1,
+                                detail: "epoch \(epoch + 1)/\(options.epochs)" + (pseudoLikelihood.last.map { ", pseudo-likelihood \(Summary.format($0))" } ?? ""))
+            }
+            guard trainer.weights.isFinite, trainer.hiddenBias.allSatisfy(\.isFinite), trainer.visibleBias.allSatisfy(\.isFinite) else {
+                throw Failure("rbm: --learning-rate \(options.learningRate) made the weights overflow in epoch \(epoch + 1); try a smaller one")
+            }
+            if !monitorRows.isEmpty {
+                let model = trainer.model(report: FitReport(iterations: epoch + 1, finalChange: 0, converged: true))
+                reconstruction.append(try model.reconstructionError(monitor))
+                pseudoLikelihood.append(try model.pseudoLikelihood(monitor, flipping: monitorFlips).reduce(0.0) { $0 + Double($1) }
+                                        / Double(monitorRows.count))
+            }
+        }
+        reporter.finish(steps: options.epochs * batchesPerEpoch,
+                        detail: pseudoLikelihood.last.map { "pseudo-likelihood \(Summary.format($0))" } ?? "")
+        let change = reconstruction.count >= 2 ? abs(reconstruction[reconstruction.count - 1] - reconstruction[reconstruction.count - 2]) : 0
+        let report = FitReport(iterations: options.epochs, finalChange: change, converged: true, objective: reconstruction)
+        return trainer.model(report: report, pseudoLikelihood: pseudoLikelihood)
+    }
+}
