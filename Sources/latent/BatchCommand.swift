@@ -55,7 +55,7 @@ struct BatchCommand: ParsableCommand {
         do {
             batch = try BatchFile.load(path: file!, catalog: catalog)
         } catch let error as BatchFileError {
-            StandardError.print(error.description)
+            StandardError.line(error.description)
             throw ExitCode.failure
         }
         let runner = BatchRunner(store: try RunStore(path: db), catalog: catalog)
@@ -67,11 +67,11 @@ struct BatchCommand: ParsableCommand {
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler {
             if interrupts.increment() == 1 {
-                StandardError.print("interrupted: stopping after the current step (Ctrl-C again to stop now)")
+                StandardError.line("interrupted: stopping after the current step (Ctrl-C again to stop now)")
                 stop.stop()
             } else {
                 let n = (try? runner.interruptRunningRuns(experiment: batch.name)) ?? 0
-                StandardError.print("interrupted: \(n) running run(s) marked interrupted")
+                StandardError.line("interrupted: \(n) running run(s) marked interrupted")
                 fflush(stdout)
                 _exit(130)   // no exit handlers: other threads are still working; SQLite stays consistent
             }
@@ -82,21 +82,21 @@ struct BatchCommand: ParsableCommand {
             signal(SIGINT, SIG_DFL)
         }
 
-        let progress = Progress()
+        let progress = BatchProgress()
         let summary: BatchSummary
         do {
             summary = try runner.run(batch, options: BatchOptions(jobs: jobs, retryFailed: retryFailed), stop: stop) { progress.report($0) }
         } catch let error as BatchFileError {
-            StandardError.print(error.description)
+            StandardError.line(error.description)
             throw ExitCode.failure
         }
         print("\(batch.name): \(summary.description)")
         if summary.stopped {
-            StandardError.print("interrupted: run the same command again to resume")
+            StandardError.line("interrupted: run the same command again to resume")
             throw ExitCode(130)
         }
         if summary.failedNow > 0 {
-            StandardError.print("\(summary.failedNow) of \(summary.total) runs failed (see `latent runs list --db \(db) --status failed`)")
+            StandardError.line("\(summary.failedNow) of \(summary.total) runs failed (see `latent runs list --db \(db) --status failed`)")
             throw ExitCode.failure
         }
     }
@@ -138,7 +138,7 @@ struct BatchCommand: ParsableCommand {
 }
 
 /// Prints batch events to stderr, one line each, numbered as runs start.
-private final class Progress: @unchecked Sendable {
+private final class BatchProgress: @unchecked Sendable {
     private let lock = NSLock()
     private var total = 0
     private var started = 0
@@ -149,19 +149,19 @@ private final class Progress: @unchecked Sendable {
         switch event {
         case let .planned(all, toRun):
             total = toRun
-            StandardError.print("\(all) runs planned, \(toRun) to run")
+            StandardError.line("\(all) runs planned, \(toRun) to run")
         case let .skipped(id, key, status):
-            StandardError.print("skipped  #\(id) \(key) (\(status.rawValue) before)")
+            StandardError.line("skipped  #\(id) \(key) (\(status.rawValue) before)")
         case let .started(id, key):
             started += 1
-            StandardError.print("[\(started)/\(total)] started  #\(id) \(key)")
+            StandardError.line("[\(started)/\(total)] started  #\(id) \(key)")
         case let .finished(id, key, metrics, duration):
             let values = metrics.keys.sorted().map { "\($0)=\(MetricFormat.number(metrics[$0]!))" }.joined(separator: " ")
-            StandardError.print("done     #\(id) \(key) in \(String(format: "%.2f", duration)) s: \(values)")
+            StandardError.line("done     #\(id) \(key) in \(String(format: "%.2f", duration)) s: \(values)")
         case let .failed(id, key, error, _):
-            StandardError.print("FAILED   #\(id) \(key): \(error)")
+            StandardError.line("FAILED   #\(id) \(key): \(error)")
         case let .interrupted(id, key):
-            StandardError.print("interrupted #\(id) \(key)")
+            StandardError.line("interrupted #\(id) \(key)")
         }
     }
 }
@@ -180,9 +180,3 @@ private final class Counter: @unchecked Sendable {
     }
 }
 
-/// Lines for humans on stderr (stdout carries data).
-enum StandardError {
-    static func print(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
-    }
-}

@@ -22,7 +22,7 @@ struct RunsCommand: ParsableCommand {
             do {
                 return try RunStore(path: db, create: false)
             } catch let error as RunStoreError {
-                StandardError.print(error.description)
+                StandardError.line(error.description)
                 throw ExitCode.failure
             }
         }
@@ -100,7 +100,7 @@ struct RunsCommand: ParsableCommand {
         func run() throws {
             let store = try Source.parse(["--db", db]).open()
             guard let r = try store.run(id: runID) else {
-                StandardError.print("\(db): no run with id \(runID)")
+                StandardError.line("\(db): no run with id \(runID)")
                 throw ExitCode.failure
             }
             if format == .json { print(RunJSON.render(r), terminator: ""); return }

@@ -86,6 +86,6 @@ final class DemoLog {
     private let start = Timing.now()
     var elapsed: Double { Timing.now() - start }
     func say(_ line: String) {
-        FileHandle.standardError.write(Data(String(format: "[%6.1fs] ", elapsed).utf8 + Array(line.utf8) + [10]))
+        StandardError.line(String(format: "[%6.1fs] ", elapsed) + line)
     }
 }
