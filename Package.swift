@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "LatentDecomposition", dependencies: ["LatentCore"], swiftSettings: optimise),
         .target(
             name: "LatentExperiments",
-            dependencies: ["LatentCore", "LatentIO", "LatentDecomposition",
+            dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentEval",
                            .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: optimise),
         .target(name: "LatentEval", dependencies: ["LatentCore"], swiftSettings: optimise),

@@ -1,4 +1,5 @@
 import LatentCore
+import LatentEval
 
 /// A measurement taken on every fitted model of a batch, named in the batch file's `evaluations`.
 /// Its metrics are stored with the run under the names `evaluate` returns.
@@ -32,8 +33,8 @@ public struct EvaluationSpec: Sendable {
 
 /// The evaluations a batch file may name.
 ///
-/// `standard` has `reconstruction-error` and `explained-variance`. Label-based evaluations
-/// (few-shot accuracy, linear probes) plug in with `register` and `requirements: [.labels]`.
+/// `standard` has `reconstruction-error`, `explained-variance` and `fewshot`. Other evaluations
+/// plug in with `register` (label-based ones with `requirements: [.labels]`).
 public struct EvaluationRegistry: Sendable {
     /// Evaluations by name.
     public private(set) var evaluations: [String: EvaluationSpec]
@@ -53,8 +54,47 @@ public struct EvaluationRegistry: Sendable {
     /// Registered names, sorted.
     public var names: [String] { evaluations.keys.sorted() }
 
-    /// `reconstruction-error` and `explained-variance`.
-    public static let standard = EvaluationRegistry([reconstructionError, explainedVariance])
+    /// `reconstruction-error`, `explained-variance` and `fewshot`.
+    public static let standard = EvaluationRegistry([reconstructionError, explainedVariance, fewShot])
+
+    /// `fewshot`: few-shot accuracy by the protocol of `FewShotEvaluation` (nearest class mean of
+    /// centred, L2-normalised features; 20 episodes, episode seed 0 so every run of a batch sees the
+    /// same episodes; shot counts larger than the smallest class's pool are left out). The dataset is split once, stratified and seeded, into a support pool (80%,
+    /// where the n labelled examples per class come from) and queries (20%); the model was fitted
+    /// on all rows without labels. Metrics `fewshot-<n>` and `fewshot-<n>-ci95` for n = 1, 2, 4, 8,
+    /// accuracy as a fraction. - Complexity: one transform plus 80 GEMMs of queries × classes.
+    public static let fewShot = EvaluationSpec(
+        name: "fewshot", summary: "few-shot accuracy (n = 1, 2, 4, 8; nearest class mean) on a seeded 80/20 split",
+        requirements: [.labels]
+    ) { data, model in
+        guard let labels = data.labels else { return [:] }
+        let z = try model.transform(data.features)
+        var pool = [Int](), queries = [Int]()
+        var smallestPool = Int.max
+        var rng = Xoshiro256StarStar(seed: 0)
+        for label in Set(labels).sorted() {
+            var rows = labels.indices.filter { labels[$0] == label }
+            rng.shuffle(&rows)
+            let cut = Swift.max(1, rows.count * 4 / 5)
+            pool += rows[..<cut]
+            queries += rows[cut...]
+            smallestPool = Swift.min(smallestPool, cut)
+        }
+        // Shot counts that every class's pool can supply.
+        let shots = [1, 2, 4, 8].filter { $0 <= smallestPool }
+        guard !queries.isEmpty else {
+            throw EvaluationError.degenerate(evaluation: "fewshot", reason: "too few labelled rows for a query set")
+        }
+        let results = try FewShotEvaluation(shots: shots, episodes: 20, seed: 0).evaluate(
+            trainFeatures: z.rows(at: pool), trainLabels: pool.map { labels[$0] },
+            testFeatures: z.rows(at: queries), testLabels: queries.map { labels[$0] })
+        var metrics: [String: Double] = [:]
+        for r in results {
+            metrics["fewshot-\(r.shots)"] = r.meanAccuracy
+            metrics["fewshot-\(r.shots)-ci95"] = r.ci95
+        }
+        return metrics
+    }
 
     /// `reconstruction-error`: the mean squared error `‖X − X̂‖²_F / (n·d)` of the model's
     /// reconstruction of the dataset. - Complexity: one transform and reconstruction, plus O(n·d).

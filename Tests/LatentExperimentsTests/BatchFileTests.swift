@@ -172,8 +172,8 @@ struct BatchFileTests {
         expectRejected(head + "methods: [{method: toy}]\nseeds: -1\n", line: 6, "'seeds' must be a non-negative integer")
         expectRejected(head + "methods: [{method: toy}]\nseeds: []\n", line: 6, "'seeds' is empty")
         // Evaluations.
-        expectRejected(head + "methods: [{method: toy}]\nevaluations: [explained-variance, fewshot]\n", line: 6,
-                       "evaluation 'fewshot' is not known; known: explained-variance, label-count, reconstruction-error")
+        expectRejected(head + "methods: [{method: toy}]\nevaluations: [explained-variance, fewshots]\n", line: 6,
+                       "evaluation 'fewshots' is not known; known: explained-variance, fewshot, label-count, reconstruction-error")
         expectRejected(head + "methods:\n  - method: encoder-only\nevaluations:\n  - reconstruction-error\n", line: 8,
                        "evaluation 'reconstruction-error' needs a method that reconstructs its input; 'encoder-only' (line 6) does not")
         expectRejected(head + "methods: [{method: toy}]\nevaluations: [label-count]\n", line: 6,

@@ -51,8 +51,10 @@ struct BatchRunnerTests {
         #expect(first.total == 4 && first.done == 4 && first.failed == 0 && !first.stopped)
         let runs = try store.runs()
         #expect(runs.map(\.run.status) == [.done, .done, .done, .done])
-        // Default evaluations: all that apply (the dataset has labels, so label-count too).
-        #expect(runs.allSatisfy { Set($0.metrics.keys) == ["explained-variance", "label-count", "reconstruction-error"] })
+        // Default evaluations: all that apply (the dataset has labels, so label-count and few-shot too).
+        let fewShotKeys = [1, 2, 4, 8].flatMap { ["fewshot-\($0)", "fewshot-\($0)-ci95"] }
+        #expect(runs.allSatisfy { Set($0.metrics.keys) == Set(["explained-variance", "label-count", "reconstruction-error"] + fewShotKeys) })
+        #expect(runs.allSatisfy { ($0.metrics["fewshot-8"] ?? -1) >= 0 && ($0.metrics["fewshot-8"] ?? 2) <= 1 })
         #expect(runs.allSatisfy { $0.run.codeVersion == LatentVersion.string && $0.run.duration != nil })
 
         let log = EventLog()
