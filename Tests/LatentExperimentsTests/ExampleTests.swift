@@ -31,4 +31,22 @@ struct ExampleTests {
             #expect(abs(row.metrics["explained-variance"]!.mean - reference[k - 1, 1]) < 1e-10)
         }
     }
+
+    @Test("wine-baselines.yaml (the README's form): CSV with a named label column, PCA grid and ICA, few-shot")
+    func wineBaselines() throws {
+        let folder = try TemporaryFolder()
+        let batch = try BatchFile.load(path: Self.examples.appendingPathComponent("wine-baselines.yaml").path)
+        #expect(batch.name == "wine-baselines")
+        #expect(batch.runs.count == (2 * 2 + 1) * 2)
+        let store = try RunStore(path: folder.path("wine.sqlite"))
+        let summary = try BatchRunner(store: store).run(batch)
+        #expect(summary.done == 10 && summary.failedNow == 0)
+        let rows = Comparison.aggregate(try store.runs(experiment: "wine-baselines"), metrics: ["explained-variance", "fewshot-1"])
+        #expect(rows.count == 5)
+        // Unstandardised wine: proline (variance ~1e5) dominates, so two components keep > 99.8%.
+        for row in rows where row.method == "pca" {
+            #expect(row.metrics["explained-variance"]!.mean > 0.998)
+            #expect(row.metrics["fewshot-1"]!.mean > 1.0 / 3)
+        }
+    }
 }
