@@ -116,7 +116,9 @@ public struct ImageGrid: Sendable {
         let layout = self.layout(tiles: tiles.rows, captions: captions)
         let grey = colormap == .grey || colormap == .inverseGrey || colormap == .divergingGrey
         var image = Image(width: layout.width, height: layout.height, channels: grey ? 1 : 3, background: background)
-        let lookup = (0...255).map { colormap.color(at: Double($0) / 255) }
+        // An even number of steps puts t = ½ (zero on diverging maps) exactly on an entry.
+        let steps = 1020
+        let lookup = (0...steps).map { colormap.color(at: Double($0) / Double(steps)) }
         let globalRange = range(of: tiles.storage[...])
         let n = tileWidth * tileHeight
         for k in 0..<tiles.rows {
@@ -135,7 +137,7 @@ public struct ImageGrid: Sendable {
                     let v = Double(values[values.startIndex + y * tileWidth + x])
                     var t = high > low ? (v - low) / (high - low) : (symmetric ? 0.5 : 0)
                     if !v.isFinite { t = 0.5 }
-                    let color = lookup[Int((min(max(t, 0), 1) * 255).rounded())]
+                    let color = lookup[Int((min(max(t, 0), 1) * Double(steps)).rounded())]
                     image.fillRect(x: origin.x + x * scale, y: origin.y + y * scale, width: scale, height: scale, color: color)
                 }
             }
