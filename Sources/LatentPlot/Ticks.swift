@@ -36,7 +36,12 @@ public enum Ticks {
 
     /// Decimals needed to print multiples of `step` exactly (0 for steps ≥ 1).
     public static func decimals(step: Double) -> Int {
-        max(0, Int((-log10(step) + 1e-9).rounded(.up)))
+        precondition(step > 0 && step.isFinite, "Ticks.decimals: step must be positive, got \(step)")
+        for d in 0..<15 {
+            let scaled = step * pow(10, Double(d))
+            if abs(scaled - scaled.rounded()) < 1e-9 * max(scaled, 1) { return d }
+        }
+        return 15
     }
 
     /// `value` printed with the decimals its axis step needs (`-0` printed as `0`).
