@@ -5,7 +5,7 @@ import LatentCore
 ///
 /// Values become colours through a `Normalization` (which value range maps to the colormap's
 /// ends) and a `Colormap`. Each image pixel becomes a `scale × scale` block. Cells are as wide
-/// as the tile or the longest caption, whichever is wider; the tile is centred in its cell.
+/// as the tile or the longest caption plus 6 pixels, whichever is wider; the tile is centred in its cell.
 ///
 /// ```swift
 /// let grid = ImageGrid(tileWidth: 28, tileHeight: 28, columns: 8, normalization: .symmetricPerTile,
@@ -95,7 +95,7 @@ public struct ImageGrid: Sendable {
         let used = min(columns, tiles), rows = (tiles + columns - 1) / columns
         let captionWidth = captions?.map { BitmapFont.width(of: $0) }.max() ?? 0
         let captionLines = captions?.map { $0.split(separator: "\n", omittingEmptySubsequences: false).count }.max() ?? 0
-        let cellWidth = max(tileWidth * scale, captionWidth)
+        let cellWidth = max(tileWidth * scale, captions == nil ? 0 : captionWidth + 6)   // keep captions apart
         let cellHeight = tileHeight * scale + (captions == nil ? 0 : 2 + captionLines * BitmapFont.lineHeight)
         let titleHeight = title.map { BitmapFont.height(of: $0, scale: 2) + 2 * max(padding, 4) } ?? 0
         var width = used * cellWidth + (used + 1) * padding

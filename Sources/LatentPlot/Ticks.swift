@@ -3,16 +3,18 @@ import Foundation
 /// "Nice" axis ticks: steps of 1, 2 or 5 × 10ᵏ (Heckbert, "Nice numbers for graph labels",
 /// Graphics Gems 1990), and powers of two for log₂ axes.
 public enum Ticks {
-    /// The smallest nice step (1, 2 or 5 × 10ᵏ) that cuts `low…high` into at most about `target`
-    /// intervals. A degenerate range is widened by one unit around its value first.
+    /// The nice step (1, 2 or 5 × 10ᵏ) nearest to `(high − low) / target` (Heckbert's rounding:
+    /// mantissas below 1.5 → 1, below 3 → 2, below 7 → 5, else 10), so the range is cut into
+    /// roughly `target` intervals (between about 0.7 and 1.5 times as many).
     public static func niceStep(low: Double, high: Double, target: Int = 5) -> Double {
         precondition(low.isFinite && high.isFinite, "Ticks: range must be finite, got \(low)…\(high)")
         precondition(target >= 1, "Ticks: target must be at least 1, got \(target)")
         let span = high > low ? high - low : max(abs(low), 1)
         let raw = span / Double(target)
         let magnitude = pow(10, (log10(raw)).rounded(.down))
-        for m in [1.0, 2, 5, 10] where m * magnitude >= raw * (1 - 1e-9) { return m * magnitude }
-        return 10 * magnitude
+        let mantissa = raw / magnitude
+        let m: Double = mantissa < 1.5 ? 1 : mantissa < 3 ? 2 : mantissa < 7 ? 5 : 10
+        return m * magnitude
     }
 
     /// Nice tick values covering `low…high`: multiples of `niceStep` from the one at or below

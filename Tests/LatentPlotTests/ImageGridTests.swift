@@ -48,7 +48,7 @@ import Testing
         let grid = ImageGrid(tileWidth: 3, tileHeight: 2, columns: 2, padding: 2, scale: 2)
         let captions = ["Ankle boot", "Bag"]
         let layout = grid.layout(tiles: 2, captions: captions)
-        #expect(layout.cellWidth == BitmapFont.width(of: "Ankle boot") && layout.cellHeight == 4 + 2 + BitmapFont.lineHeight)
+        #expect(layout.cellWidth == BitmapFont.width(of: "Ankle boot") + 6 && layout.cellHeight == 4 + 2 + BitmapFont.lineHeight)
         let image = grid.render(Self.tiles(2), captions: captions)
         let origin = layout.tileOrigin(0, tileWidth: 6, padding: 2)
         var inkBelow = 0

@@ -10,7 +10,9 @@ import Testing
 final class SVGInspector: NSObject, XMLParserDelegate {
     var elements: [(name: String, attributes: [String: String])] = []
     var texts: [String] = []
-    var groupClasses: [String] = []
+    /// Each text with the class of its innermost enclosing group that has one.
+    var textsByGroup: [(group: String, text: String)] = []
+    private var groups: [String?] = []
     private var current = ""
 
     static func parse(_ text: String) -> SVGInspector? {
@@ -23,10 +25,12 @@ final class SVGInspector: NSObject, XMLParserDelegate {
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
                 attributes: [String: String] = [:]) {
         elements.append((name, attributes)); current = ""
+        if name == "g" { groups.append(attributes["class"]) }
     }
     func parser(_ parser: XMLParser, foundCharacters string: String) { current += string }
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        if name == "text" { texts.append(current) }
+        if name == "text" { texts.append(current); textsByGroup.append((groups.compactMap { $0 }.last ?? "", current)) }
+        if name == "g" { groups.removeLast() }
         current = ""
     }
 
@@ -41,13 +45,13 @@ final class SVGInspector: NSObject, XMLParserDelegate {
         #expect(Ticks.linear(low: -3.7, high: 12.2) == [-5, 0, 5, 10, 15])
         #expect(Ticks.linear(low: 0.61, high: 0.83, target: 5) == [0.6, 0.65, 0.7, 0.75, 0.8, 0.85])
         #expect(Ticks.linear(low: 1200, high: 98000) == [0, 20000, 40000, 60000, 80000, 100000])
-        #expect(Ticks.linear(low: 3, high: 3) == [1, 2, 3, 4, 5])   // widened to 3 ± 1.5
+        #expect(Ticks.linear(low: 3, high: 3) == [1.5, 2, 2.5, 3, 3.5, 4, 4.5])   // widened to 3 ± 1.5
         for (low, high) in [(0.0013, 0.0071), (-1e6, 3e5), (17.0, 19.5), (-0.2, 0.9)] {
             let step = Ticks.niceStep(low: low, high: high)
             let mantissa = step / pow(10, log10(step).rounded(.down))
             #expect([1, 2, 5].contains { abs(mantissa - $0) < 1e-9 })
             let ticks = Ticks.linear(low: low, high: high)
-            #expect(ticks.first! <= low && ticks.last! >= high && ticks.count <= 7)
+            #expect(ticks.first! <= low && ticks.last! >= high && (4...10).contains(ticks.count))
         }
         #expect(Ticks.log2(low: 1, high: 8) == [1, 2, 4, 8] && Ticks.log2(low: 0.7, high: 5) == [0.5, 1, 2, 4, 8])
         #expect(Ticks.label(0.30000000000000004, step: 0.1) == "0.3" && Ticks.label(-0.0, step: 0.05) == "0.00")
@@ -94,10 +98,16 @@ final class SVGInspector: NSObject, XMLParserDelegate {
         // The legend lies right of the frame, so it never covers points.
         let legendX = svg.elements.filter { $0.name == "rect" && $0.attributes["width"] == "12" }.map { Double($0.attributes["x"]!)! }
         #expect(legendX.count == 10 && legendX.allSatisfy { $0 > x0 + w })
-        // Tick labels are nice numbers.
-        let xTicks = svg.texts.compactMap(Double.init)
-        #expect(!xTicks.isEmpty && xTicks.allSatisfy { v in v == 0 || [1.0, 2, 5].contains { m in
-            let e = pow(10, log10(abs(v) / m).rounded()); return abs(abs(v) / e / m - (abs(v) / e / m).rounded()) < 1e-9 } })
+        // Tick labels are evenly spaced multiples of a nice step (1, 2 or 5 × 10ᵏ).
+        for axis in ["x-ticks", "y-ticks"] {
+            let ticks = svg.textsByGroup.filter { $0.group == axis }.map { Double($0.text)! }
+            #expect(ticks.count >= 4)
+            let step = ticks[1] - ticks[0]
+            let mantissa = step / pow(10, log10(step).rounded(.down))
+            #expect([1.0, 2, 5].contains { abs(mantissa - $0) < 1e-9 })
+            #expect(ticks.allSatisfy { abs($0 / step - ($0 / step).rounded()) < 1e-9 })
+            #expect(zip(ticks, ticks.dropFirst()).allSatisfy { abs($1 - $0 - step) < 1e-9 })
+        }
     }
 
     @Test func unlabelledScatterHasNoLegend() throws {
