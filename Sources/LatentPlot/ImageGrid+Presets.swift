@@ -36,7 +36,8 @@ extension ImageGrid {
     }
 
     /// Originals beside their reconstructions: tile pairs (original | reconstruction), `pairs`
-    /// pairs per grid row, captioned "original" and "recon" (or `captions`). Both use the
+    /// pairs per grid row with a wider gap between pairs, captioned "original" and "recon" (or
+    /// `captions`). Both use the
     /// originals' value range, so a faded reconstruction looks faded.
     /// - Parameters:
     ///   - originals, reconstructions: `k × side²` each, same shape.
@@ -59,7 +60,8 @@ extension ImageGrid {
         for v in originals.storage where v.isFinite { lo = min(lo, Double(v)); hi = max(hi, Double(v)) }
         if !(lo < hi) { lo = 0; hi = 1 }
         return ImageGrid(tileWidth: side, tileHeight: d / side, columns: 2 * pairs, scale: scale,
-                         normalization: .fixed(low: lo, high: hi), colormap: .grey, title: title)
+                         normalization: .fixed(low: lo, high: hi), colormap: .grey, title: title,
+                         groupColumns: 2, groupGap: 6)
             .render(Matrix(rows: 2 * k, columns: d, storage: interleaved), captions: labels)
     }
 }

@@ -49,11 +49,18 @@ public struct ImageGrid: Sendable {
     public var textColor: Color
     /// Optional title drawn above the grid at twice the font size.
     public var title: String?
+    /// Columns per visual group: after every `groupColumns` columns the gap widens by
+    /// `groupGap` pixels (e.g. 2 for original | reconstruction pairs; 1 = no groups).
+    public var groupColumns: Int
+    /// Extra horizontal gap in pixels between column groups.
+    public var groupGap: Int
 
     /// A grid configuration; see the properties for the meaning of each argument.
     public init(tileWidth: Int, tileHeight: Int, columns: Int = 10, padding: Int = 2, scale: Int = 2,
                 normalization: Normalization = .global, colormap: Colormap = .grey,
-                background: Color = .white, textColor: Color = .black, title: String? = nil) {
+                background: Color = .white, textColor: Color = .black, title: String? = nil,
+                groupColumns: Int = 1, groupGap: Int = 0) {
+        precondition(groupColumns >= 1 && groupGap >= 0, "ImageGrid: need groupColumns ≥ 1 and groupGap ≥ 0, got \(groupColumns), \(groupGap)")
         precondition(tileWidth > 0 && tileHeight > 0, "ImageGrid: tile size must be positive, got \(tileWidth)×\(tileHeight)")
         precondition(columns > 0, "ImageGrid: columns must be positive, got \(columns)")
         precondition(padding >= 0 && scale >= 1, "ImageGrid: padding must be ≥ 0 and scale ≥ 1, got \(padding), \(scale)")
@@ -63,6 +70,7 @@ public struct ImageGrid: Sendable {
         self.tileWidth = tileWidth; self.tileHeight = tileHeight; self.columns = columns
         self.padding = padding; self.scale = scale; self.normalization = normalization
         self.colormap = colormap; self.background = background; self.textColor = textColor; self.title = title
+        self.groupColumns = groupColumns; self.groupGap = groupGap
     }
 
     /// Where things go in a grid of `tiles` images.
@@ -79,11 +87,17 @@ public struct ImageGrid: Sendable {
         public let cellWidth: Int, cellHeight: Int
         /// Height of the band above the grid that holds the title (0 without one).
         public let titleHeight: Int
+        /// Width of a scaled tile (`tileWidth · scale`).
+        public let tilePixelWidth: Int
+        /// Gap between cells and around the border.
+        public let padding: Int
+        /// Columns per group and the extra gap between groups (see `ImageGrid.groupColumns`).
+        public let groupColumns: Int, groupGap: Int
 
-        /// The top-left corner of tile `index`'s scaled image.
-        public func tileOrigin(_ index: Int, tileWidth: Int, padding: Int) -> (x: Int, y: Int) {
+        /// The top-left corner of tile `index`'s scaled image. - Complexity: O(1).
+        public func tileOrigin(_ index: Int) -> (x: Int, y: Int) {
             let r = index / columns, c = index % columns
-            return (padding + c * (cellWidth + padding) + (cellWidth - tileWidth) / 2,
+            return (padding + c * (cellWidth + padding) + (c / groupColumns) * groupGap + (cellWidth - tilePixelWidth) / 2,
                     titleHeight + padding + r * (cellHeight + padding))
         }
     }
@@ -98,10 +112,11 @@ public struct ImageGrid: Sendable {
         let cellWidth = max(tileWidth * scale, captions == nil ? 0 : captionWidth + 6)   // keep captions apart
         let cellHeight = tileHeight * scale + (captions == nil ? 0 : 2 + captionLines * BitmapFont.lineHeight)
         let titleHeight = title.map { BitmapFont.height(of: $0, scale: 2) + 2 * max(padding, 4) } ?? 0
-        var width = used * cellWidth + (used + 1) * padding
+        var width = used * cellWidth + (used + 1) * padding + ((used - 1) / groupColumns) * groupGap
         if let title { width = max(width, BitmapFont.width(of: title, scale: 2) + 2 * max(padding, 4)) }
         return Layout(width: width, height: titleHeight + rows * cellHeight + (rows + 1) * padding,
-                      columns: used, rows: rows, cellWidth: cellWidth, cellHeight: cellHeight, titleHeight: titleHeight)
+                      columns: used, rows: rows, cellWidth: cellWidth, cellHeight: cellHeight, titleHeight: titleHeight,
+                      tilePixelWidth: tileWidth * scale, padding: padding, groupColumns: groupColumns, groupGap: groupGap)
     }
 
     /// Renders each row of `tiles` (`k × (tileHeight · tileWidth)`, row-major pixels) as one
@@ -131,7 +146,7 @@ public struct ImageGrid: Sendable {
             case .symmetricPerTile: let r = range(of: values); let m = max(abs(r.min), abs(r.max)); (low, high, symmetric) = (-m, m, true)
             case let .fixed(l, h): (low, high, symmetric) = (l, h, false)
             }
-            let origin = layout.tileOrigin(k, tileWidth: tileWidth * scale, padding: padding)
+            let origin = layout.tileOrigin(k)
             for y in 0..<tileHeight {
                 for x in 0..<tileWidth {
                     let v = Double(values[values.startIndex + y * tileWidth + x])

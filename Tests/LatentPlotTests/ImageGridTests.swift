@@ -16,7 +16,11 @@ import Testing
         // Fewer tiles than columns: the grid shrinks to one row of 2.
         #expect(grid.layout(tiles: 2).width == 2 * 15 + 3 * 2 && grid.layout(tiles: 2).rows == 1)
         // Tile 5 (row 1, column 1) starts after one cell and two paddings in each direction.
-        #expect(layout.tileOrigin(5, tileWidth: 15, padding: 2) == (x: 2 + 15 + 2, y: 2 + 10 + 2))
+        #expect(layout.tileOrigin(5) == (x: 2 + 15 + 2, y: 2 + 10 + 2))
+        // Groups of two columns get 7 extra pixels between them.
+        let grouped = ImageGrid(tileWidth: 3, tileHeight: 2, columns: 4, padding: 2, scale: 5, groupColumns: 2, groupGap: 7).layout(tiles: 8)
+        #expect(grouped.width == 4 * 15 + 5 * 2 + 7)
+        #expect(grouped.tileOrigin(1).x == 2 + 15 + 2 && grouped.tileOrigin(2).x == 2 + 2 * (15 + 2) + 7 && grouped.tileOrigin(7).x == 2 + 3 * 17 + 7)
     }
 
     @Test func globalAndPerTileNormalisation() {
@@ -50,7 +54,7 @@ import Testing
         let layout = grid.layout(tiles: 2, captions: captions)
         #expect(layout.cellWidth == BitmapFont.width(of: "Ankle boot") + 6 && layout.cellHeight == 4 + 2 + BitmapFont.lineHeight)
         let image = grid.render(Self.tiles(2), captions: captions)
-        let origin = layout.tileOrigin(0, tileWidth: 6, padding: 2)
+        let origin = layout.tileOrigin(0)
         var inkBelow = 0
         for y in (origin.y + 4)..<image.height { for x in 0..<layout.cellWidth + 2 where image[x, y].grey < 128 { inkBelow += 1 } }
         #expect(inkBelow > 20)
@@ -62,10 +66,11 @@ import Testing
         let originals = Matrix<Float>(rows: 3, columns: 16) { i, j in Float(j) / 15 }
         let recon = Matrix<Float>(rows: 3, columns: 16) { _, _ in 0.5 }
         let pairs = ImageGrid.reconstructions(originals: originals, reconstructions: recon, side: 4, pairs: 3, scale: 1)
-        let layout = ImageGrid(tileWidth: 4, tileHeight: 4, columns: 6, scale: 1).layout(tiles: 6, captions: ["original"])
+        let layout = ImageGrid(tileWidth: 4, tileHeight: 4, columns: 6, scale: 1, groupColumns: 2, groupGap: 6)
+            .layout(tiles: 6, captions: ["original"])
         #expect(pairs.width == layout.width && pairs.height == layout.height)
         // Reconstruction tile (index 1) is uniform mid grey on the originals' 0…1 scale.
-        let o = layout.tileOrigin(1, tileWidth: 4, padding: 2)
+        let o = layout.tileOrigin(1)
         #expect(pairs[o.x, o.y].grey == 128 && pairs[o.x + 3, o.y + 3].grey == 128)
         let samples = ImageGrid.samples(originals, labels: [0, 1, 9], classNames: ["zero", "one"], side: 4, scale: 1)
         #expect(samples.channels == 1 && samples.width > 3 * 4)
