@@ -54,6 +54,20 @@ import Testing
         #expect(Color(red: 255, green: 0, blue: 0).grey == 76 && Color(hex: 0x4E79A7).hexString == "#4e79a7")
     }
 
+    @Test func rectangleOutlinesAndCopiesLandWhereAsked() {
+        var frame = Image(width: 8, height: 6, channels: 1)
+        frame.strokeRect(x: 1, y: 1, width: 5, height: 4, color: .black)
+        #expect(ImageTests.inked(frame).count == 2 * 5 + 2 * 2)
+        #expect(frame[1, 1] == .black && frame[5, 4] == .black && frame[3, 2] == .white)
+        var canvas = Image(width: 6, height: 6, channels: 3, background: .white)
+        var stamp = Image(width: 2, height: 2, channels: 1, background: .black)
+        stamp[1, 1] = Color(grey: 200)
+        canvas.draw(stamp, atX: 4, y: 3)
+        #expect(canvas[4, 3] == .black && canvas[5, 4] == Color(grey: 200) && canvas[3, 3] == .white)
+        canvas.draw(stamp, atX: 5, y: 5)        // clipped to the corner pixel
+        #expect(canvas[5, 5] == .black && ImageTests.inked(canvas).count == 5)
+    }
+
     @Test func scalingRepeatsPixelsInBlocks() {
         let image = Image(width: 2, height: 1, channels: 1, pixels: [10, 200])
         let big = image.scaled(by: 3)
