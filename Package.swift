@@ -42,8 +42,9 @@ let package = Package(
                            .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: optimise),
         .target(name: "LatentEval", dependencies: ["LatentCore"], swiftSettings: optimise),
-        .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentEval", "LatentNN"]),
+        .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentEval", "LatentNN", "LatentPlot"]),
         .target(name: "LatentNN", dependencies: ["LatentCore"], swiftSettings: optimise),
+        .target(name: "LatentPlot", dependencies: ["LatentCore", "LatentIO", "CZlib"], swiftSettings: optimise),
 
         // MARK: - Command line
         .executableTarget(
@@ -63,6 +64,7 @@ let package = Package(
         .testTarget(name: "LatentNNTests", dependencies: ["LatentNN", "LatentTestSupport"]),
         // End-to-end tests of the `latent` binary; depending on the executable makes SwiftPM build it first.
         .testTarget(name: "LatentCommandLineTests", dependencies: ["latent", "LatentIO", "LatentDecomposition", "LatentTestSupport"]),
+        .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot", "LatentDecomposition", "LatentTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -4,3 +4,4 @@
 @_exported import LatentDecomposition
 @_exported import LatentEval
 @_exported import LatentNN
+@_exported import LatentPlot

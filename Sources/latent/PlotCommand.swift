@@ -1,0 +1,172 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+/// `latent plot …`: pictures of data and models without a plotting library — PNG image grids
+/// and SVG scatter plots.
+struct PlotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plot",
+        abstract: "Draw image grids (PNG) and embedding scatter plots (SVG).",
+        subcommands: [PlotGrid.self, PlotScatter.self])
+}
+
+/// Class names from `--class-names`: `fashion-mnist` or a comma-separated list.
+private func parseClassNames(_ option: String?) -> [String]? {
+    guard let option else { return nil }
+    if option.lowercased() == "fashion-mnist" { return FashionMNIST.classNames }
+    return option.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+}
+
+/// Integer labels from a `.npy` file or a text file with one label per line.
+private func readLabels(_ path: String) throws -> [Int] {
+    let url = URL(fileURLWithPath: path)
+    if url.pathExtension.lowercased() == "npy" { return try NPY.readIntegers(url) }
+    let data: Data
+    do { data = try Data(contentsOf: url) } catch {
+        throw IOError.cannotRead(path: path, reason: (error as NSError).localizedDescription)
+    }
+    let text = String(decoding: data, as: UTF8.self)
+    var labels = [Int]()
+    for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        let field = String(line).trimmingCharacters(in: .whitespaces)
+        if field.isEmpty { continue }
+        guard let value = Int(field) else {
+            throw IOError.malformed(path: path, line: number + 1, column: 1, reason: "\"\(field)\" is not an integer label")
+        }
+        labels.append(value)
+    }
+    return labels
+}
+
+/// `latent plot grid INPUT.npy --output grid.png`: the rows of a matrix as a grid of images.
+struct PlotGrid: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grid",
+        abstract: "Tile the rows of an .npy matrix (one image per row) into a PNG grid.")
+
+    @Argument(help: "An .npy matrix whose rows are flattened images (e.g. n × 784).")
+    var input: String
+
+    @Option(help: "Where to write the PNG.")
+    var output: String
+
+    @Option(help: "Image width in pixels; the height is columns / side.")
+    var side: Int = 28
+
+    @Option(help: "Tiles per grid row.")
+    var columns: Int = 10
+
+    @Option(help: "Draw only the first COUNT rows.")
+    var count: Int = 100
+
+    @Option(help: "Enlarge every pixel to a SCALE × SCALE block.")
+    var scale: Int = 2
+
+    @Option(help: "Integer labels (.npy or one per line) to caption the tiles with.")
+    var labels: String?
+
+    @Option(help: "Names for the labels: 'fashion-mnist' or a comma-separated list.")
+    var classNames: String?
+
+    @Flag(help: "Signed components (PCA, ICA, dictionary atoms): blue–white–red, zero white.")
+    var signed = false
+
+    @Option(help: "Title above the grid.")
+    var title: String?
+
+    func validate() throws {
+        guard output.lowercased().hasSuffix(".png") else { throw ValidationError("--output must end in .png, got \(output)") }
+        guard side > 0, columns > 0, count > 0, scale > 0 else { throw ValidationError("--side, --columns, --count and --scale must be positive") }
+    }
+
+    func run() throws {
+        let matrix: Matrix<Float> = try NPY.read(URL(fileURLWithPath: input))
+        guard matrix.columns % side == 0 else {
+            throw ValidationError("\(input): rows of \(matrix.columns) values are not images \(side) pixels wide")
+        }
+        let k = min(count, matrix.rows)
+        guard k > 0 else { throw ValidationError("\(input) has no rows") }
+        let rows = Matrix<Float>(rows: k, columns: matrix.columns, storage: Array(matrix.storage.prefix(k * matrix.columns)))
+        var captions: [String]?
+        if let labels {
+            let values = try readLabels(labels)
+            guard values.count >= k else { throw ValidationError("\(labels): \(values.count) labels for \(k) images") }
+            let names = parseClassNames(classNames)
+            captions = values.prefix(k).map { l in names.flatMap { l >= 0 && l < $0.count ? $0[l] : nil } ?? "\(l)" }
+        }
+        let image = signed
+            ? ImageGrid.components(rows, side: side, columns: columns, scale: scale, captions: captions, title: title)
+            : ImageGrid(tileWidth: side, tileHeight: matrix.columns / side, columns: columns, scale: scale,
+                        normalization: .global, colormap: .grey, title: title).render(rows, captions: captions)
+        try PNG.write(image, to: URL(fileURLWithPath: output))
+    }
+}
+
+/// `latent plot scatter EMB.csv --labels … --output emb.svg`: a 2-D embedding coloured by class.
+struct PlotScatter: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scatter",
+        abstract: "Scatter plot (SVG) of the first two columns of an embedding, coloured by class.")
+
+    @Argument(help: "Embedding as .npy or .csv (first two feature columns are plotted).")
+    var input: String
+
+    @Option(help: "Where to write the SVG.")
+    var output: String
+
+    @Option(help: "Integer labels (.npy or one per line).")
+    var labels: String?
+
+    @Option(help: "For CSV input: the column that holds class labels (name or 0-based index).")
+    var labelColumn: String?
+
+    @Option(help: "Names for integer labels: 'fashion-mnist' or a comma-separated list.")
+    var classNames: String?
+
+    @Option(help: "Plot title.")
+    var title: String?
+
+    @Option(help: "Point radius in pixels.")
+    var radius: Double = 1.6
+
+    @Option(help: "Point opacity in (0, 1].")
+    var opacity: Double = 0.7
+
+    func validate() throws {
+        guard output.lowercased().hasSuffix(".svg") else { throw ValidationError("--output must end in .svg, got \(output)") }
+        guard radius > 0, opacity > 0, opacity <= 1 else { throw ValidationError("--radius must be positive and --opacity in (0, 1]") }
+        if labels != nil && labelColumn != nil { throw ValidationError("give --labels or --label-column, not both") }
+    }
+
+    func run() throws {
+        let url = URL(fileURLWithPath: input)
+        var points: Matrix<Double>
+        var classes: [Int]?
+        var names = parseClassNames(classNames)
+        if url.pathExtension.lowercased() == "csv" {
+            let column: CSV.Column? = labelColumn.map { Int($0).map(CSV.Column.index) ?? .name($0) }
+            let table: CSVTable<Double> = try CSV.read(url, label: column)
+            points = table.features
+            if let raw = table.labels {
+                let integers = raw.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+                if names != nil && integers.count == raw.count {
+                    classes = integers                      // numeric labels index --class-names
+                } else if let encoding = table.classes {
+                    classes = encoding.indices              // text labels name themselves
+                    names = encoding.classNames
+                }
+            }
+        } else {
+            points = try NPY.read(url)
+        }
+        if let labels { classes = try readLabels(labels) }
+        guard points.columns >= 2 else { throw ValidationError("\(input): need at least 2 columns, found \(points.columns)") }
+        if let classes, classes.count != points.rows {
+            throw ValidationError("\(classes.count) labels for \(points.rows) points")
+        }
+        try ScatterPlot(title: title, xLabel: "dimension 1", yLabel: "dimension 2", classNames: names,
+                        pointRadius: radius, opacity: opacity)
+            .write(points, labels: classes, to: URL(fileURLWithPath: output))
+    }
+}
