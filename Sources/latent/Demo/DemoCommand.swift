@@ -53,6 +53,11 @@ struct DemoCommand: ParsableCommand {
         log.say("Fashion-MNIST: \(train.images.rows) training and \(test.images.rows) test images of 784 pixels in [0, 1]")
         log.say("BLAS: \(Parallel.blasCoreName) kernel, \(Parallel.blasThreadCount) threads")
 
+        let outFolder = URL(fileURLWithPath: out)
+        try FileManager.default.createDirectory(at: outFolder, withIntermediateDirectories: true)
+        var pictures = DemoPictures(folder: outFolder)
+        try pictures.samples(train)
+
         let fewShot = FewShotEvaluation(shots: [1, 2, 4, 8], episodes: episodes, seed: global.seed)
         let probe = LinearProbe(fractions: [0.01], seed: global.seed)
         var results: [DemoResult] = []
@@ -71,13 +76,14 @@ struct DemoCommand: ParsableCommand {
                            method.name, result.features, fitSeconds, 100 * shots[0].meanAccuracy,
                            100 * (shots.last?.meanAccuracy ?? 0), 100 * probed[0].accuracy))
             results.append(result)
+            try pictures.method(method.name, summary: method.summary, features: features, originals: test.images)
         }
         let report = DemoReport(results: results, episodes: episodes, trainRows: train.images.rows, testRows: test.images.rows)
         print(report.table())
-        let outFolder = URL(fileURLWithPath: out)
-        try FileManager.default.createDirectory(at: outFolder, withIntermediateDirectories: true)
         try report.write(to: outFolder)
-        log.say("wrote \(outFolder.path)/fewshot.csv and fewshot.json; \(String(format: "%.0f", log.elapsed)) s in all")
+        try pictures.accuracyAgainstShots(results)
+        try pictures.writeIndex(report: report)
+        log.say("wrote \(outFolder.path)/index.html with the table, \(pictures.figures.count) figures, fewshot.csv and fewshot.json; \(String(format: "%.0f", log.elapsed)) s in all")
     }
 }
 
