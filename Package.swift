@@ -33,7 +33,8 @@ let package = Package(
             swiftSettings: optimise, linkerSettings: [.linkedLibrary("m")]),
         .target(name: "LatentIO", dependencies: ["LatentCore", "CZlib"], swiftSettings: optimise),
         .target(name: "LatentDecomposition", dependencies: ["LatentCore"], swiftSettings: optimise),
-        .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition"]),
+        .target(name: "LatentManifold", dependencies: ["LatentCore", "LatentDecomposition"], swiftSettings: optimise),
+        .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentManifold"]),
 
         // MARK: - Command line
         .executableTarget(
@@ -46,6 +47,7 @@ let package = Package(
         .testTarget(name: "LatentCoreTests", dependencies: ["LatentCore", "LatentTestSupport"]),
         .testTarget(name: "LatentIOTests", dependencies: ["LatentIO", "LatentTestSupport"]),
         .testTarget(name: "LatentDecompositionTests", dependencies: ["LatentDecomposition", "LatentTestSupport"]),
+        .testTarget(name: "LatentManifoldTests", dependencies: ["LatentManifold", "LatentTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -2,3 +2,4 @@
 @_exported import LatentCore
 @_exported import LatentIO
 @_exported import LatentDecomposition
+@_exported import LatentManifold

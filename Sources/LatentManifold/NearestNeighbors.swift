@@ -1,0 +1,154 @@
+import LatentCore
+
+/// The `k` nearest reference rows of each query row, by squared Euclidean distance.
+///
+/// `indices` and `squaredDistances` are row-major `queries × k`, each row sorted by increasing
+/// distance (ties by index), so the result does not depend on the thread count.
+public struct NearestNeighbors: Sendable, Equatable, Codable {
+    /// Number of query rows.
+    public let queries: Int
+    /// Neighbours per query.
+    public let k: Int
+    /// Neighbour indices into the reference rows (`queries × k`, row-major).
+    public let indices: [Int]
+    /// Squared Euclidean distances to those neighbours (`queries × k`, row-major), in Double.
+    public let squaredDistances: [Double]
+
+    /// Exact k-nearest neighbours by brute force.
+    ///
+    /// Distances come from `‖q‖² + ‖r‖² − 2 q·r` with the cross terms of a block of query rows
+    /// computed by one GEMM (`block × references`); each row of the block then keeps its `k` smallest
+    /// entries with a bounded max-heap, rows in parallel (`Parallel.forEachChunk`). Negative values
+    /// from rounding are clamped to 0.
+    /// - Parameters:
+    ///   - queries: m × d query rows.
+    ///   - references: n × d reference rows.
+    ///   - k: neighbours per query (`1 ≤ k ≤ n`, or `≤ n − 1` with `excludingSelf`).
+    ///   - excludingSelf: when the queries *are* the references, skip index `i` for query `i`
+    ///     (like scikit-learn's `kneighbors(None)`; duplicates of a point still count).
+    /// - Complexity: O(m·n·d) for the products and O(m·n·log k) for the selection; O(block·n) memory.
+    public init<Scalar: BLASScalar>(queries: Matrix<Scalar>, references: Matrix<Scalar>, k: Int, excludingSelf: Bool = false) {
+        precondition(queries.columns == references.columns,
+                     "NearestNeighbors: queries \(queries.shapeDescription) and references \(references.shapeDescription) differ in columns")
+        precondition(!excludingSelf || queries.rows == references.rows,
+                     "NearestNeighbors: excludingSelf needs queries and references of the same shape, got \(queries.shapeDescription) and \(references.shapeDescription)")
+        let n = references.rows, m = queries.rows, d = queries.columns
+        precondition(k >= 1 && k <= n - (excludingSelf ? 1 : 0), "NearestNeighbors: k = \(k) out of range for \(n) references")
+        self.queries = m
+        self.k = k
+        let refNorms = NearestNeighbors.squaredNorms(references)
+        let queryNorms = NearestNeighbors.squaredNorms(queries)
+        var indices = [Int](repeating: 0, count: m * k)
+        var distances = [Double](repeating: 0, count: m * k)
+        let block = Swift.max(1, Swift.min(m, Swift.max(256, (1 << 22) / Swift.max(1, n))))
+        var cross = [Scalar](repeating: 0, count: block * n)
+        var start = 0
+        while start < m {
+            let rowsHere = Swift.min(block, m - start)
+            queries.storage.withUnsafeBufferPointer { q in
+                references.storage.withUnsafeBufferPointer { r in
+                    cross.withUnsafeMutableBufferPointer { c in
+                        Scalar.gemm(transposeA: false, transposeB: true, m: rowsHere, n: n, k: d, alpha: -2,
+                                    a: q.baseAddress! + start * d, lda: d, b: r.baseAddress!, ldb: d,
+                                    beta: 0, c: c.baseAddress!, ldc: n)
+                    }
+                }
+            }
+            let blockStart = start
+            cross.withUnsafeBufferPointer { c in
+                indices.withUnsafeMutableBufferPointer { idx in
+                    distances.withUnsafeMutableBufferPointer { dist in
+                        let (c, idx, dist) = (c, idx, dist)
+                        Parallel.forEachChunk(count: rowsHere, minimumPerThread: Swift.max(1, 65536 / Swift.max(1, n))) { range in
+                            var heap = NeighborHeap(capacity: k)
+                            for local in range {
+                                let i = blockStart + local
+                                heap.removeAll()
+                                let row = c.baseAddress! + local * n
+                                let qn = queryNorms[i]
+                                for j in 0..<n where !(excludingSelf && j == i) {
+                                    let value = Swift.max(0, qn + refNorms[j] + Double(row[j]))
+                                    heap.offer(distance: value, index: j)
+                                }
+                                heap.writeSorted(indices: idx.baseAddress! + i * k, distances: dist.baseAddress! + i * k)
+                            }
+                        }
+                    }
+                }
+            }
+            start += rowsHere
+        }
+        self.indices = indices
+        self.squaredDistances = distances
+    }
+
+    @usableFromInline
+    static func squaredNorms<Scalar: BLASScalar>(_ x: Matrix<Scalar>) -> [Double] {
+        var norms = [Double](repeating: 0, count: x.rows)
+        x.storage.withUnsafeBufferPointer { p in
+            for i in 0..<x.rows {
+                var s = 0.0
+                for j in 0..<x.columns { let v = Double(p[i * x.columns + j]); s += v * v }
+                norms[i] = s
+            }
+        }
+        return norms
+    }
+}
+
+/// A bounded max-heap of (distance, index) that keeps the `capacity` smallest offers;
+/// ordering is by distance, then index, so results are deterministic under ties.
+struct NeighborHeap {
+    private var distances: [Double]
+    private var indices: [Int]
+    private(set) var count = 0
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        distances = [Double](repeating: 0, count: capacity)
+        indices = [Int](repeating: 0, count: capacity)
+    }
+
+    mutating func removeAll() { count = 0 }
+
+    @inline(__always)
+    private func greater(_ a: Int, _ b: Int) -> Bool {
+        distances[a] > distances[b] || (distances[a] == distances[b] && indices[a] > indices[b])
+    }
+
+    @inline(__always)
+    mutating func offer(distance: Double, index: Int) {
+        if count < capacity {
+            var i = count
+            count += 1
+            distances[i] = distance; indices[i] = index
+            while i > 0 {
+                let parent = (i - 1) / 2
+                if greater(i, parent) { swapAt(i, parent); i = parent } else { break }
+            }
+        } else if distance < distances[0] || (distance == distances[0] && index < indices[0]) {
+            distances[0] = distance; indices[0] = index
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var largest = i
+                if l < count && greater(l, largest) { largest = l }
+                if r < count && greater(r, largest) { largest = r }
+                if largest == i { break }
+                swapAt(i, largest); i = largest
+            }
+        }
+    }
+
+    @inline(__always)
+    private mutating func swapAt(_ a: Int, _ b: Int) {
+        distances.swapAt(a, b); indices.swapAt(a, b)
+    }
+
+    /// Writes the kept entries in increasing (distance, index) order.
+    func writeSorted(indices out: UnsafeMutablePointer<Int>, distances outD: UnsafeMutablePointer<Double>) {
+        let order = (0..<count).sorted { distances[$0] < distances[$1] || (distances[$0] == distances[$1] && indices[$0] < indices[$1]) }
+        for (slot, h) in order.enumerated() { out[slot] = indices[h]; outD[slot] = distances[h] }
+    }
+}
