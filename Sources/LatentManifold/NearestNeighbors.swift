@@ -18,8 +18,9 @@ public struct NearestNeighbors: Sendable, Equatable, Codable {
     ///
     /// Distances come from `‖q‖² + ‖r‖² − 2 q·r` with the cross terms of a block of query rows
     /// computed by one GEMM (`block × references`); each row of the block then keeps its `k` smallest
-    /// entries with a bounded max-heap, rows in parallel (`Parallel.forEachChunk`). Negative values
-    /// from rounding are clamped to 0.
+    /// entries with a bounded max-heap, rows in parallel (`Parallel.forEachChunk`); the kept
+    /// distances are then recomputed directly as Σ (q − r)² in Double (exact zeros for duplicates,
+    /// and the same bits whatever the BLAS thread count).
     /// - Parameters:
     ///   - queries: m × d query rows.
     ///   - references: n × d reference rows.
@@ -71,6 +72,8 @@ public struct NearestNeighbors: Sendable, Equatable, Codable {
                                     heap.offer(distance: value, index: j)
                                 }
                                 heap.writeSorted(indices: idx.baseAddress! + i * k, distances: dist.baseAddress! + i * k)
+                                NearestNeighbors.refine(query: i, queries: queries, references: references,
+                                                        indices: idx.baseAddress! + i * k, distances: dist.baseAddress! + i * k, k: k)
                             }
                         }
                     }
@@ -80,6 +83,27 @@ public struct NearestNeighbors: Sendable, Equatable, Codable {
         }
         self.indices = indices
         self.squaredDistances = distances
+    }
+
+    /// Recomputes the kept distances as Σ (q − r)² in Double and re-sorts them: more accurate than
+    /// the GEMM expansion, and independent of how OpenBLAS splits the product over threads.
+    static func refine<Scalar: BLASScalar>(query i: Int, queries: Matrix<Scalar>, references: Matrix<Scalar>,
+                                           indices: UnsafeMutablePointer<Int>, distances: UnsafeMutablePointer<Double>, k: Int) {
+        let d = queries.columns
+        var pairs: [(Double, Int)] = []
+        pairs.reserveCapacity(k)
+        queries.storage.withUnsafeBufferPointer { q in
+            references.storage.withUnsafeBufferPointer { r in
+                for s in 0..<k {
+                    let j = indices[s]
+                    var sum = 0.0
+                    for a in 0..<d { let t = Double(q[i * d + a]) - Double(r[j * d + a]); sum += t * t }
+                    pairs.append((sum, j))
+                }
+            }
+        }
+        pairs.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+        for s in 0..<k { distances[s] = pairs[s].0; indices[s] = pairs[s].1 }
     }
 
     @usableFromInline

@@ -106,7 +106,7 @@ func barnesHutKLGradient(y: [Double], p: SparseAffinities, geometry g: TSNEGeome
         repulsive.withUnsafeMutableBufferPointer { rp in
             pointZ.withUnsafeMutableBufferPointer { zp in
                 let (yp, rp, zp) = (yp, rp, zp)
-                Parallel.forEachChunk(count: n, minimumPerThread: 64) { range in
+                Parallel.forEachChunk(count: n, minimumPerThread: 256) { range in
                     var stack: [Int] = []
                     stack.reserveCapacity(256)
                     for i in range {

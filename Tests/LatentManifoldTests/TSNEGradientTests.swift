@@ -66,3 +66,31 @@ struct TSNEGradientTests {
         #expect(maxAbsDifference(exact, approx) < 0.05 * scale)
     }
 }
+
+@Suite("t-SNE parallel loops give the same bits for any thread count", .serialized)
+struct TSNEThreadCountTests {
+    @Test func neighborsAffinitiesAndGradientIgnoreThreadCount() {
+        let n = 1500, k = 16
+        let x = Matrix<Float>.randomNormal(n, 8, seed: 21)
+        let y = Matrix<Double>.randomNormal(n, 2, seed: 22).storage
+        func run() -> ([Int], [Double], [Double], Double) {
+            let knn = NearestNeighbors(queries: x, references: x, k: k, excludingSelf: true)
+            let c = PerplexityCalibration.calibrate(squaredDistances: knn.squaredDistances, rows: n, width: k, perplexity: 5)
+            let p = SparseAffinities(conditional: c.probabilities, neighbors: knn.indices, count: n, k: k)
+            var gradient = [Double](repeating: 0, count: n * 2)
+            let kl = barnesHutKLGradient(y: y, p: p, geometry: TSNEGeometry(count: n, dimensions: 2, dof: 1), theta: 0.5,
+                                         computeError: true, gradient: &gradient)
+            return (knn.indices, knn.squaredDistances, gradient, kl)
+        }
+        let saved = Parallel.threadCount
+        defer { Parallel.setThreadCount(saved) }
+        Parallel.setThreadCount(1)
+        let one = run()
+        Parallel.setThreadCount(4)
+        let four = run()
+        #expect(one.0 == four.0)
+        #expect(one.1 == four.1)
+        #expect(one.2 == four.2)
+        #expect(one.3 == four.3)
+    }
+}

@@ -27,12 +27,12 @@ func nearestNeighborPurity<S: BLASScalar>(_ y: Matrix<S>, labels: [Int], referen
 @Suite("t-SNE fit and transform", .serialized)
 struct TSNETests {
     @Test func separatesBlobsAndExactAgreesWithBarnesHut() throws {
-        let (x, labels) = blobs(perBlob: 40, seed: 1)
-        let exact = try TSNE<Double>(perplexity: 10, method: .exact, maxIterations: 500, seed: 2).fit(x)
-        let bh = try TSNE<Double>(perplexity: 10, method: .barnesHut(theta: 0.5), maxIterations: 500, seed: 2).fit(x)
+        let (x, labels) = blobs(perBlob: 30, seed: 1)
+        let exact = try TSNE<Double>(perplexity: 10, method: .exact, maxIterations: 400, seed: 2).fit(x)
+        let bh = try TSNE<Double>(perplexity: 10, method: .barnesHut(theta: 0.5), maxIterations: 400, seed: 2).fit(x)
         for model in [exact, bh] {
-            #expect(model.embedding.rows == 120 && model.embedding.columns == 2)
-            #expect(model.report.iterations <= 500 && model.report.iterations > 250)
+            #expect(model.embedding.rows == 90 && model.embedding.columns == 2)
+            #expect(model.report.iterations <= 400 && model.report.iterations > 250)
             #expect(nearestNeighborPurity(model.embedding, labels: labels) == 1)
             #expect(neighborPreservation(input: x, embedding: model.embedding, k: 10) > 0.35)
             #expect(model.klDivergence > 0 && model.klDivergence.isFinite)
@@ -49,16 +49,11 @@ struct TSNETests {
         #expect(model.degreesOfFreedom == 2)
     }
 
-    @Test func reproducibleForSeedAndThreadCount() throws {
-        let (x, _) = blobs(perBlob: 30, seed: 5)
-        let tsne = TSNE<Double>(perplexity: 8, initialization: .random, maxIterations: 300, seed: 9)
-        let saved = Parallel.threadCount
-        defer { Parallel.setThreadCount(saved) }
-        Parallel.setThreadCount(1)
-        let a = try tsne.fit(x)
-        Parallel.setThreadCount(4)
-        let b = try tsne.fit(x)
-        let c = try TSNE<Double>(perplexity: 8, initialization: .random, maxIterations: 300, seed: 10).fit(x)
+    @Test func reproducibleForSeed() throws {
+        let (x, _) = blobs(perBlob: 20, seed: 5)
+        let tsne = TSNE<Double>(perplexity: 5, initialization: .random, maxIterations: 260, seed: 9)
+        let a = try tsne.fit(x), b = try tsne.fit(x)
+        let c = try TSNE<Double>(perplexity: 5, initialization: .random, maxIterations: 260, seed: 10).fit(x)
         #expect(a.embedding == b.embedding)
         #expect(a.klDivergence == b.klDivergence)
         #expect(a.embedding != c.embedding)
@@ -93,8 +88,8 @@ struct TSNETests {
     }
 
     @Test func transformPlacesPointsInTheirClusters() throws {
-        let (x, labels) = blobs(perBlob: 40, seed: 8)
-        let model = try TSNE<Double>(perplexity: 10, maxIterations: 500, seed: 1).fit(x)
+        let (x, labels) = blobs(perBlob: 30, seed: 8)
+        let model = try TSNE<Double>(perplexity: 10, maxIterations: 400, seed: 1).fit(x)
         // Training points land near their own embedding: most of the 10 embedding neighbours of a
         // point's own position are also the 10 nearest to where transform puts it.
         let again = try model.transform(x)
