@@ -37,19 +37,27 @@ public struct NearestNeighbors: Sendable, Equatable, Codable {
         precondition(k >= 1 && k <= n - (excludingSelf ? 1 : 0), "NearestNeighbors: k = \(k) out of range for \(n) references")
         self.queries = m
         self.k = k
-        let refNorms = NearestNeighbors.squaredNorms(references)
-        let queryNorms = NearestNeighbors.squaredNorms(queries)
+        // Work in Double: one conversion pass, then no generic code in the O(m·n) loops.
+        let q = queries.storage.map { Double($0) }
+        let r = references.storage.map { Double($0) }
+        (indices, squaredDistances) = NearestNeighbors.search(queries: q, references: r, m: m, n: n, d: d, k: k, excludingSelf: excludingSelf)
+    }
+
+    private static func search(queries: [Double], references: [Double], m: Int, n: Int, d: Int, k: Int,
+                               excludingSelf: Bool) -> (indices: [Int], distances: [Double]) {
+        let refNorms = squaredNorms(references, rows: n, columns: d)
+        let queryNorms = squaredNorms(queries, rows: m, columns: d)
         var indices = [Int](repeating: 0, count: m * k)
         var distances = [Double](repeating: 0, count: m * k)
         let block = Swift.max(1, Swift.min(m, Swift.max(256, (1 << 22) / Swift.max(1, n))))
-        var cross = [Scalar](repeating: 0, count: block * n)
+        var cross = [Double](repeating: 0, count: block * n)
         var start = 0
         while start < m {
             let rowsHere = Swift.min(block, m - start)
-            queries.storage.withUnsafeBufferPointer { q in
-                references.storage.withUnsafeBufferPointer { r in
+            queries.withUnsafeBufferPointer { q in
+                references.withUnsafeBufferPointer { r in
                     cross.withUnsafeMutableBufferPointer { c in
-                        Scalar.gemm(transposeA: false, transposeB: true, m: rowsHere, n: n, k: d, alpha: -2,
+                        Double.gemm(transposeA: false, transposeB: true, m: rowsHere, n: n, k: d, alpha: -2,
                                     a: q.baseAddress! + start * d, lda: d, b: r.baseAddress!, ldb: d,
                                     beta: 0, c: c.baseAddress!, ldc: n)
                     }
@@ -68,11 +76,11 @@ public struct NearestNeighbors: Sendable, Equatable, Codable {
                                 let row = c.baseAddress! + local * n
                                 let qn = queryNorms[i]
                                 for j in 0..<n where !(excludingSelf && j == i) {
-                                    let value = Swift.max(0, qn + refNorms[j] + Double(row[j]))
+                                    let value = Swift.max(0, qn + refNorms[j] + row[j])
                                     heap.offer(distance: value, index: j)
                                 }
                                 heap.writeSorted(indices: idx.baseAddress! + i * k, distances: dist.baseAddress! + i * k)
-                                NearestNeighbors.refine(query: i, queries: queries, references: references,
+                                NearestNeighbors.refine(query: i, queries: queries, references: references, d: d,
                                                         indices: idx.baseAddress! + i * k, distances: dist.baseAddress! + i * k, k: k)
                             }
                         }
@@ -81,23 +89,23 @@ public struct NearestNeighbors: Sendable, Equatable, Codable {
             }
             start += rowsHere
         }
-        self.indices = indices
-        self.squaredDistances = distances
+        return (indices, distances)
     }
 
     /// Recomputes the kept distances as Σ (q − r)² in Double and re-sorts them: more accurate than
     /// the GEMM expansion, and independent of how OpenBLAS splits the product over threads.
-    static func refine<Scalar: BLASScalar>(query i: Int, queries: Matrix<Scalar>, references: Matrix<Scalar>,
-                                           indices: UnsafeMutablePointer<Int>, distances: UnsafeMutablePointer<Double>, k: Int) {
-        let d = queries.columns
+    /// Recomputes the kept distances as Σ (q − r)² and re-sorts them: more accurate than the GEMM
+    /// expansion, and independent of how OpenBLAS splits the product over threads.
+    static func refine(query i: Int, queries: [Double], references: [Double], d: Int,
+                       indices: UnsafeMutablePointer<Int>, distances: UnsafeMutablePointer<Double>, k: Int) {
         var pairs: [(Double, Int)] = []
         pairs.reserveCapacity(k)
-        queries.storage.withUnsafeBufferPointer { q in
-            references.storage.withUnsafeBufferPointer { r in
+        queries.withUnsafeBufferPointer { q in
+            references.withUnsafeBufferPointer { r in
                 for s in 0..<k {
                     let j = indices[s]
                     var sum = 0.0
-                    for a in 0..<d { let t = Double(q[i * d + a]) - Double(r[j * d + a]); sum += t * t }
+                    for a in 0..<d { let t = q[i * d + a] - r[j * d + a]; sum += t * t }
                     pairs.append((sum, j))
                 }
             }
@@ -106,17 +114,12 @@ public struct NearestNeighbors: Sendable, Equatable, Codable {
         for s in 0..<k { distances[s] = pairs[s].0; indices[s] = pairs[s].1 }
     }
 
-    @usableFromInline
-    static func squaredNorms<Scalar: BLASScalar>(_ x: Matrix<Scalar>) -> [Double] {
-        var norms = [Double](repeating: 0, count: x.rows)
-        x.storage.withUnsafeBufferPointer { p in
-            for i in 0..<x.rows {
-                var s = 0.0
-                for j in 0..<x.columns { let v = Double(p[i * x.columns + j]); s += v * v }
-                norms[i] = s
-            }
+    static func squaredNorms(_ x: [Double], rows: Int, columns: Int) -> [Double] {
+        (0..<rows).map { i in
+            var s = 0.0
+            for j in 0..<columns { let v = x[i * columns + j]; s += v * v }
+            return s
         }
-        return norms
     }
 }
 

@@ -33,61 +33,79 @@ struct SpacePartitioningTree: Sendable {
             let pad = Swift.max((hi[a] - lo[a]) * 1e-3, 1e-3)
             lo[a] -= pad; hi[a] += pad
         }
+        barycenters.reserveCapacity(4 * n * d)
+        sizes.reserveCapacity(4 * n)
         var indices = Array(0..<n)
-        _ = build(points, &indices, 0..<n, lo: lo, hi: hi, depth: 0)
+        var scratch = [Int](repeating: 0, count: n)
+        points.withUnsafeBufferPointer { pts in
+            indices.withUnsafeMutableBufferPointer { idx in
+                scratch.withUnsafeMutableBufferPointer { tmp in
+                    var l = SIMD4<Double>(repeating: 0), h = SIMD4<Double>(repeating: 0)
+                    for a in 0..<d { l[a] = lo[a]; h[a] = hi[a] }
+                    _ = build(pts.baseAddress!, idx.baseAddress!, tmp.baseAddress!, 0..<n, lo: l, hi: h, depth: 0)
+                }
+            }
+        }
     }
 
     /// Adds the cell holding `indices[range]` (box `lo…hi`) and its descendants; returns its id.
-    private mutating func build(_ points: [Double], _ indices: inout [Int], _ range: Range<Int>,
-                                lo: [Double], hi: [Double], depth: Int) -> Int {
+    /// Points are bucketed by orthant of the box centre with a stable counting sort through `scratch`.
+    private mutating func build(_ points: UnsafePointer<Double>, _ indices: UnsafeMutablePointer<Int>,
+                                _ scratch: UnsafeMutablePointer<Int>, _ range: Range<Int>,
+                                lo: SIMD4<Double>, hi: SIMD4<Double>, depth: Int) -> Int {
         let d = dimensions
         let id = sizes.count
-        var center = [Double](repeating: 0, count: d)
-        var minimum = [Double](repeating: .infinity, count: d), maximum = [Double](repeating: -.infinity, count: d)
+        var center = SIMD4<Double>(repeating: 0)
+        var minimum = SIMD4<Double>(repeating: .infinity), maximum = SIMD4<Double>(repeating: -.infinity)
         for e in range {
             let i = indices[e]
-            for a in 0..<d {
-                let v = points[i * d + a]
-                center[a] += v
-                minimum[a] = Swift.min(minimum[a], v); maximum[a] = Swift.max(maximum[a], v)
-            }
+            var v = SIMD4<Double>(repeating: 0)
+            for a in 0..<d { v[a] = points[i * d + a] }
+            center += v
+            minimum = pointwiseMin(minimum, v); maximum = pointwiseMax(maximum, v)
         }
         let size = Double(range.count)
-        for a in 0..<d { center[a] /= size }
+        center /= size
         var width = 0.0
-        for a in 0..<d { width = Swift.max(width, hi[a] - lo[a]) }
-        barycenters.append(contentsOf: center)
+        var coincident = true
+        for a in 0..<d {
+            width = Swift.max(width, hi[a] - lo[a])
+            if maximum[a] - minimum[a] > Self.duplicateTolerance { coincident = false }
+            barycenters.append(center[a])
+        }
         sizes.append(size)
         squaredWidths.append(width * width)
         childStart.append(0)
         childCount.append(0)
-        var coincident = true
-        for a in 0..<d where maximum[a] - minimum[a] > Self.duplicateTolerance { coincident = false }
         if range.count == 1 || coincident || depth >= Self.maximumDepth { return id }
 
-        // Partition indices[range] by orthant of the box centre (stable: deterministic tree).
-        let mid = (0..<d).map { (lo[$0] + hi[$0]) / 2 }
+        let mid = (lo + hi) * 0.5
         let orthants = 1 << d
-        var buckets = [[Int]](repeating: [], count: orthants)
-        for e in range {
-            let i = indices[e]
+        var counts = (0, 0, 0, 0, 0, 0, 0, 0)
+        func orthant(_ i: Int) -> Int {
             var o = 0
             for a in 0..<d where points[i * d + a] >= mid[a] { o |= 1 << a }
-            buckets[o].append(i)
+            return o
         }
-        var kids: [Int] = []
-        var offset = range.lowerBound
-        for o in 0..<orthants where !buckets[o].isEmpty {
-            let sub = offset..<(offset + buckets[o].count)
-            for (t, i) in buckets[o].enumerated() { indices[offset + t] = i }
-            offset += buckets[o].count
-            var clo = lo, chi = hi
-            for a in 0..<d { if o & (1 << a) != 0 { clo[a] = mid[a] } else { chi[a] = mid[a] } }
-            kids.append(build(points, &indices, sub, lo: clo, hi: chi, depth: depth + 1))
+        withUnsafeMutableBytes(of: &counts) { raw in
+            let c = raw.bindMemory(to: Int.self)
+            for e in range { c[orthant(indices[e])] += 1 }
+            var starts = [Int](repeating: 0, count: orthants + 1)
+            for o in 0..<orthants { starts[o + 1] = starts[o] + c[o] }
+            var fill = starts
+            for e in range { let i = indices[e]; let o = orthant(i); scratch[range.lowerBound + fill[o]] = i; fill[o] += 1 }
+            for e in range { indices[e] = scratch[e] }
+            var kids: [Int] = []
+            for o in 0..<orthants where c[o] > 0 {
+                var clo = lo, chi = hi
+                for a in 0..<d { if o & (1 << a) != 0 { clo[a] = mid[a] } else { chi[a] = mid[a] } }
+                let sub = (range.lowerBound + starts[o])..<(range.lowerBound + starts[o + 1])
+                kids.append(build(points, indices, scratch, sub, lo: clo, hi: chi, depth: depth + 1))
+            }
+            childStart[id] = children.count
+            childCount[id] = kids.count
+            children.append(contentsOf: kids)
         }
-        childStart[id] = children.count
-        childCount[id] = kids.count
-        children.append(contentsOf: kids)
         return id
     }
 
