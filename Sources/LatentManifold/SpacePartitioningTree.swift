@@ -19,6 +19,8 @@ struct SpacePartitioningTree: Sendable {
     private(set) var children: [Int] = []
 
     static let duplicateTolerance = 1e-6
+    /// Capacity a traversal stack needs: at most 2^d − 1 pending siblings per level, plus one.
+    static let stackCapacity = (maximumDepth + 2) * 8
     private static let maximumDepth = 64
 
     /// Builds the tree over the rows of `points` (`count × dimensions`, row-major).
@@ -117,12 +119,12 @@ struct SpacePartitioningTree: Sendable {
     /// - Complexity: O(log n) cells for θ > 0 on well-spread points; O(n) for θ = 0 (exact).
     @inline(__always)
     func repulsion(at y: UnsafePointer<Double>, squaredTheta: Double, dof: Double,
-                   force: UnsafeMutablePointer<Double>, stack: inout [Int]) -> Double {
+                   force: UnsafeMutablePointer<Double>, stack: UnsafeMutablePointer<Int>) -> Double {
         let d = dimensions
         let exponent = (dof + 1) / 2
         var sumW = 0.0
-        stack.removeAll(keepingCapacity: true)
-        stack.append(0)
+        var top = 1
+        stack[0] = 0
         return barycenters.withUnsafeBufferPointer { bc in
             sizes.withUnsafeBufferPointer { sz in
                 squaredWidths.withUnsafeBufferPointer { wd in
@@ -130,7 +132,9 @@ struct SpacePartitioningTree: Sendable {
                         childCount.withUnsafeBufferPointer { cc in
                             children.withUnsafeBufferPointer { ch in
                                 var diff = (0.0, 0.0, 0.0)
-                                while let c = stack.popLast() {
+                                while top > 0 {
+                                    top -= 1
+                                    let c = stack[top]
                                     let b = bc.baseAddress! + c * d
                                     diff.0 = y[0] - b[0]; diff.1 = y[1] - b[1]
                                     var dist2 = diff.0 * diff.0 + diff.1 * diff.1
@@ -153,7 +157,7 @@ struct SpacePartitioningTree: Sendable {
                                         if d == 3 { force[2] += m * diff.2 }
                                     } else {
                                         let s = cs[c]
-                                        for t in 0..<cc[c] { stack.append(ch[s + t]) }
+                                        for t in 0..<cc[c] { stack[top] = ch[s + t]; top += 1 }
                                     }
                                 }
                                 return sumW

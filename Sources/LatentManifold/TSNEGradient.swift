@@ -107,11 +107,11 @@ func barnesHutKLGradient(y: [Double], p: SparseAffinities, geometry g: TSNEGeome
             pointZ.withUnsafeMutableBufferPointer { zp in
                 let (yp, rp, zp) = (yp, rp, zp)
                 Parallel.forEachChunk(count: n, minimumPerThread: 256) { range in
-                    var stack: [Int] = []
-                    stack.reserveCapacity(256)
+                    let stack = UnsafeMutablePointer<Int>.allocate(capacity: SpacePartitioningTree.stackCapacity)
+                    defer { stack.deallocate() }
                     for i in range {
                         zp[i] = tree.repulsion(at: yp.baseAddress! + i * d, squaredTheta: squaredTheta, dof: g.dof,
-                                               force: rp.baseAddress! + i * d, stack: &stack)
+                                               force: rp.baseAddress! + i * d, stack: stack)
                     }
                 }
             }

@@ -84,7 +84,8 @@ public struct TSNEModel<Scalar: BLASScalar>: FittedTransformer, Equatable {
         out.withUnsafeMutableBufferPointer { op in
             let op = op
             Parallel.forEachChunk(count: m, minimumPerThread: 16) { range in
-                var stack: [Int] = []
+                let stack = UnsafeMutablePointer<Int>.allocate(capacity: SpacePartitioningTree.stackCapacity)
+                defer { stack.deallocate() }
                 var y = [Double](repeating: 0, count: d), gradient = y, update = y, repulsion = y
                 var gains = [Double](repeating: 1, count: d)
                 for i in range {
@@ -98,7 +99,7 @@ public struct TSNEModel<Scalar: BLASScalar>: FittedTransformer, Equatable {
                         for a in 0..<d { repulsion[a] = 0; gradient[a] = 0 }
                         let z = y.withUnsafeBufferPointer { yp in
                             repulsion.withUnsafeMutableBufferPointer { rp in
-                                tree.repulsion(at: yp.baseAddress!, squaredTheta: squaredTheta, dof: dof, force: rp.baseAddress!, stack: &stack)
+                                tree.repulsion(at: yp.baseAddress!, squaredTheta: squaredTheta, dof: dof, force: rp.baseAddress!, stack: stack)
                             }
                         }
                         for s in 0..<k {
