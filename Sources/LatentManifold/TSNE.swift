@@ -14,9 +14,10 @@ public enum TSNEMethod: Sendable, Codable, Equatable {
 
 /// The learning rate of t-SNE's gradient descent.
 public enum TSNELearningRate: Sendable, Codable, Equatable {
-    /// scikit-learn ≥ 1.2's `learning_rate="auto"`: `max(n / earlyExaggeration / 4, 50)`
-    /// (Belkina et al. 2019 propose n / exaggeration; scikit-learn divides by a further 4 because its
-    /// gradient is 4× the one in their derivation — we do exactly what scikit-learn 1.9 does).
+    /// scikit-learn ≥ 1.2's `learning_rate="auto"`: `max(n / earlyExaggeration / 4, 50)`, i.e.
+    /// max(n / 48, 50) with the default exaggeration (scikit-learn 1.9 `_t_sne.py`, `_check_params_vs_input`).
+    /// Belkina et al. 2019 propose n / exaggeration; scikit-learn divides by a further 4 because
+    /// its gradient keeps the constant 4 of eq. 5 that openTSNE and FIt-SNE leave out of theirs.
     case auto
     /// A fixed rate.
     case fixed(Double)
@@ -35,9 +36,12 @@ public enum TSNELearningRate: Sendable, Codable, Equatable {
 /// Fit: affinities P (exact or kNN, perplexity-calibrated), then gradient descent with momentum
 /// 0.5 and P × `earlyExaggeration` for `explorationIterations` iterations, then momentum 0.8 up to
 /// `maxIterations` (each phase restarting its momentum and gains, as scikit-learn). Student-t
-/// output kernel with α = max(components − 1, 1) degrees of freedom. Internally in Double; every
+/// output kernel with α = max(components − 1, 1) degrees of freedom. For α ≠ 1 (3-D output) the
+/// gradient is the true gradient of the KL, where scikit-learn's formula is exact only for α = 1
+/// (see `TSNEGradient.swift`). Internally in Double; every
 /// parallel loop writes per-point results and sums them in index order, so a seed gives the same
-/// numbers for any thread count.
+/// numbers for any thread count (PCA initialisation goes through OpenBLAS, whose rounding may
+/// depend on its thread count; random and given initialisations do not).
 public struct TSNE<Scalar: BLASScalar>: Estimator {
     /// Where the optimisation starts.
     public enum Initialization: Sendable, Equatable {
