@@ -42,9 +42,10 @@ let package = Package(
                            .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: optimise),
         .target(name: "LatentEval", dependencies: ["LatentCore"], swiftSettings: optimise),
-        .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentEval", "LatentNN", "LatentPlot"]),
+        .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentEval", "LatentNN", "LatentPlot", "LatentManifold"]),
         .target(name: "LatentNN", dependencies: ["LatentCore"], swiftSettings: optimise),
         .target(name: "LatentPlot", dependencies: ["LatentCore", "LatentIO", "CZlib"], swiftSettings: optimise),
+        .target(name: "LatentManifold", dependencies: ["LatentCore", "LatentDecomposition"], swiftSettings: optimise),
 
         // MARK: - Command line
         .executableTarget(
@@ -65,6 +66,7 @@ let package = Package(
         // End-to-end tests of the `latent` binary; depending on the executable makes SwiftPM build it first.
         .testTarget(name: "LatentCommandLineTests", dependencies: ["latent", "LatentIO", "LatentDecomposition", "LatentTestSupport"]),
         .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot", "LatentDecomposition", "LatentTestSupport"]),
+        .testTarget(name: "LatentManifoldTests", dependencies: ["LatentManifold", "LatentTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

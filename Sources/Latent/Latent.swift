@@ -5,3 +5,4 @@
 @_exported import LatentEval
 @_exported import LatentNN
 @_exported import LatentPlot
+@_exported import LatentManifold

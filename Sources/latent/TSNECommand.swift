@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+/// `latent tsne INPUT --output emb.csv`: embeds the rows of a `.npy` or `.csv` matrix with t-SNE
+/// and writes the embedding as CSV (or `.npy` when the output name ends in `.npy`).
+struct TSNECommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tsne",
+        abstract: "Embed the rows of a .npy or .csv matrix with t-SNE (Barnes–Hut by default).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Input matrix: .npy, or .csv (numeric columns; a header is detected).")
+    var input: String
+
+    @Option(name: .shortAndLong, help: "Output file: .csv (columns tsne1, tsne2, …) or .npy.")
+    var output: String
+
+    @Option(help: "Output dimensions (2 or 3 with Barnes–Hut).")
+    var components = 2
+
+    @Option(help: "Perplexity (effective number of neighbours; below the number of rows).")
+    var perplexity = 30.0
+
+    @Option(help: "Gradient method: barnes-hut or exact (small inputs only: O(n²) memory).")
+    var method = "barnes-hut"
+
+    @Option(help: "Barnes–Hut accuracy θ (0 = exact repulsion; larger is faster and coarser).")
+    var theta = 0.5
+
+    @Option(help: "Initialisation: pca or random.")
+    var initialization = "pca"
+
+    @Option(help: "Learning rate, or 'auto' (max(n / 48, 50)).")
+    var learningRate = "auto"
+
+    @Option(help: "Total iterations (at least 250).")
+    var iterations = 1000
+
+    @Option(help: "With a .csv input: the label column (by name) to leave out of the features.")
+    var label: String?
+
+    func validate() throws {
+        guard ["barnes-hut", "exact"].contains(method) else { throw ValidationError("--method must be barnes-hut or exact, got \(method)") }
+        guard ["pca", "random"].contains(initialization) else { throw ValidationError("--initialization must be pca or random, got \(initialization)") }
+        guard learningRate == "auto" || (Double(learningRate).map { $0 > 0 } ?? false) else {
+            throw ValidationError("--learning-rate must be 'auto' or a positive number, got \(learningRate)")
+        }
+    }
+
+    func run() throws {
+        global.apply()
+        let url = URL(fileURLWithPath: input)
+        let x: Matrix<Double> = url.pathExtension.lowercased() == "npy"
+            ? try NPY.read(url)
+            : try CSV.read(url, label: label.map { .name($0) }).features
+        let tsne = TSNE<Double>(
+            components: components, perplexity: perplexity,
+            method: method == "exact" ? .exact : .barnesHut(theta: theta),
+            initialization: initialization == "random" ? .random : .pca,
+            learningRate: learningRate == "auto" ? .auto : .fixed(Double(learningRate)!),
+            maxIterations: iterations, seed: global.seed)
+        let start = Date()
+        let model = try tsne.fit(x)
+        let out = URL(fileURLWithPath: output)
+        if out.pathExtension.lowercased() == "npy" {
+            try NPY.write(model.embedding, to: out)
+        } else {
+            try CSV.write(model.embedding, to: out, columnNames: (1...components).map { "tsne\($0)" })
+        }
+        FileHandle.standardError.write(Data(
+            "t-SNE \(x.rows)×\(x.columns) → \(components)-D: KL \(String(format: "%.4f", model.klDivergence)), \(model.report.iterations) iterations, \(String(format: "%.2f", Date().timeIntervalSince(start))) s; wrote \(output)\n".utf8))
+    }
+}
