@@ -38,8 +38,14 @@ struct TSNECommand: ParsableCommand {
     @Option(help: "Total iterations (at least 250).")
     var iterations = 1000
 
-    @Option(help: "With a .csv input: the label column (by name) to leave out of the features.")
+    @Option(help: "With a .csv input: the label column (by name) to leave out of the features (it colours --plot).")
     var label: String?
+
+    @Option(help: "Class labels for --plot: an integer .npy file, one per row (with a .npy input).")
+    var labels: String?
+
+    @Option(help: "Also draw the 2-D embedding as an SVG scatter plot coloured by class.")
+    var plot: String?
 
     func validate() throws {
         guard ["barnes-hut", "exact"].contains(method) else { throw ValidationError("--method must be barnes-hut or exact, got \(method)") }
@@ -52,9 +58,19 @@ struct TSNECommand: ParsableCommand {
     func run() throws {
         global.apply()
         let url = URL(fileURLWithPath: input)
-        let x: Matrix<Double> = url.pathExtension.lowercased() == "npy"
-            ? try NPY.read(url)
-            : try CSV.read(url, label: label.map { .name($0) }).features
+        let x: Matrix<Double>
+        var classes: [Int]? = try labels.map { try NPY.readIntegers(URL(fileURLWithPath: $0)) }
+        var classNames: [String]?
+        if url.pathExtension.lowercased() == "npy" {
+            x = try NPY.read(url)
+        } else {
+            let table: CSVTable<Double> = try CSV.read(url, label: label.map { .name($0) })
+            x = table.features
+            if let encoding = table.classes { classes = encoding.indices; classNames = encoding.classNames }
+        }
+        if let classes, classes.count != x.rows {
+            throw ValidationError("--labels has \(classes.count) labels for \(x.rows) rows")
+        }
         let tsne = TSNE<Double>(
             components: components, perplexity: perplexity,
             method: method == "exact" ? .exact : .barnesHut(theta: theta),
@@ -68,6 +84,11 @@ struct TSNECommand: ParsableCommand {
             try NPY.write(model.embedding, to: out)
         } else {
             try CSV.write(model.embedding, to: out, columnNames: (1...components).map { "tsne\($0)" })
+        }
+        if let plot {
+            try ScatterPlot(title: "t-SNE of \(url.lastPathComponent) (perplexity \(perplexity))", xLabel: "t-SNE 1", yLabel: "t-SNE 2",
+                            classNames: classNames)
+                .write(model.embedding, labels: classes, to: URL(fileURLWithPath: plot))
         }
         FileHandle.standardError.write(Data(
             "t-SNE \(x.rows)×\(x.columns) → \(components)-D: KL \(String(format: "%.4f", model.klDivergence)), \(model.report.iterations) iterations, \(String(format: "%.2f", Date().timeIntervalSince(start))) s; wrote \(output)\n".utf8))

@@ -9,7 +9,7 @@ struct DemoTests {
     @Test func quickDemoWritesTableFilesAndPictures() throws {
         let cli = try Scratch()
         let r = try cli.run(["demo", "--train-rows", "400", "--test-rows", "200", "--episodes", "2",
-                             "--methods", "raw", "pca", "--out", cli.path("out")])
+                             "--methods", "raw", "pca", "--tsne-points", "150", "--out", cli.path("out")])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("1-shot") && r.stdout.contains("pca") && r.stdout.contains("probe 1%"))
         let csv = try cli.read("out/fewshot.csv").split(separator: "\n")
@@ -19,7 +19,7 @@ struct DemoTests {
             let accuracy = Double(line.split(separator: ",")[2])!
             #expect(accuracy > 0.1 && accuracy <= 1)          // above chance (10 classes)
         }
-        for file in ["fewshot.json", "fewshot.svg", "index.html", "samples.png", "pca-components.png", "pca-reconstructions.png"] {
+        for file in ["fewshot.json", "fewshot.svg", "tsne.svg", "index.html", "samples.png", "pca-components.png", "pca-reconstructions.png"] {
             #expect(cli.exists("out/" + file), "missing \(file)")
         }
         let html = try cli.read("out/index.html")

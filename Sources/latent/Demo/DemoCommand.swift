@@ -31,6 +31,9 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Use only the first N test images (default: all 10000), for a quick run.")
     var testRows: Int?
 
+    @Option(help: "Test images in the t-SNE plot of the best representation (0: no t-SNE).")
+    var tsnePoints: Int = 10000
+
     @Option(parsing: .upToNextOption, help: "Methods to run (default: all): raw pca pca-whitened ica dictionary nmf rbm.")
     var methods: [String] = DemoMethod.all.map(\.name)
 
@@ -61,6 +64,7 @@ struct DemoCommand: ParsableCommand {
         let fewShot = FewShotEvaluation(shots: [1, 2, 4, 8], episodes: episodes, seed: global.seed)
         let probe = LinearProbe(fractions: [0.01], seed: global.seed)
         var results: [DemoResult] = []
+        var best: (method: String, test: Matrix<Float>, accuracy: Double)?
         for method in DemoMethod.all where methods.contains(method.name) {
             log.say("[\(method.name)] \(method.summary): learning…")
             let start = Timing.now()
@@ -76,12 +80,22 @@ struct DemoCommand: ParsableCommand {
                            method.name, result.features, fitSeconds, 100 * shots[0].meanAccuracy,
                            100 * (shots.last?.meanAccuracy ?? 0), 100 * probed[0].accuracy))
             results.append(result)
+            let accuracy = shots.last?.meanAccuracy ?? 0
+            if accuracy > best?.accuracy ?? -1 { best = (method.name, features.test, accuracy) }
             try pictures.method(method.name, summary: method.summary, features: features, originals: test.images)
         }
         let report = DemoReport(results: results, episodes: episodes, trainRows: train.images.rows, testRows: test.images.rows)
         print(report.table())
         try report.write(to: outFolder)
         try pictures.accuracyAgainstShots(results)
+        if let best, tsnePoints > 0 {
+            // The best representation by 8-shot accuracy, embedded in 2-D (Barnes–Hut, perplexity 30).
+            let n = Swift.min(tsnePoints, best.test.rows)
+            log.say("t-SNE of the \(best.method) features of \(n) test images…")
+            let model = try TSNE<Float>(seed: global.seed).fit(best.test.rows(0..<n))
+            try pictures.tsne(model.embedding, labels: Array(test.labels.prefix(n)), method: best.method,
+                              klDivergence: Double(model.klDivergence))
+        }
         try pictures.writeIndex(report: report)
         log.say("wrote \(outFolder.path)/index.html with the table, \(pictures.figures.count) figures, fewshot.csv and fewshot.json; \(String(format: "%.0f", log.elapsed)) s in all")
     }
