@@ -116,8 +116,9 @@ public struct IncrementalPCA<Scalar: BLASScalar>: Estimator, Codable {
     /// `fit(x, batchSize: self.batchSize)`.
     public func fit(_ x: Matrix<Scalar>) throws -> PCAModel<Scalar> { try fit(x, batchSize: batchSize) }
 
-    /// Row ranges of scikit-learn's `gen_batches(count, size, min_batch_size=minimum)`.
-    static func batches(count n: Int, size: Int, minimum: Int) -> [Range<Int>] {
+    /// Row ranges of scikit-learn's `gen_batches(count, size, min_batch_size=minimum)`: the batches
+    /// `fit` feeds to `partialFit`, for callers that stream the same batches themselves.
+    public static func batches(count n: Int, size: Int, minimum: Int) -> [Range<Int>] {
         var result = [Range<Int>](), start = 0
         for _ in 0..<(n / size) {
             let end = start + size

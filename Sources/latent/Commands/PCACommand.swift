@@ -92,7 +92,7 @@ struct PCACommand: ParsableCommand, FitCommand {
     /// progress is real.
     static func incremental(_ x: Matrix<Double>, components: Int?, whiten: Bool, batchSize: Int, progress: Progress) throws -> PCAModel<Double> {
         var ipca = IncrementalPCA<Double>(components: components, whiten: whiten, batchSize: batchSize)
-        let ranges = batchRanges(count: x.rows, size: batchSize, minimum: components ?? 0)
+        let ranges = IncrementalPCA<Double>.batches(count: x.rows, size: batchSize, minimum: components ?? 0)
         let reporter = progress.steps("incremental pca", total: ranges.count)
         for (i, range) in ranges.enumerated() {
             try ipca.partialFit(x.rows(range))
@@ -100,18 +100,5 @@ struct PCACommand: ParsableCommand, FitCommand {
         }
         reporter.finish(steps: ranges.count)
         return try ipca.model()
-    }
-
-    /// scikit-learn's `gen_batches(n, size, min_batch_size: minimum)`, as `IncrementalPCA.fit` uses.
-    static func batchRanges(count n: Int, size: Int, minimum: Int) -> [Range<Int>] {
-        var result = [Range<Int>](), start = 0
-        for _ in 0..<(n / size) {
-            let end = start + size
-            if end + minimum > n { continue }
-            result.append(start..<end)
-            start = end
-        }
-        if start < n { result.append(start..<n) }
-        return result
     }
 }
