@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // Latent — representation learning in Swift on OpenBLAS and LAPACKE.
 // Layers (arrows point down only; see docs/architecture.md):
-//   latent (CLI)  →  Latent (umbrella)  →  LatentDecomposition, LatentNN, LatentIO  →  LatentCore  →  CLapack, CZlib
+//   latent (CLI)  →  Latent (umbrella)  →  LatentDecomposition, LatentNN (→ LatentIO for checkpoint files), LatentIO  →  LatentCore  →  CLapack, CZlib
 import PackageDescription
 
 let optimise: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
@@ -34,7 +34,7 @@ let package = Package(
             swiftSettings: optimise, linkerSettings: [.linkedLibrary("m")]),
         .target(name: "LatentIO", dependencies: ["LatentCore", "CZlib"], swiftSettings: optimise),
         .target(name: "LatentDecomposition", dependencies: ["LatentCore"], swiftSettings: optimise),
-        .target(name: "LatentNN", dependencies: ["LatentCore"], swiftSettings: optimise),
+        .target(name: "LatentNN", dependencies: ["LatentCore", "LatentIO"], swiftSettings: optimise),
         .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentNN"]),
 
         // MARK: - Command line

@@ -37,15 +37,17 @@ public final class Flatten<Scalar: BLASScalar>: Layer {
 public final class Dropout<Scalar: BLASScalar>: Layer, ModeDependentLayer {
     public let probability: Double
     public var isTraining = true
-    private var rng: Xoshiro256StarStar
+    /// The generator the masks come from. Checkpoints save and restore it, so that a resumed run
+    /// drops exactly the elements an uninterrupted one would.
+    public var generator: Xoshiro256StarStar
 
     public init(probability: Double, seed: UInt64 = 0) {
         precondition(probability >= 0 && probability < 1, "Dropout: probability \(probability) outside [0, 1)")
         self.probability = probability
-        self.rng = Xoshiro256StarStar(seed: seed)
+        self.generator = Xoshiro256StarStar(seed: seed)
     }
 
     public func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
-        isTraining ? x.dropout(probability: probability, using: &rng) : x
+        isTraining ? x.dropout(probability: probability, using: &generator) : x
     }
 }
