@@ -7,5 +7,5 @@ struct LatentCommand: ParsableCommand {
         commandName: "latent",
         abstract: "Representation learning on OpenBLAS and LAPACKE.",
         version: LatentVersion.string,
-        subcommands: [InfoCommand.self, BenchCommand.self])
+        subcommands: [InfoCommand.self, TrainCommand.self, BenchCommand.self])
 }
