@@ -13,10 +13,12 @@ public enum GELUApproximation: String, Sendable, Codable, CaseIterable {
 /// log-softmax along an axis. Each backward uses the saved input or output.
 extension Tensor {
     /// `tanh(x)`. Backward: `g ⊙ (1 − y²)`.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func tanh() -> Tensor { unary("tanh", { Scalar.tanh($0) }, derivative: { _, y in 1 - y * y }) }
 
     /// The logistic function `1 / (1 + e⁻ˣ)`, evaluated without overflow for either sign.
     /// Backward: `g ⊙ y(1 − y)`.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func sigmoid() -> Tensor {
         unary("sigmoid", { x in
             if x >= 0 { return 1 / (1 + Scalar.exp(-x)) }
@@ -26,17 +28,20 @@ extension Tensor {
     }
 
     /// `max(x, 0)`. Backward: `g` where `x > 0`, else 0.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func relu() -> Tensor {
         unary("relu", { $0 > 0 ? $0 : 0 }, derivative: { x, _ in x > 0 ? 1 : 0 })
     }
 
     /// `x` for `x > 0`, `slope·x` otherwise. Backward: `g` or `slope·g`.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func leakyRelu(slope: Scalar = 0.01) -> Tensor {
         unary("leakyRelu", { $0 > 0 ? $0 : slope * $0 }, derivative: { x, _ in x > 0 ? 1 : slope })
     }
 
     /// `log(1 + eˣ)`, computed as `max(x, 0) + log1p(e^−|x|)` so it neither overflows nor loses
     /// small values. Backward: `g ⊙ sigmoid(x)`.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func softplus() -> Tensor {
         unary("softplus", { x in Swift.max(x, 0) + Scalar.log(onePlus: Scalar.exp(-Swift.abs(x))) },
               derivative: { x, _ in
@@ -49,6 +54,7 @@ extension Tensor {
     /// The Gaussian error linear unit `x·Φ(x)` (Hendrycks & Gimpel 2016), exactly through `erf`
     /// (`.none`, the default, as in PyTorch) or by the `tanh` formula (`.tanh`, as in GPT-2).
     /// Backward: `Φ(x) + x·φ(x)` for `.none`; the derivative of the tanh formula for `.tanh`.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func gelu(approximation: GELUApproximation = .none) -> Tensor {
         switch approximation {
         case .none:
@@ -67,6 +73,7 @@ extension Tensor {
     }
 
     /// `x·sigmoid(x)` (SiLU / swish). Backward: `g ⊙ (s + x·s(1 − s))` with `s = sigmoid(x)`.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func silu() -> Tensor {
         unary("silu", { x in x / (1 + Scalar.exp(-x)) }, derivative: { x, _ in
             let s = 1 / (1 + Scalar.exp(-x))

@@ -16,6 +16,7 @@ extension Tensor {
     /// `(B, C, H, W) → (B, C, H_out, W_out)`, `H_out = ⌊(H + 2p − k)/s⌋ + 1`; `stride` defaults to
     /// the kernel size. Backward: each output's gradient goes to the (first) maximum in its window.
     /// - Complexity: O(B · C · H_out · W_out · kh · kw).
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func maxPool2d(kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) -> Tensor {
         precondition(rank == 4, "maxPool2d: input must be (B, C, H, W), got \(shape)")
         let s = stride ?? kernel
@@ -78,6 +79,7 @@ extension Tensor {
     /// `(B, C, H, W) → (B, C, H_out, W_out)`, `H_out = ⌊(H + 2p − k)/s⌋ + 1`; `stride` defaults to
     /// the kernel size. Backward: each output's gradient spread evenly over its window.
     /// - Complexity: O(B · C · H_out · W_out · kh · kw).
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func avgPool2d(kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) -> Tensor {
         precondition(rank == 4, "avgPool2d: input must be (B, C, H, W), got \(shape)")
         let s = stride ?? kernel

@@ -39,6 +39,7 @@ public final class Adam<Scalar: BLASScalar>: Optimizer {
              weightDecay: weightDecay, decoupledWeightDecay: true)
     }
 
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func step() {
         stepCount += 1
         let t = Double(stepCount)

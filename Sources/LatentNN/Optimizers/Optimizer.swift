@@ -39,6 +39,7 @@ extension Optimizer {
 /// (`torch.nn.utils.clip_grad_norm_`). Returns the norm before clipping.
 /// - Complexity: O(total number of parameters).
 @discardableResult
+@_specialize(where S == Float) @_specialize(where S == Double)
 public func clipGradientNorm<S: BLASScalar>(_ parameters: [Tensor<S>], maxNorm: Double) -> Double {
     var total = 0.0
     for p in parameters {

@@ -29,6 +29,7 @@ public final class SGD<Scalar: BLASScalar>: Optimizer {
         self.velocity = Array(repeating: nil, count: parameters.count)
     }
 
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func step() {
         let lr = Scalar(learningRate), mu = Scalar(momentum), wd = Scalar(weightDecay)
         for (i, p) in parameters.enumerated() {

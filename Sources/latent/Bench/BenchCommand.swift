@@ -7,5 +7,5 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Latent's speed (scripts/bench compares it with NumPy, scikit-learn and PyTorch).",
-        subcommands: [])
+        subcommands: [BenchNNCommand.self])
 }
