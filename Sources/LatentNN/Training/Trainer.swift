@@ -147,7 +147,7 @@ public final class Trainer<Scalar: BLASScalar> {
         model.zeroGrad()
         let seconds = (ContinuousClock.now - start) / .seconds(1)
         // a NaN can hide from the loss (ReLU maps it to 0), so check the weights before saving them
-        if let bad = model.namedTensors().first(where: { !$0.tensor.storage.allSatisfy(\.isFinite) }) {
+        if let bad = model.namedTensors().first(where: { !Trainer.allFinite($0.tensor.storage) }) {
             throw TrainingError.nonFiniteParameter(epoch: epoch, step: progress.step, name: bad.name)
         }
         progress.epoch += 1
@@ -158,6 +158,15 @@ public final class Trainer<Scalar: BLASScalar> {
         return EpochReport(epoch: epoch, trainingLoss: total / Double(Swift.max(1, batches.count)),
                            evaluationLoss: scores?.loss, evaluationAccuracy: scores?.accuracy,
                            step: progress.step, seconds: seconds)
+    }
+
+    /// Whether every value is finite (a NaN or ±∞ makes `x − x` NaN, so one pass of subtractions).
+    static func allFinite(_ values: [Scalar]) -> Bool {
+        values.withUnsafeBufferPointer { p in
+            var acc: Scalar = 0
+            for v in p { acc += v - v }
+            return acc == 0
+        }
     }
 
     /// Mean loss and classification accuracy (argmax of the logits vs the labels) over `loader`,
