@@ -2,6 +2,7 @@
 // Latent — representation learning in Swift on OpenBLAS and LAPACKE.
 // Layers (arrows point down only; see docs/architecture.md):
 //   latent (CLI)  →  Latent (umbrella)  →  LatentDecomposition, LatentEval, LatentNN, LatentIO  →  LatentCore  →  CLapack, CZlib
+//   latent (CLI)  →  Latent (umbrella)  →  LatentDecomposition, LatentNN (→ LatentIO for checkpoint files), LatentIO  →  LatentCore  →  CLapack, CZlib
 import PackageDescription
 
 let optimise: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
@@ -43,9 +44,9 @@ let package = Package(
             swiftSettings: optimise),
         .target(name: "LatentEval", dependencies: ["LatentCore"], swiftSettings: optimise),
         .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentEval", "LatentNN", "LatentPlot", "LatentManifold"]),
-        .target(name: "LatentNN", dependencies: ["LatentCore"], swiftSettings: optimise),
         .target(name: "LatentPlot", dependencies: ["LatentCore", "LatentIO", "CZlib"], swiftSettings: optimise),
         .target(name: "LatentManifold", dependencies: ["LatentCore", "LatentDecomposition"], swiftSettings: optimise),
+        .target(name: "LatentNN", dependencies: ["LatentCore", "LatentIO"], swiftSettings: optimise),
 
         // MARK: - Command line
         .executableTarget(

@@ -37,6 +37,7 @@ extension Tensor {
     ///     Intermediate results (tensors made by operations) never keep their gradient: only
     ///     leaves do.
     /// - Complexity: one backward closure per recorded operation.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func backward(seed: [Scalar]? = nil, retainGraph: Bool = false) {
         precondition(requiresGrad, "Tensor.backward: this tensor does not require a gradient (no input requires one, or it was made inside withoutGradient)")
         if let seed { precondition(seed.count == count, "Tensor.backward: seed has \(seed.count) elements, tensor shape \(shape) has \(count)") }

@@ -153,6 +153,7 @@ extension Tensor {
     /// Sums `g` (laid out as `from`) over the dimensions where `to` is broadcast, giving an array
     /// laid out as `to` — the backward of broadcasting `to` up to `from`.
     @usableFromInline
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     static func sumToShape(_ g: UnsafeBufferPointer<Scalar>, from: [Int], to: [Int]) -> [Scalar] {
         if from == to { return Array(g) }
         precondition(Broadcasting.canBroadcast(to, to: from), "sumToShape: \(to) does not broadcast to \(from)")
@@ -178,6 +179,7 @@ extension Tensor {
 
     /// Adds `g` (laid out as `from`) into this tensor's gradient, summing over broadcast dimensions.
     @usableFromInline
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     func accumulateBroadcastGrad(_ g: UnsafeBufferPointer<Scalar>, from: [Int]) {
         guard requiresGrad else { return }
         if from == shape {
@@ -191,6 +193,7 @@ extension Tensor {
 
     /// `values` (laid out as `from`) repeated along the dimensions where `from` broadcasts to `to`.
     @usableFromInline
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     static func expand(_ values: UnsafeBufferPointer<Scalar>, from: [Int], to: [Int]) -> [Scalar] {
         if from == to { return Array(values) }
         precondition(Broadcasting.canBroadcast(from, to: to), "broadcast: \(from) does not broadcast to \(to)")
@@ -211,6 +214,7 @@ extension Tensor {
     /// This tensor repeated along broadcast dimensions to `shape` (NumPy `broadcast_to`, copied).
     ///
     /// Backward: the gradient summed back over the broadcast dimensions. `(…) → shape`
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func broadcast(to shape: [Int]) -> Tensor {
         if shape == self.shape { return self }
         let values = storage.withUnsafeBufferPointer { Tensor.expand($0, from: self.shape, to: shape) }
@@ -221,6 +225,7 @@ extension Tensor {
 
     /// Sums this tensor down to `shape` over the dimensions where `shape` broadcasts to it
     /// (the adjoint of `broadcast(to:)`). `(…) → shape`
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func sum(toShape shape: [Int]) -> Tensor {
         if shape == self.shape { return self }
         let values = storage.withUnsafeBufferPointer { Tensor.sumToShape($0, from: self.shape, to: shape) }

@@ -21,6 +21,6 @@ struct LatentCommand: ParsableCommand {
         version: LatentVersion.string,
         subcommands: [PCACommand.self, KernelPCACommand.self, ICACommand.self, DictionaryCommand.self, NMFCommand.self,
                       RBMCommand.self, EmbedCommand.self, InspectCommand.self, FewShotCommand.self, ProbeCommand.self,
-                      ClusterCommand.self, TSNECommand.self, PlotCommand.self, BatchCommand.self, RunsCommand.self, DemoCommand.self, InfoCommand.self,
+                      ClusterCommand.self, TSNECommand.self, PlotCommand.self, TrainCommand.self, BatchCommand.self, RunsCommand.self, DemoCommand.self, InfoCommand.self,
                       BenchCommand.self])
 }

@@ -1,0 +1,89 @@
+import LatentCore
+
+/// Adam (Kingma & Ba 2015) and AdamW (Loshchilov & Hutter 2019), as `torch.optim.Adam`/`AdamW`:
+///
+///     m ← β₁m + (1−β₁)g;   v ← β₂v + (1−β₂)g²;   m̂ = m/(1−β₁ᵗ);   v̂ = v/(1−β₂ᵗ)
+///     θ ← θ − η·m̂/(√v̂ + ε)
+///
+/// Weight decay λ is *coupled* for Adam (`g ← g + λθ` before the moments) and *decoupled* for
+/// AdamW (`θ ← θ − ηλθ` before the update). - Complexity: O(parameters) per step.
+public final class Adam<Scalar: BLASScalar>: Optimizer {
+    public let parameters: [Tensor<Scalar>]
+    public var learningRate: Double
+    public let beta1: Double, beta2: Double, epsilon: Double
+    public let weightDecay: Double
+    /// `true` for AdamW's decoupled weight decay.
+    public let decoupledWeightDecay: Bool
+    public private(set) var stepCount = 0
+    private var m: [[Scalar]], v: [[Scalar]]
+
+    /// Adam with coupled L2 weight decay (default 0).
+    public init(parameters: [Tensor<Scalar>], learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
+                epsilon: Double = 1e-8, weightDecay: Double = 0, decoupledWeightDecay: Bool = false) {
+        precondition(learningRate >= 0, "Adam: learning rate \(learningRate) < 0")
+        precondition((0..<1).contains(beta1) && (0..<1).contains(beta2), "Adam: betas (\(beta1), \(beta2)) outside [0, 1)")
+        precondition(epsilon >= 0 && weightDecay >= 0, "Adam: epsilon \(epsilon) and weight decay \(weightDecay) must be ≥ 0")
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.decoupledWeightDecay = decoupledWeightDecay
+        self.m = parameters.map { [Scalar](repeating: 0, count: $0.count) }
+        self.v = parameters.map { [Scalar](repeating: 0, count: $0.count) }
+    }
+
+    /// AdamW: decoupled weight decay, default 0.01 as in PyTorch.
+    public static func adamW(parameters: [Tensor<Scalar>], learningRate: Double = 1e-3, beta1: Double = 0.9,
+                             beta2: Double = 0.999, epsilon: Double = 1e-8, weightDecay: Double = 0.01) -> Adam {
+        Adam(parameters: parameters, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+             weightDecay: weightDecay, decoupledWeightDecay: true)
+    }
+
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    public func step() {
+        stepCount += 1
+        let t = Double(stepCount)
+        let b1 = Scalar(beta1), b2 = Scalar(beta2), eps = Scalar(epsilon)
+        let c1 = Scalar(1 - Double.pow(beta1, t)), c2 = Scalar(1 - Double.pow(beta2, t))
+        let lr = Scalar(learningRate), wd = Scalar(weightDecay)
+        let coupled = !decoupledWeightDecay && weightDecay != 0
+        let decay = decoupledWeightDecay && weightDecay != 0 ? 1 - lr * wd : 1
+        for (i, p) in parameters.enumerated() {
+            guard let grad = p.grad else { continue }
+            grad.withUnsafeBufferPointer { g in
+                m[i].withUnsafeMutableBufferPointer { m in
+                    v[i].withUnsafeMutableBufferPointer { v in
+                        p.storage.withUnsafeMutableBufferPointer { w in
+                            for j in 0..<w.count {
+                                let gj = coupled ? g[j] + wd * w[j] : g[j]
+                                m[j] = b1 * m[j] + (1 - b1) * gj
+                                v[j] = b2 * v[j] + (1 - b2) * gj * gj
+                                let update = (m[j] / c1) / ((v[j] / c2).squareRoot() + eps)
+                                w[j] = w[j] * decay - lr * update
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public func stateTensors() -> [(name: String, values: [Scalar])] {
+        var out: [(String, [Scalar])] = [("step", [Scalar(stepCount)])]
+        for i in parameters.indices {
+            out.append(("\(i).exp_avg", m[i]))
+            out.append(("\(i).exp_avg_sq", v[i]))
+        }
+        return out
+    }
+
+    public func loadState(_ state: [String: [Scalar]]) throws {
+        stepCount = try OptimizerState.restoreStep(state)
+        for i in parameters.indices {
+            m[i] = try OptimizerState.restore(state, name: "\(i).exp_avg", count: parameters[i].count)
+            v[i] = try OptimizerState.restore(state, name: "\(i).exp_avg_sq", count: parameters[i].count)
+        }
+    }
+}
+
+import RealModule

@@ -1,0 +1,170 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+/// `latent train …`: neural models trained with LatentNN, checkpointed in safetensors files.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train neural models (checkpoints are safetensors files that PyTorch can load).",
+        subcommands: [TrainClassifierCommand.self])
+}
+
+/// `latent train classifier`: an MLP or CNN image classifier on Fashion-MNIST with Adam.
+///
+/// The recipe: pixels standardised with the training set's mean and standard deviation, Adam with a
+/// cosine learning-rate decay over all `--epochs` (or a constant rate), cross-entropy, batches
+/// reshuffled every epoch from `(seed, epoch)`.
+///
+/// Prints one line per epoch on stdout (training loss, test loss and accuracy, time); progress
+/// goes to stderr every few seconds. A checkpoint is written atomically after every epoch;
+/// `--resume` (with the same `--epochs`) continues from it and gives exactly the weights of an
+/// uninterrupted run.
+struct TrainClassifierCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classifier",
+        abstract: "Train an image classifier (MLP or CNN) on Fashion-MNIST.")
+
+    enum ModelKind: String, ExpressibleByArgument, CaseIterable {
+        case mlp, cnn
+    }
+
+    enum DatasetName: String, ExpressibleByArgument, CaseIterable {
+        case fashionMNIST = "fashion-mnist"
+    }
+
+    @Option(help: "The network: mlp (784-256-256-10, ReLU) or cnn (two 3×3 conv layers, max pooling, 128 hidden).")
+    var model: ModelKind = .mlp
+
+    @Option(help: "The data set.")
+    var dataset: DatasetName = .fashionMNIST
+
+    @Option(help: "Folder holding the data set files (default: /usr/share/datasets/fashion-mnist).")
+    var dataFolder: String?
+
+    @Option(help: "Total number of epochs (a resumed run trains until this many are done).")
+    var epochs: Int = 5
+
+    @Option(help: "Checkpoint file (.safetensors), written after every epoch.")
+    var checkpoint: String
+
+    @Flag(help: "Continue from the checkpoint's epoch instead of starting afresh.")
+    var resume = false
+
+    @Option(help: "Samples per mini-batch.")
+    var batchSize: Int = 128
+
+    @Option(help: "Adam's learning rate.")
+    var learningRate: Double = 1e-3
+
+    enum ScheduleKind: String, ExpressibleByArgument, CaseIterable {
+        case cosine, constant
+    }
+
+    @Option(help: "Learning-rate schedule: cosine (decay to 0 over all epochs) or constant.")
+    var schedule: ScheduleKind = .cosine
+
+    @Option(help: "Use only the first N training images (for quick trials).")
+    var limit: Int?
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        try global.validate()
+        if epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+        if !(learningRate > 0) { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
+    }
+
+    func run() throws {
+        global.apply()
+        let checkpointURL = URL(fileURLWithPath: checkpoint)
+        let folder = dataFolder.map { URL(fileURLWithPath: $0) } ?? FashionMNIST.defaultFolder
+
+        // data
+        let train: FashionMNIST.Dataset<Float> = try FashionMNIST.load(split: .train, folder: folder)
+        let test: FashionMNIST.Dataset<Float> = try FashionMNIST.load(split: .test, folder: folder)
+        var trainImages = train.images, trainLabels = train.labels
+        if let limit, limit < trainImages.rows {
+            trainImages = Matrix(rows: limit, columns: trainImages.columns, storage: Array(trainImages.storage.prefix(limit * trainImages.columns)))
+            trainLabels = Array(trainLabels.prefix(limit))
+        }
+
+        // standardise pixels with the training set's mean and standard deviation (as
+        // torchvision's Normalize((0.2860,), (0.3530,)) does for Fashion-MNIST)
+        let pixels = trainImages.storage.map(Double.init)
+        let mean = pixels.reduce(0, +) / Double(pixels.count)
+        let std = (pixels.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(pixels.count)).squareRoot()
+        let standardise = { (m: Matrix<Float>) in
+            Matrix(rows: m.rows, columns: m.columns, storage: m.storage.map { Float((Double($0) - mean) / std) })
+        }
+        trainImages = standardise(trainImages)
+        let testImages = standardise(test.images)
+
+        // the seed: a resumed run keeps the checkpoint's, so the data order matches
+        var seed = global.seed
+        if resume {
+            guard FileManager.default.fileExists(atPath: checkpointURL.path) else {
+                throw ValidationError("--resume: there is no checkpoint at \(checkpointURL.path)")
+            }
+            let stored = try SafeTensors.read(checkpointURL).metadata
+            if let kind = stored["model"], kind != model.rawValue {
+                throw ValidationError("--resume: \(checkpointURL.path) holds a \(kind) model, not \(model.rawValue)")
+            }
+            if schedule == .cosine, let planned = stored["epochs"].flatMap(Int.init), planned != epochs {
+                stderr("note: the checkpoint's run planned \(planned) epochs; the cosine schedule now spans \(epochs), so the rates differ from the original plan")
+            }
+            if let s = stored["seed"].flatMap(UInt64.init), s != seed {
+                stderr("note: resuming with the checkpoint's seed \(s) (not \(seed)) so the data order matches")
+                seed = s
+            }
+        }
+
+        // model, optimizer, schedule (a pure function of the step, so resuming needs no state), trainer
+        let network: ImageClassifier<Float> = model == .mlp ? .mlp(seed: seed) : .cnn(seed: seed)
+        let optimizer = Adam(parameters: network.parameters, learningRate: learningRate)
+        let trainLoader = DataLoader(features: trainImages, labels: trainLabels, batchSize: batchSize, seed: seed,
+                                     sampleShape: network.sampleShape)
+        let rates: LearningRateSchedule = schedule == .cosine
+            ? .cosine(base: learningRate, minimum: 0, totalSteps: epochs * trainLoader.batchCount) : .constant(learningRate)
+        let trainer = Trainer(model: network, optimizer: optimizer, seed: seed, schedule: rates, checkpoint: checkpointURL,
+                              metadata: ["model": model.rawValue, "dataset": dataset.rawValue, "epochs": String(epochs),
+                                         "schedule": schedule.rawValue, "batch_size": String(batchSize), "learning_rate": String(learningRate)])
+        if resume {
+            try trainer.resume()
+            stderr("resumed from \(checkpointURL.path) after epoch \(trainer.progress.epoch) (step \(trainer.progress.step))")
+        }
+        let testLoader = DataLoader(features: testImages, labels: test.labels, batchSize: 1000, shuffle: false,
+                                    sampleShape: network.sampleShape)
+        stderr("\(model.rawValue): \(network.parameterCount) parameters; \(trainImages.rows) training and \(testImages.rows) test images "
+               + "(pixels standardised: mean \(format(mean, 4)), std \(format(std, 4))); "
+               + "batch \(batchSize), Adam \(learningRate) (\(schedule.rawValue)), seed \(seed), \(Parallel.threadCount) threads")
+        if trainer.progress.epoch >= epochs { stderr("the checkpoint already has \(trainer.progress.epoch) epochs; nothing to do") }
+
+        // train: one line per epoch on stdout, progress on stderr every few seconds
+        var lastReport = Date()
+        try trainer.fit(trainLoader, evaluation: testLoader, epochs: epochs) { event in
+            switch event {
+            case let .step(epoch, batch, batches, _, loss):
+                if Date().timeIntervalSince(lastReport) >= 5 || batch == batches {
+                    lastReport = Date()
+                    stderr("epoch \(epoch) batch \(batch)/\(batches) loss \(format(loss, 4))")
+                }
+            case let .epochFinished(r):
+                print("epoch \(r.epoch)/\(epochs)  train loss \(format(r.trainingLoss, 4))  test loss \(format(r.evaluationLoss ?? .nan, 4))  "
+                      + "test accuracy \(format(100 * (r.evaluationAccuracy ?? .nan), 2))%  \(format(r.seconds, 1)) s  "
+                      + "(\(Int(Double(trainImages.rows) / Swift.max(r.seconds, 1e-9))) samples/s)")
+                fflush(stdout)
+            }
+        }
+    }
+}
+
+/// Writes one line to standard error.
+func stderr(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// `value` with `digits` decimals.
+func format(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
