@@ -1,8 +1,8 @@
 // swift-tools-version:6.0
 // Latent — representation learning in Swift on OpenBLAS and LAPACKE.
 // Layers (arrows point down only; see docs/architecture.md):
-//   latent (CLI)  →  Latent (umbrella)  →  LatentDecomposition, LatentEval, LatentNN, LatentIO  →  LatentCore  →  CLapack, CZlib
-//   latent (CLI)  →  Latent (umbrella)  →  LatentDecomposition, LatentNN (→ LatentIO for checkpoint files), LatentIO  →  LatentCore  →  CLapack, CZlib
+//   latent (CLI) → LatentExperiments, Latent (umbrella)
+//     → LatentDecomposition, LatentEval, LatentManifold, LatentPlot, LatentNN → LatentIO → LatentCore → CLapack, CZlib
 import PackageDescription
 
 let optimise: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
