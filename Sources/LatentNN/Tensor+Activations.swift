@@ -13,20 +13,20 @@ public enum GELUApproximation: String, Sendable, Codable, CaseIterable {
 /// log-softmax along an axis. Each backward uses the saved input or output.
 extension Tensor {
     /// `tanh(x)`. Backward: `g ⊙ (1 − y²)`.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func tanh() -> Tensor {
         map("tanh", TanhFunction<Scalar>())
     }
 
     /// The logistic function `1 / (1 + e⁻ˣ)`, evaluated without overflow for either sign.
     /// Backward: `g ⊙ y(1 − y)`.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func sigmoid() -> Tensor {
         map("sigmoid", SigmoidFunction<Scalar>())
     }
 
     /// `max(x, 0)`. Backward: `g` where `x > 0`, else 0.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func relu() -> Tensor {
         let n = count
         let out = [Scalar](unsafeUninitializedCapacity: n) { buf, initialized in
@@ -55,14 +55,14 @@ extension Tensor {
     }
 
     /// `x` for `x > 0`, `slope·x` otherwise. Backward: `g` or `slope·g`.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func leakyRelu(slope: Scalar = 0.01) -> Tensor {
         unary("leakyRelu", { $0 > 0 ? $0 : slope * $0 }, derivative: { x, _ in x > 0 ? 1 : slope })
     }
 
     /// `log(1 + eˣ)`, computed as `max(x, 0) + log1p(e^−|x|)` so it neither overflows nor loses
     /// small values. Backward: `g ⊙ sigmoid(x)`.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func softplus() -> Tensor {
         map("softplus", SoftplusFunction<Scalar>())
     }
@@ -70,7 +70,7 @@ extension Tensor {
     /// The Gaussian error linear unit `x·Φ(x)` (Hendrycks & Gimpel 2016), exactly through `erf`
     /// (`.none`, the default, as in PyTorch) or by the `tanh` formula (`.tanh`, as in GPT-2).
     /// Backward: `Φ(x) + x·φ(x)` for `.none`; the derivative of the tanh formula for `.tanh`.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func gelu(approximation: GELUApproximation = .none) -> Tensor {
         switch approximation {
         case .none: return map("gelu", GELUFunction<Scalar>())
@@ -79,7 +79,7 @@ extension Tensor {
     }
 
     /// `x·sigmoid(x)` (SiLU / swish). Backward: `g ⊙ (s + x·s(1 − s))` with `s = sigmoid(x)`.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func silu() -> Tensor {
         map("silu", SiLUFunction<Scalar>())
     }

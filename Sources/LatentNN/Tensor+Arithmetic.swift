@@ -10,6 +10,7 @@ extension Tensor {
     /// `f(x)` elementwise; backward multiplies the incoming gradient by `derivative(x, y)` where
     /// `y = f(x)` is the saved output.
     @inlinable @inline(__always)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     func unary(_ name: String, _ f: (Scalar) -> Scalar,
                derivative: @escaping (_ x: Scalar, _ y: Scalar) -> Scalar) -> Tensor {
         let n = count
@@ -39,6 +40,7 @@ extension Tensor {
 
     /// `g ⊙ other` broadcast to `outShape`, summed into this tensor's gradient.
     @usableFromInline
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     func accumulateProductGrad(_ g: UnsafeBufferPointer<Scalar>, outShape: [Int], times other: Tensor,
                                _ f: (Scalar, Scalar) -> Scalar) {
         guard requiresGrad else { return }
@@ -50,7 +52,7 @@ extension Tensor {
     // MARK: - Tensor ⊕ Tensor
 
     /// `a + b` with broadcasting. Backward: `∂a = ∂b = g` (summed over broadcast dims).
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public static func + (a: Tensor, b: Tensor) -> Tensor {
         let (shape, values) = broadcastMap(a, b, +)
         return Tensor(shape: shape, storage: values, op: "add", parents: [a, b]) { g in
@@ -60,7 +62,7 @@ extension Tensor {
     }
 
     /// `a − b` with broadcasting. Backward: `∂a = g`, `∂b = −g`.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public static func - (a: Tensor, b: Tensor) -> Tensor {
         let (shape, values) = broadcastMap(a, b, -)
         return Tensor(shape: shape, storage: values, op: "sub", parents: [a, b]) { g in
@@ -73,7 +75,7 @@ extension Tensor {
     }
 
     /// `a ⊙ b` (elementwise product) with broadcasting. Backward: `∂a = g ⊙ b`, `∂b = g ⊙ a`.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public static func * (a: Tensor, b: Tensor) -> Tensor {
         let (shape, values) = broadcastMap(a, b, *)
         return Tensor(shape: shape, storage: values, op: "mul", parents: [a, b]) { g in
@@ -83,7 +85,7 @@ extension Tensor {
     }
 
     /// `a ⊘ b` (elementwise quotient) with broadcasting. Backward: `∂a = g / b`, `∂b = −g·a / b²`.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public static func / (a: Tensor, b: Tensor) -> Tensor {
         let (shape, values) = broadcastMap(a, b, /)
         return Tensor(shape: shape, storage: values, op: "div", parents: [a, b]) { g in
@@ -99,7 +101,7 @@ extension Tensor {
     }
 
     /// `−x`. Backward: `−g`.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public static prefix func - (x: Tensor) -> Tensor {
         x.unary("neg", { -$0 }, derivative: { _, _ in -1 })
     }
@@ -107,31 +109,31 @@ extension Tensor {
     // MARK: - Tensor ⊕ scalar
 
     /// `x + s` elementwise.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public static func + (x: Tensor, s: Scalar) -> Tensor { x.unary("addScalar", { $0 + s }, derivative: { _, _ in 1 }) }
     /// `s + x` elementwise.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public static func + (s: Scalar, x: Tensor) -> Tensor { x + s }
     /// `x − s` elementwise.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public static func - (x: Tensor, s: Scalar) -> Tensor { x.unary("subScalar", { $0 - s }, derivative: { _, _ in 1 }) }
     /// `s − x` elementwise.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public static func - (s: Scalar, x: Tensor) -> Tensor { x.unary("rsubScalar", { s - $0 }, derivative: { _, _ in -1 }) }
     /// `x · s` elementwise.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public static func * (x: Tensor, s: Scalar) -> Tensor { x.unary("mulScalar", { $0 * s }, derivative: { _, _ in s }) }
     /// `s · x` elementwise.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public static func * (s: Scalar, x: Tensor) -> Tensor { x * s }
     /// `x / s` elementwise.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public static func / (x: Tensor, s: Scalar) -> Tensor {
         let r = 1 / s
         return x.unary("divScalar", { $0 * r }, derivative: { _, _ in r })
     }
     /// `s / x` elementwise. Backward: `−g·s / x²`.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public static func / (s: Scalar, x: Tensor) -> Tensor {
         x.unary("rdivScalar", { s / $0 }, derivative: { x, y in -y / x })
     }

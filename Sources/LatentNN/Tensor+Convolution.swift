@@ -127,7 +127,7 @@ extension Tensor {
     ///
     /// - Complexity: O(B · C_out · C_in · kh · kw · L) in BLAS; the column matrix takes
     ///   `C_in·kh·kw·B·L` elements and is kept for the backward pass.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1),
                        padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1)) -> Tensor {
         precondition(rank == 4, "conv2d: input must be (B, C, H, W), got \(shape)")
@@ -212,7 +212,7 @@ extension Tensor {
     /// output. Backward: `col_g = im2col(g)`, `∂X = W·col_g`, `∂W = X·col_gᵀ`, `∂bias = Σ g`.
     ///
     /// - Complexity: O(B · C_in · C_out · kh · kw · H · W) in BLAS.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func convTranspose2d(weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1),
                                 padding: (Int, Int) = (0, 0), outputPadding: (Int, Int) = (0, 0),
                                 dilation: (Int, Int) = (1, 1)) -> Tensor {

@@ -14,7 +14,7 @@ extension Tensor {
     /// accumulated into the gradient with `beta = 1` (the transposed cases swap roles likewise).
     ///
     /// - Complexity: O(batch · M · N · K) in BLAS.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func matmul(_ other: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
         let a = self, b = other
         precondition(a.rank >= 2 && b.rank >= 2, "matmul: need at least 2-D operands, got \(a.shape) and \(b.shape)")

@@ -4,20 +4,20 @@ import LatentCore
 /// Each is O(n), parallel for large tensors; backward is `g ⊙ f′(x)` from the saved input/output.
 extension Tensor {
     /// `eˣ` elementwise. Backward: `g ⊙ eˣ` (the saved output).
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func exp() -> Tensor { map("exp", ExpFunction<Scalar>()) }
 
     /// Natural logarithm elementwise (`−∞` at 0, NaN below). Backward: `g / x`.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func log() -> Tensor { unary("log", { Scalar.log($0) }, derivative: { x, _ in 1 / x }) }
 
     /// `√x` elementwise. Backward: `g / (2√x)`.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func sqrt() -> Tensor { unary("sqrt", { $0.squareRoot() }, derivative: { _, y in 1 / (2 * y) }) }
 
     /// `xᵖ` elementwise for a constant exponent (integer exponents also for negative `x`; NaN for
     /// negative `x` with a fractional exponent). Backward: `g ⊙ p·xᵖ⁻¹`.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func pow(_ p: Scalar) -> Tensor {
         if p == 2 { return unary("square", { $0 * $0 }, derivative: { x, _ in 2 * x }) }
         if p == p.rounded(), Swift.abs(p) < Scalar(1 << 30) {
@@ -29,17 +29,17 @@ extension Tensor {
     }
 
     /// `x²` elementwise. Backward: `2x·g`.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func squared() -> Tensor { pow(2) }
 
     /// `|x|` elementwise. Backward: `sign(x)·g` (0 at 0).
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func abs() -> Tensor {
         unary("abs", { Swift.abs($0) }, derivative: { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) })
     }
 
     /// `x` clamped to `[low, high]`. Backward: `g` inside the interval, 0 outside.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func clamped(min low: Scalar = -.infinity, max high: Scalar = .infinity) -> Tensor {
         precondition(low <= high, "clamped: min \(low) > max \(high)")
         return unary("clamp", { Swift.min(Swift.max($0, low), high) },

@@ -11,7 +11,7 @@ extension Tensor {
     /// Backward (one pass per row, with `x̂ = (x − μ)·r`, `r = 1/√(σ² + ε)`, `ĝ = g ⊙ weight`):
     /// `∂x = r · (ĝ − mean(ĝ) − x̂ · mean(ĝ ⊙ x̂))`, `∂weight = Σ_rows g ⊙ x̂`, `∂bias = Σ_rows g`.
     /// - Complexity: O(n), rows in parallel.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func layerNorm(normalizedShape: [Int], weight: Tensor? = nil, bias: Tensor? = nil,
                           epsilon: Scalar = 1e-5) -> Tensor {
         precondition(normalizedShape.count <= rank && Array(shape.suffix(normalizedShape.count)) == normalizedShape,
@@ -91,7 +91,7 @@ extension Tensor {
     /// by `1/(1 − p)`, so the expectation is unchanged (Srivastava et al. 2014). The mask is drawn
     /// from `rng`, so the same seed drops the same elements. Returns `self` when `p == 0`.
     /// Same shape as the input. Backward: `g ⊙ mask / (1 − p)`. O(n).
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func dropout(probability p: Double, using rng: inout Xoshiro256StarStar) -> Tensor {
         precondition(p >= 0 && p < 1, "dropout: probability \(p) outside [0, 1)")
         if p == 0 { return self }
@@ -111,7 +111,7 @@ extension Tensor {
     /// Replaces the elements where `mask` is non-zero by `value` (`masked_fill`); `mask` broadcasts
     /// to this tensor's shape — e.g. a `(T, T)` causal mask over `(B, H, T, T)` attention scores.
     /// Same shape as the input. Backward: `g` where the mask is zero, 0 elsewhere. O(n).
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func maskedFill(where mask: Tensor, with value: Scalar) -> Tensor {
         precondition(Broadcasting.canBroadcast(mask.shape, to: shape), "maskedFill: mask \(mask.shape) does not broadcast to \(shape)")
         let m = mask.storage.withUnsafeBufferPointer { Tensor.expand($0, from: mask.shape, to: shape) }

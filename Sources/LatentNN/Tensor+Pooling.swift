@@ -3,6 +3,7 @@ import LatentCore
 /// 2-D max and average pooling over NCHW tensors; image planes in parallel.
 extension Tensor {
     /// Output size of a pooling window: `⌊(n + 2p − k)/s⌋ + 1`.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     static func pooledSize(_ n: Int, kernel k: Int, stride s: Int, padding p: Int, _ context: String) -> Int {
         precondition(k > 0 && s > 0 && p >= 0, "\(context): need positive kernel \(k) and stride \(s), non-negative padding \(p)")
         precondition(2 * p <= k, "\(context): padding \(p) must be at most half the kernel \(k)")
@@ -16,7 +17,7 @@ extension Tensor {
     /// `(B, C, H, W) → (B, C, H_out, W_out)`, `H_out = ⌊(H + 2p − k)/s⌋ + 1`; `stride` defaults to
     /// the kernel size. Backward: each output's gradient goes to the (first) maximum in its window.
     /// - Complexity: O(B · C · H_out · W_out · kh · kw).
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func maxPool2d(kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) -> Tensor {
         precondition(rank == 4, "maxPool2d: input must be (B, C, H, W), got \(shape)")
         let s = stride ?? kernel
@@ -98,7 +99,7 @@ extension Tensor {
     /// `(B, C, H, W) → (B, C, H_out, W_out)`, `H_out = ⌊(H + 2p − k)/s⌋ + 1`; `stride` defaults to
     /// the kernel size. Backward: each output's gradient spread evenly over its window.
     /// - Complexity: O(B · C · H_out · W_out · kh · kw).
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func avgPool2d(kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) -> Tensor {
         precondition(rank == 4, "avgPool2d: input must be (B, C, H, W), got \(shape)")
         let s = stride ?? kernel

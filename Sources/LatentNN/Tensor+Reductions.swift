@@ -8,6 +8,7 @@ extension Tensor {
     // MARK: - Sum and mean
 
     /// The shape with `axes` set to 1, and the shape with them removed.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     func reducedShapes(_ axes: [Int], _ context: String) -> (keep: [Int], drop: [Int], axes: Set<Int>) {
         let set = Set(axes.map { Shape.normalize(axis: $0, rank: rank, context) })
         precondition(set.count == axes.count, "\(context): repeated axis in \(axes)")
@@ -19,6 +20,7 @@ extension Tensor {
     }
 
     /// `scale · Σ` over `axes`; backward broadcasts `scale · g` back over the reduced axes.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     func scaledSum(_ axes: [Int], keepDims: Bool, scale: Scalar, op: String) -> Tensor {
         let (keep, drop, _) = reducedShapes(axes, op)
         var values = storage.withUnsafeBufferPointer { Tensor.sumToShape($0, from: shape, to: keep) }
@@ -32,28 +34,28 @@ extension Tensor {
     }
 
     /// The sum of all elements, a 0-D tensor. Backward: `g` broadcast to every element. O(n).
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func sum() -> Tensor { scaledSum(Array(0..<rank), keepDims: false, scale: 1, op: "sum") }
 
     /// Sums over `axes`. `(…, d_axis, …) → (…, [1,] …)`. Backward: `g` broadcast back. O(n).
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func sum(alongAxes axes: [Int], keepDims: Bool = false) -> Tensor {
         scaledSum(axes, keepDims: keepDims, scale: 1, op: "sum")
     }
 
     /// Sums over one axis. `(…, d_axis, …) → (…, [1,] …)`.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func sum(alongAxis axis: Int, keepDims: Bool = false) -> Tensor { sum(alongAxes: [axis], keepDims: keepDims) }
 
     /// The mean of all elements, a 0-D tensor. Backward: `g / n` to every element. O(n).
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func mean() -> Tensor {
         precondition(count > 0, "mean: empty tensor")
         return scaledSum(Array(0..<rank), keepDims: false, scale: 1 / Scalar(count), op: "mean")
     }
 
     /// Means over `axes`. `(…, d_axis, …) → (…, [1,] …)`. Backward: `g / Π d_axis` broadcast back.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func mean(alongAxes axes: [Int], keepDims: Bool = false) -> Tensor {
         let n = axes.map { shape[Shape.normalize(axis: $0, rank: rank, "mean")] }.reduce(1, *)
         precondition(n > 0, "mean: reducing over an empty axis of \(shape)")
@@ -61,12 +63,12 @@ extension Tensor {
     }
 
     /// Means over one axis. `(…, d_axis, …) → (…, [1,] …)`.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func mean(alongAxis axis: Int, keepDims: Bool = false) -> Tensor { mean(alongAxes: [axis], keepDims: keepDims) }
 
     /// The biased variance `mean((x − mean(x))²)` over `axes` (divides by the count, like
     /// `torch.var(unbiased=False)`); composed of primitives.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func variance(alongAxes axes: [Int], keepDims: Bool = false) -> Tensor {
         let centred = self - mean(alongAxes: axes, keepDims: true)
         return (centred * centred).mean(alongAxes: axes, keepDims: keepDims)
@@ -76,7 +78,7 @@ extension Tensor {
 
     /// The maximum over one axis, and the index of the first maximum in each lane.
     /// `(…, d_axis, …) → (…, [1,] …)`. Backward: `g` to the maximum's position only. O(n).
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func max(alongAxis axis: Int, keepDims: Bool = false) -> Tensor {
         let ax = Shape.normalize(axis: axis, rank: rank, "max")
         let (outer, n, inner) = Shape.split(shape, at: ax)
@@ -97,7 +99,7 @@ extension Tensor {
     }
 
     /// The maximum over several axes (one axis after another). `keepDims` as for `sum`.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func max(alongAxes axes: [Int], keepDims: Bool = false) -> Tensor {
         let (keep, drop, set) = reducedShapes(axes, "max")
         var t = self
@@ -106,22 +108,22 @@ extension Tensor {
     }
 
     /// The largest element, a 0-D tensor. Backward: `g` to the first maximum.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func max() -> Tensor { reshaped([count]).max(alongAxis: 0) }
 
     /// The minimum over one axis (`−max(−x)`).
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func min(alongAxis axis: Int, keepDims: Bool = false) -> Tensor {
         -((-self).max(alongAxis: axis, keepDims: keepDims))
     }
 
     /// The smallest element, a 0-D tensor.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func min() -> Tensor { -((-self).max()) }
 
     /// The index of the (first) largest element along `axis`, with that axis removed — for
     /// accuracy and decoding; not differentiable. Returned row-major, shape `shape` without `axis`.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func argmax(alongAxis axis: Int) -> [Int] {
         let ax = Shape.normalize(axis: axis, rank: rank, "argmax")
         let (outer, n, inner) = Shape.split(shape, at: ax)
@@ -130,6 +132,7 @@ extension Tensor {
     }
 
     /// Maximum and argmax of each lane `(o, ·, i)` of the `(outer, n, inner)` view.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     func argmaxLanes(outer: Int, n: Int, inner: Int) -> (values: [Scalar], index: [Int]) {
         var values = [Scalar](repeating: -.infinity, count: outer * inner)
         var index = [Int](repeating: 0, count: outer * inner)
@@ -156,6 +159,7 @@ extension Tensor {
     /// Calls `body(lane base pointer offset, stride)` for every lane of `axis` in parallel.
     /// When `axis` is the last one, `stride` is 1 and lanes are contiguous rows.
     @inline(__always)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     func forEachLane(axis ax: Int, _ body: (_ offset: Int, _ stride: Int, _ n: Int) -> Void) {
         let (outer, n, inner) = Shape.split(shape, at: ax)
         Parallel.forEachChunk(count: outer * inner, minimumPerThread: Swift.max(1, (1 << 14) / Swift.max(1, n))) { lanes in
@@ -172,7 +176,7 @@ extension Tensor {
 
     /// `softmax(x)ᵢ = e^(xᵢ − max x) / Σⱼ e^(xⱼ − max x)` along `axis` (the shift by the lane maximum
     /// avoids overflow). Same shape as the input. Backward: `y ⊙ (g − Σ g⊙y)`. O(n).
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func softmax(alongAxis axis: Int = -1) -> Tensor {
         let ax = Shape.normalize(axis: axis, rank: rank, "softmax")
         var out = [Scalar](repeating: 0, count: count)
@@ -202,7 +206,7 @@ extension Tensor {
 
     /// `log softmax(x)ᵢ = xᵢ − max x − log Σⱼ e^(xⱼ − max x)` along `axis`, stable for any inputs.
     /// Same shape as the input. Backward: `g − softmax(x) · Σ g`. O(n).
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func logSoftmax(alongAxis axis: Int = -1) -> Tensor {
         let ax = Shape.normalize(axis: axis, rank: rank, "logSoftmax")
         var out = [Scalar](repeating: 0, count: count)
@@ -232,7 +236,7 @@ extension Tensor {
 
     /// `log Σ eˣ` along `axis`, computed stably (composed: `max + log Σ e^(x − max)` with the max
     /// detached, which leaves the gradient exact: `softmax(x) ⊙ g`).
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func logSumExp(alongAxis axis: Int = -1, keepDims: Bool = false) -> Tensor {
         let m = max(alongAxis: axis, keepDims: true).detach()
         let lse = (self - m).exp().sum(alongAxis: axis, keepDims: true).log() + m

@@ -9,7 +9,7 @@ extension Tensor {
 
     /// The same elements under a new shape with the same count; one dimension may be `-1` (inferred).
     /// Backward: the gradient reshaped back. O(1) (storage shared).
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func reshaped(_ newShape: [Int]) -> Tensor {
         var target = newShape
         if let k = newShape.firstIndex(of: -1) {
@@ -28,14 +28,14 @@ extension Tensor {
     }
 
     /// Flattens the dimensions from `axis` on into one: `(d₀, …, d_axis, …) → (d₀, …, Π d_axis…)`.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func flattened(fromAxis axis: Int = 0) -> Tensor {
         let ax = Shape.normalize(axis: axis, rank: Swift.max(rank, 1), "flattened")
         return reshaped(Array(shape[..<ax]) + [shape[ax...].reduce(1, *)])
     }
 
     /// Inserts a dimension of size 1 at `axis` (`0...rank`; negative counts from the end).
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func unsqueezed(at axis: Int) -> Tensor {
         let ax = axis < 0 ? axis + rank + 1 : axis
         precondition(ax >= 0 && ax <= rank, "unsqueezed: axis \(axis) out of range for shape \(shape)")
@@ -44,7 +44,7 @@ extension Tensor {
     }
 
     /// Removes the dimension `axis`, which must have size 1.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func squeezed(at axis: Int) -> Tensor {
         let ax = Shape.normalize(axis: axis, rank: rank, "squeezed")
         precondition(shape[ax] == 1, "squeezed: dimension \(ax) of \(shape) is not 1")
@@ -56,6 +56,7 @@ extension Tensor {
 
     /// Copies `src` (with `srcStrides[k]` the source stride of output dimension `k`) into a
     /// contiguous array of `outShape`.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     static func stridedCopy(_ src: UnsafeBufferPointer<Scalar>, outShape: [Int], srcStrides: [Int]) -> [Scalar] {
         let n = outShape.reduce(1, *)
         let plan = BroadcastPlan(out: outShape, strideA: srcStrides, strideB: [Int](repeating: 0, count: outShape.count))
@@ -77,7 +78,7 @@ extension Tensor {
 
     /// The dimensions reordered: result dimension `k` is input dimension `axes[k]`
     /// (`torch.permute`), copied to contiguous storage. Backward: the inverse permutation. O(n).
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func permuted(_ axes: [Int]) -> Tensor {
         let perm = axes.map { Shape.normalize(axis: $0, rank: rank, "permuted") }
         precondition(perm.count == rank && Set(perm).count == rank, "permuted: \(axes) is not a permutation of the \(rank) axes of \(shape)")
@@ -96,7 +97,7 @@ extension Tensor {
     }
 
     /// Swaps two dimensions (a `permuted` copy).
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func transposed(_ axis0: Int, _ axis1: Int) -> Tensor {
         var perm = Array(0..<rank)
         perm.swapAt(Shape.normalize(axis: axis0, rank: rank, "transposed"), Shape.normalize(axis: axis1, rank: rank, "transposed"))
@@ -105,7 +106,7 @@ extension Tensor {
 
     /// Swaps the last two dimensions: `(…, M, N) → (…, N, M)`. For a product prefer
     /// `matmul(_:transposeA:transposeB:)`, which needs no copy.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func transposed() -> Tensor {
         precondition(rank >= 2, "transposed: need at least 2 dimensions, shape is \(shape)")
         return transposed(rank - 2, rank - 1)
@@ -115,7 +116,7 @@ extension Tensor {
 
     /// The elements with index in `range` along `axis` (`x[…, range, …]`), copied.
     /// `(…, d, …) → (…, range.count, …)`. Backward: the gradient added into that range. O(output).
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func slice(alongAxis axis: Int, _ range: Range<Int>) -> Tensor {
         let ax = Shape.normalize(axis: axis, rank: rank, "slice")
         let (outer, n, inner) = Shape.split(shape, at: ax)
@@ -142,7 +143,7 @@ extension Tensor {
 
     /// Joins tensors along `axis`; all other dimensions must agree.
     /// `[(…, d₁, …), (…, d₂, …), …] → (…, Σ dᵢ, …)`. Backward: each input gets its slice. O(n).
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public static func concatenate(_ tensors: [Tensor], alongAxis axis: Int) -> Tensor {
         precondition(!tensors.isEmpty, "concatenate: no tensors")
         let first = tensors[0]
@@ -186,7 +187,7 @@ extension Tensor {
 
     /// Stacks equal-shape tensors along a new dimension `axis`: `k × (…) → (…, k, …)`.
     /// Composed of `unsqueezed` and `concatenate`.
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public static func stack(_ tensors: [Tensor], alongAxis axis: Int = 0) -> Tensor {
         precondition(!tensors.isEmpty, "stack: no tensors")
         for t in tensors { precondition(t.shape == tensors[0].shape, "stack: shapes \(t.shape) and \(tensors[0].shape) differ") }
@@ -199,7 +200,7 @@ extension Tensor {
     /// shape in front: `indices (I…)` → `(I…, D…)`. `indexShape` defaults to `[indices.count]`.
     ///
     /// Backward: each picked row's gradient is added back into its row (repeats accumulate). O(output).
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func gatherRows(_ indices: [Int], indexShape: [Int]? = nil) -> Tensor {
         precondition(rank >= 1, "gatherRows: need at least a 1-D tensor")
         let ishape = indexShape ?? [indices.count]
@@ -227,7 +228,7 @@ extension Tensor {
     /// `axis`. `indices` is row-major with this tensor's shape except `k` entries along `axis`;
     /// the result has that shape. With `k = 1` along the class axis it picks one logit per row
     /// (cross-entropy). Backward: scatter-add into the picked positions. O(output).
-    @_specialize(exported: true, where Scalar == Float) @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func gather(alongAxis axis: Int, indices: [Int]) -> Tensor {
         let ax = Shape.normalize(axis: axis, rank: rank, "gather")
         let (outer, n, inner) = Shape.split(shape, at: ax)
