@@ -1,6 +1,11 @@
 /// Elementwise arithmetic, broadcasting and `map`.
 ///
-/// Loops over more than 2¹⁶ elements are split across `Parallel.threadCount` threads.
+/// `map`, `apply`, `zipMap` and `broadcasting` split loops over more than 2¹⁶ elements across
+/// `Parallel.threadCount` threads (for costly functions: `exp`, `tanh`, …); `parallel: false`
+/// keeps them on the calling thread. The named arithmetic (`+ − .* ./`, scalar operators,
+/// `adding(row:)`, …) always runs on one thread: it is memory-bound — one core already reaches the
+/// memory bandwidth (about 14 GB/s here, as NumPy) — and a second thread would mostly contend with
+/// OpenBLAS's worker threads, which spin for a while after every BLAS call (measured: 4× slower).
 /// Broadcasting is explicit: a row vector has one value per column (`count == columns`) and a
 /// column vector one value per row (`count == rows`), so a square matrix is never ambiguous.
 extension Matrix {
@@ -9,14 +14,14 @@ extension Matrix {
     /// `out[i] = f(self[i])` over the whole storage, in parallel for large matrices.
     /// `f` may run on several threads at once. - Complexity: O(count).
     @inlinable
-    public func map(_ f: (Scalar) -> Scalar) -> Matrix {
+    public func map(parallel: Bool = true, _ f: (Scalar) -> Scalar) -> Matrix {
         let n = count
         guard n > 0 else { return self }
         let out = [Scalar](unsafeUninitializedCapacity: n) { buffer, initialized in
             HugePages.advise(buffer)
             storage.withUnsafeBufferPointer { src in
                 let dst = buffer.baseAddress!, s = src.baseAddress!
-                Parallel.forEachChunk(count: n) { range in
+                Parallel.forEachChunk(count: n, minimumPerThread: parallel ? 1 << 16 : .max) { range in
                     for i in range { (dst + i).initialize(to: f(s[i])) }
                 }
             }
@@ -27,12 +32,12 @@ extension Matrix {
 
     /// Applies `f` to every element in place (in parallel for large matrices). - Complexity: O(count).
     @inlinable
-    public mutating func apply(_ f: (Scalar) -> Scalar) {
+    public mutating func apply(parallel: Bool = true, _ f: (Scalar) -> Scalar) {
         let n = count
         guard n > 0 else { return }
         storage.withUnsafeMutableBufferPointer { buffer in
             let p = buffer.baseAddress!
-            Parallel.forEachChunk(count: n) { range in
+            Parallel.forEachChunk(count: n, minimumPerThread: parallel ? 1 << 16 : .max) { range in
                 for i in range { p[i] = f(p[i]) }
             }
         }
@@ -40,7 +45,7 @@ extension Matrix {
 
     /// `out[i] = f(self[i], other[i])` for same-shape matrices. - Complexity: O(count).
     @inlinable
-    public func zipMap(_ other: Matrix, _ f: (Scalar, Scalar) -> Scalar) -> Matrix {
+    public func zipMap(_ other: Matrix, parallel: Bool = true, _ f: (Scalar, Scalar) -> Scalar) -> Matrix {
         precondition(rows == other.rows && columns == other.columns,
                      "elementwise: shapes \(shapeDescription) and \(other.shapeDescription) differ")
         let n = count
@@ -50,7 +55,7 @@ extension Matrix {
             storage.withUnsafeBufferPointer { a in
                 other.storage.withUnsafeBufferPointer { b in
                     let dst = buffer.baseAddress!, pa = a.baseAddress!, pb = b.baseAddress!
-                    Parallel.forEachChunk(count: n) { range in
+                    Parallel.forEachChunk(count: n, minimumPerThread: parallel ? 1 << 16 : .max) { range in
                         for i in range { (dst + i).initialize(to: f(pa[i], pb[i])) }
                     }
                 }
@@ -63,7 +68,7 @@ extension Matrix {
     /// `out[i, j] = f(self[i, j], row[j])`: combines every row with a row vector.
     /// - Complexity: O(rows·columns).
     @inlinable
-    public func broadcasting(row vector: [Scalar], _ f: (Scalar, Scalar) -> Scalar) -> Matrix {
+    public func broadcasting(row vector: [Scalar], parallel: Bool = true, _ f: (Scalar, Scalar) -> Scalar) -> Matrix {
         precondition(vector.count == columns,
                      "broadcast: row vector of \(vector.count) elements against \(shapeDescription)")
         let (r, c) = (rows, columns)
@@ -73,7 +78,7 @@ extension Matrix {
             storage.withUnsafeBufferPointer { a in
                 vector.withUnsafeBufferPointer { v in
                     let dst = buffer.baseAddress!, pa = a.baseAddress!, pv = v.baseAddress!
-                    Parallel.forEachChunk(count: r, minimumPerThread: Swift.max(1, (1 << 16) / c)) { range in
+                    Parallel.forEachChunk(count: r, minimumPerThread: parallel ? Swift.max(1, (1 << 16) / c) : .max) { range in
                         for i in range {
                             let (o, ri) = (dst + i * c, pa + i * c)
                             for j in 0..<c { (o + j).initialize(to: f(ri[j], pv[j])) }
@@ -89,7 +94,7 @@ extension Matrix {
     /// `out[i, j] = f(self[i, j], column[i])`: combines every column with a column vector.
     /// - Complexity: O(rows·columns).
     @inlinable
-    public func broadcasting(column vector: [Scalar], _ f: (Scalar, Scalar) -> Scalar) -> Matrix {
+    public func broadcasting(column vector: [Scalar], parallel: Bool = true, _ f: (Scalar, Scalar) -> Scalar) -> Matrix {
         precondition(vector.count == rows,
                      "broadcast: column vector of \(vector.count) elements against \(shapeDescription)")
         let (r, c) = (rows, columns)
@@ -99,7 +104,7 @@ extension Matrix {
             storage.withUnsafeBufferPointer { a in
                 vector.withUnsafeBufferPointer { v in
                     let dst = buffer.baseAddress!, pa = a.baseAddress!, pv = v.baseAddress!
-                    Parallel.forEachChunk(count: r, minimumPerThread: Swift.max(1, (1 << 16) / c)) { range in
+                    Parallel.forEachChunk(count: r, minimumPerThread: parallel ? Swift.max(1, (1 << 16) / c) : .max) { range in
                         for i in range {
                             let (o, ri, vi) = (dst + i * c, pa + i * c, pv[i])
                             for j in 0..<c { (o + j).initialize(to: f(ri[j], vi)) }
@@ -115,50 +120,50 @@ extension Matrix {
     // MARK: - Named broadcasts
 
     /// Adds `vector[j]` to column `j` of every row.
-    @inlinable public func adding(row vector: [Scalar]) -> Matrix { broadcasting(row: vector, +) }
+    @inlinable public func adding(row vector: [Scalar]) -> Matrix { broadcasting(row: vector, parallel: false, +) }
     /// Subtracts `vector[j]` from column `j` of every row (e.g. centring by the column means).
-    @inlinable public func subtracting(row vector: [Scalar]) -> Matrix { broadcasting(row: vector, -) }
+    @inlinable public func subtracting(row vector: [Scalar]) -> Matrix { broadcasting(row: vector, parallel: false, -) }
     /// Multiplies column `j` of every row by `vector[j]`.
-    @inlinable public func multiplying(row vector: [Scalar]) -> Matrix { broadcasting(row: vector, *) }
+    @inlinable public func multiplying(row vector: [Scalar]) -> Matrix { broadcasting(row: vector, parallel: false, *) }
     /// Divides column `j` of every row by `vector[j]`.
-    @inlinable public func dividing(row vector: [Scalar]) -> Matrix { broadcasting(row: vector, /) }
+    @inlinable public func dividing(row vector: [Scalar]) -> Matrix { broadcasting(row: vector, parallel: false, /) }
     /// Adds `vector[i]` to every element of row `i`.
-    @inlinable public func adding(column vector: [Scalar]) -> Matrix { broadcasting(column: vector, +) }
+    @inlinable public func adding(column vector: [Scalar]) -> Matrix { broadcasting(column: vector, parallel: false, +) }
     /// Subtracts `vector[i]` from every element of row `i`.
-    @inlinable public func subtracting(column vector: [Scalar]) -> Matrix { broadcasting(column: vector, -) }
+    @inlinable public func subtracting(column vector: [Scalar]) -> Matrix { broadcasting(column: vector, parallel: false, -) }
     /// Multiplies row `i` by `vector[i]`.
-    @inlinable public func multiplying(column vector: [Scalar]) -> Matrix { broadcasting(column: vector, *) }
+    @inlinable public func multiplying(column vector: [Scalar]) -> Matrix { broadcasting(column: vector, parallel: false, *) }
     /// Divides row `i` by `vector[i]`.
-    @inlinable public func dividing(column vector: [Scalar]) -> Matrix { broadcasting(column: vector, /) }
+    @inlinable public func dividing(column vector: [Scalar]) -> Matrix { broadcasting(column: vector, parallel: false, /) }
 
     // MARK: - Operators
 
     /// Elementwise sum of same-shape matrices. - Complexity: O(count), parallel when large.
-    @inlinable public static func + (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, +) }
+    @inlinable public static func + (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, parallel: false, +) }
     /// Elementwise difference of same-shape matrices.
-    @inlinable public static func - (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, -) }
+    @inlinable public static func - (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, parallel: false, -) }
     /// Elementwise (Hadamard) product; the matrix product is `*` (`Matrix+BLAS.swift`).
-    @inlinable public static func .* (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, *) }
+    @inlinable public static func .* (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, parallel: false, *) }
     /// Elementwise quotient of same-shape matrices.
-    @inlinable public static func ./ (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, /) }
+    @inlinable public static func ./ (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, parallel: false, /) }
     /// Adds `s` to every element.
-    @inlinable public static func + (a: Matrix, s: Scalar) -> Matrix { a.map { $0 + s } }
+    @inlinable public static func + (a: Matrix, s: Scalar) -> Matrix { a.map(parallel: false) { $0 + s } }
     /// Subtracts `s` from every element.
-    @inlinable public static func - (a: Matrix, s: Scalar) -> Matrix { a.map { $0 - s } }
+    @inlinable public static func - (a: Matrix, s: Scalar) -> Matrix { a.map(parallel: false) { $0 - s } }
     /// Multiplies every element by `s`.
-    @inlinable public static func * (a: Matrix, s: Scalar) -> Matrix { a.map { $0 * s } }
+    @inlinable public static func * (a: Matrix, s: Scalar) -> Matrix { a.map(parallel: false) { $0 * s } }
     /// Divides every element by `s`.
-    @inlinable public static func / (a: Matrix, s: Scalar) -> Matrix { a.map { $0 / s } }
+    @inlinable public static func / (a: Matrix, s: Scalar) -> Matrix { a.map(parallel: false) { $0 / s } }
     /// Adds `s` to every element.
-    @inlinable public static func + (s: Scalar, a: Matrix) -> Matrix { a.map { s + $0 } }
+    @inlinable public static func + (s: Scalar, a: Matrix) -> Matrix { a.map(parallel: false) { s + $0 } }
     /// `s − a[i, j]` for every element.
-    @inlinable public static func - (s: Scalar, a: Matrix) -> Matrix { a.map { s - $0 } }
+    @inlinable public static func - (s: Scalar, a: Matrix) -> Matrix { a.map(parallel: false) { s - $0 } }
     /// Multiplies every element by `s`.
-    @inlinable public static func * (s: Scalar, a: Matrix) -> Matrix { a.map { s * $0 } }
+    @inlinable public static func * (s: Scalar, a: Matrix) -> Matrix { a.map(parallel: false) { s * $0 } }
     /// `s / a[i, j]` for every element.
-    @inlinable public static func / (s: Scalar, a: Matrix) -> Matrix { a.map { s / $0 } }
+    @inlinable public static func / (s: Scalar, a: Matrix) -> Matrix { a.map(parallel: false) { s / $0 } }
     /// Negates every element.
-    @inlinable public static prefix func - (a: Matrix) -> Matrix { a.map { -$0 } }
+    @inlinable public static prefix func - (a: Matrix) -> Matrix { a.map(parallel: false) { -$0 } }
     /// `a ← a + b` in place (BLAS `axpy`).
     @inlinable public static func += (a: inout Matrix, b: Matrix) {
         precondition(a.rows == b.rows && a.columns == b.columns, "+=: shapes \(a.shapeDescription) and \(b.shapeDescription) differ")
@@ -180,13 +185,13 @@ extension Matrix {
         }
     }
     /// Adds `s` to every element in place.
-    @inlinable public static func += (a: inout Matrix, s: Scalar) { a.apply { $0 + s } }
+    @inlinable public static func += (a: inout Matrix, s: Scalar) { a.apply(parallel: false) { $0 + s } }
     /// Subtracts `s` from every element in place.
-    @inlinable public static func -= (a: inout Matrix, s: Scalar) { a.apply { $0 - s } }
+    @inlinable public static func -= (a: inout Matrix, s: Scalar) { a.apply(parallel: false) { $0 - s } }
     /// Multiplies every element by `s` in place.
-    @inlinable public static func *= (a: inout Matrix, s: Scalar) { a.apply { $0 * s } }
+    @inlinable public static func *= (a: inout Matrix, s: Scalar) { a.apply(parallel: false) { $0 * s } }
     /// Divides every element by `s` in place.
-    @inlinable public static func /= (a: inout Matrix, s: Scalar) { a.apply { $0 / s } }
+    @inlinable public static func /= (a: inout Matrix, s: Scalar) { a.apply(parallel: false) { $0 / s } }
 }
 
 infix operator .* : MultiplicationPrecedence
