@@ -7,5 +7,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Latent's speed (scripts/bench compares it with NumPy, scikit-learn and PyTorch).",
-        subcommands: [BenchDictionary.self, BenchRBM.self, BenchGEMM.self, BenchPCA.self, BenchICA.self, BenchNMF.self, BenchTSNE.self, BenchNNCommand.self])
+        subcommands: [BenchGEMM.self, BenchPCA.self, BenchICA.self, BenchNMF.self, BenchDictionary.self, BenchRBM.self,
+                      BenchTSNE.self, BenchNNCommand.self])
 }
