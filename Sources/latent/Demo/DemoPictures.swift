@@ -64,11 +64,11 @@ struct DemoPictures {
         <p>Representations are learned without labels on the training images; few-shot accuracy uses n labelled
         training images per class and the nearest class mean. Data: <a href="fewshot.csv">fewshot.csv</a>,
         <a href="fewshot.json">fewshot.json</a>.</p>
-        <pre>\(escape(report.table()))</pre>
+        <pre>\(SVGDocument.escape(report.table()))</pre>
 
         """
         for f in figures {
-            html += "<figure><img src=\"\(f.file)\" alt=\"\(escape(f.caption))\"><figcaption>\(escape(f.caption))</figcaption></figure>\n"
+            html += "<figure><img src=\"\(f.file)\" alt=\"\(SVGDocument.escape(f.caption))\"><figcaption>\(SVGDocument.escape(f.caption))</figcaption></figure>\n"
         }
         html += "</body></html>\n"
         try AtomicFile.write(Data(html.utf8), to: folder.appendingPathComponent("index.html"))
@@ -77,10 +77,5 @@ struct DemoPictures {
     private mutating func add(_ image: Image, _ file: String, _ caption: String) throws {
         try PNG.write(image, to: folder.appendingPathComponent(file))
         figures.append((file, caption))
-    }
-
-    private func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }
