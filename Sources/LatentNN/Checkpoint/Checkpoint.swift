@@ -18,15 +18,6 @@ public struct TrainingProgress: Sendable, Equatable, Codable {
     }
 }
 
-/// A layer that draws random numbers while training (dropout) and whose generator is therefore
-/// part of the training state: checkpoints save and restore it, so a resumed run is exact.
-public protocol RandomizedLayer: AnyObject {
-    /// The layer's generator.
-    var generator: Xoshiro256StarStar { get set }
-}
-
-extension Dropout: RandomizedLayer {}
-
 /// Training checkpoints as safetensors files that PyTorch can open.
 ///
 /// A checkpoint holds
@@ -34,8 +25,9 @@ extension Dropout: RandomizedLayer {}
 ///   `model.body.layers.0.weight`, `model.norm.runningMean`), in the model's precision;
 /// - the optimizer state under `optimizer.<name>` (`optimizer.step`, `optimizer.3.exp_avg`);
 /// - metadata: `format` (`latent-checkpoint`), `format_version`, `epoch`, `step`, `seed`, the
-///   generator of every `RandomizedLayer` as `generator.model.<key path>` (JSON), and any extra
-///   strings the caller adds (e.g. the model kind).
+///   generator of every `StochasticModule` as `generator.model.<key path>` (JSON), and any extra
+///   strings the caller adds (e.g. the model kind). Every `StochasticModule` has its own stream,
+///   so a resumed run draws exactly the masks an uninterrupted one would.
 ///
 /// Saving goes through `AtomicFile`, so an interrupted save leaves the previous checkpoint intact.
 /// Loading validates everything (names, shapes, dtypes, metadata, optimizer sizes) before it
@@ -56,7 +48,7 @@ public enum Checkpoint {
 
     /// The safetensors entries and metadata of a checkpoint (what `save` writes).
     /// - Complexity: O(parameters) copies.
-    public static func contents<S: BLASScalar>(model: any Layer<S>, optimizer: (any Optimizer<S>)? = nil,
+    public static func contents<S: BLASScalar>(model: any Module<S>, optimizer: (any Optimizer<S>)? = nil,
                                              progress: TrainingProgress,
                                              metadata extra: [String: String] = [:]) -> (entries: [SafeTensors.Entry], metadata: [String: String]) {
         var entries = model.namedTensors().map { SafeTensors.Entry(name: "model." + $0.name, tensor: $0.tensor) }
@@ -75,15 +67,15 @@ public enum Checkpoint {
         metadata["epoch"] = String(progress.epoch)
         metadata["step"] = String(progress.step)
         metadata["seed"] = String(progress.seed)
-        for (path, layer) in randomizedLayers(model) {
-            metadata["generator.model." + path] = encodeGenerator(layer.generator)
+        for (path, module) in model.stochasticModules() {
+            metadata["generator.model." + path] = encodeGenerator(module.generator)
         }
         return (entries, metadata)
     }
 
     /// Saves `model` (and `optimizer`'s state) with `progress` to `url`, atomically.
     /// - Throws: `IOError.cannotWrite`.
-    public static func save<S: BLASScalar>(model: any Layer<S>, optimizer: (any Optimizer<S>)? = nil,
+    public static func save<S: BLASScalar>(model: any Module<S>, optimizer: (any Optimizer<S>)? = nil,
                                            progress: TrainingProgress, metadata extra: [String: String] = [:],
                                            to url: URL) throws {
         let (entries, metadata) = contents(model: model, optimizer: optimizer, progress: progress, metadata: extra)
@@ -93,12 +85,12 @@ public enum Checkpoint {
     /// Loads a checkpoint into `model` (and `optimizer`), returning its progress and metadata.
     ///
     /// Every model tensor must be present with the model's shape and dtype and no other `model.`
-    /// tensor may be present (as PyTorch's strict `load_state_dict`); every randomized layer's
+    /// tensor may be present (as PyTorch's strict `load_state_dict`); every stochastic module's
     /// generator must be in the metadata. Nothing in the model changes unless all of it fits.
     /// - Throws: `IOError` for unreadable or damaged files, `CheckpointError` for files that do not
     ///   fit the model or optimizer.
     @discardableResult
-    public static func load<S: BLASScalar>(from url: URL, into model: any Layer<S>,
+    public static func load<S: BLASScalar>(from url: URL, into model: any Module<S>,
                                            optimizer: (any Optimizer<S>)? = nil) throws -> Contents {
         let file = try SafeTensors.read(url)
         return try load(file, into: model, optimizer: optimizer)
@@ -106,7 +98,7 @@ public enum Checkpoint {
 
     /// Loads already-read safetensors contents (see `load(from:into:optimizer:)`).
     @discardableResult
-    public static func load<S: BLASScalar>(_ file: SafeTensors, into model: any Layer<S>,
+    public static func load<S: BLASScalar>(_ file: SafeTensors, into model: any Module<S>,
                                            optimizer: (any Optimizer<S>)? = nil) throws -> Contents {
         let path = file.path
         let meta = file.metadata
@@ -147,10 +139,10 @@ public enum Checkpoint {
             throw CheckpointError.unexpectedTensor(path: path, name: extra)
         }
 
-        // Generators of the randomized layers.
-        var generators: [(RandomizedLayer, Xoshiro256StarStar)] = []
-        for (layerPath, layer) in randomizedLayers(model) {
-            let key = "generator.model." + layerPath
+        // Generators of the stochastic modules.
+        var generators: [(StochasticModule, Xoshiro256StarStar)] = []
+        for (modulePath, layer) in model.stochasticModules() {
+            let key = "generator.model." + modulePath
             guard let g = decodeGenerator(try required(key)) else {
                 throw CheckpointError.badMetadata(path: path, key: key, reason: "not a generator state")
             }
@@ -177,14 +169,6 @@ public enum Checkpoint {
 
     // MARK: - Generators
 
-    /// Every `RandomizedLayer` inside `model` with its key path (`""` for the model itself).
-    public static func randomizedLayers<S: BLASScalar>(_ model: any Layer<S>) -> [(path: String, layer: RandomizedLayer)] {
-        var out: [(String, RandomizedLayer)] = []
-        var seen = Set<ObjectIdentifier>()
-        LayerReflection.collectRandomized(model, prefix: "", into: &out, seen: &seen)
-        return out
-    }
-
     static func encodeGenerator(_ g: Xoshiro256StarStar) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -193,33 +177,5 @@ public enum Checkpoint {
 
     static func decodeGenerator(_ text: String) -> Xoshiro256StarStar? {
         try? JSONDecoder().decode(Xoshiro256StarStar.self, from: Data(text.utf8))
-    }
-}
-
-extension LayerReflection {
-    /// The walk of `namedTensors`, collecting the randomized layers by key path instead of tensors.
-    static func collectRandomized(_ value: Any, prefix: String, into out: inout [(String, RandomizedLayer)],
-                                  seen: inout Set<ObjectIdentifier>) {
-        let mirror = Mirror(reflecting: value)
-        if mirror.displayStyle == .optional {
-            if let some = mirror.children.first { collectRandomized(some.value, prefix: prefix, into: &out, seen: &seen) }
-            return
-        }
-        if mirror.displayStyle == .collection {
-            for (i, child) in mirror.children.enumerated() {
-                collectRandomized(child.value, prefix: prefix.isEmpty ? "\(i)" : "\(prefix).\(i)", into: &out, seen: &seen)
-            }
-            return
-        }
-        guard let layer = value as? any Layer, seen.insert(ObjectIdentifier(layer)).inserted else { return }
-        if let r = layer as? RandomizedLayer { out.append((prefix, r)) }
-        var current: Mirror? = mirror
-        while let m = current {
-            for child in m.children {
-                guard let label = child.label else { continue }
-                collectRandomized(child.value, prefix: prefix.isEmpty ? label : "\(prefix).\(label)", into: &out, seen: &seen)
-            }
-            current = m.superclassMirror
-        }
     }
 }

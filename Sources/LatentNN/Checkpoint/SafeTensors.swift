@@ -21,8 +21,9 @@ import LatentIO
 /// covered exactly), and problems are thrown as `IOError.corrupt` naming the file, the byte offset
 /// and the tensor; it never traps on bad bytes.
 public struct SafeTensors: Sendable {
-    /// The element types of the format. Latent computes in `F32` and `F64`; the others are
-    /// recognised (so a PyTorch file with, say, `I64` buffers still opens) but not converted.
+    /// The element types of the format. Latent computes in `F32` and `F64` and converts `F16` and
+    /// `BF16` to and from them (half-precision checkpoints); the others are recognised (so a
+    /// PyTorch file with, say, `I64` buffers still opens) but not converted.
     public enum DType: String, Sendable, CaseIterable {
         case bool = "BOOL", u8 = "U8", i8 = "I8", f8e5m2 = "F8_E5M2", f8e4m3 = "F8_E4M3"
         case i16 = "I16", u16 = "U16", f16 = "F16", bf16 = "BF16"
@@ -72,6 +73,23 @@ public struct SafeTensors: Sendable {
             self.dtype = DType.of(S.self)
             self.shape = shape
             self.bytes = values.withUnsafeBytes { Array($0) }      // little-endian hosts only (x86-64, arm64)
+        }
+
+        /// An entry holding `values` stored as `dtype`: `F32`/`F64` (the value's own type, or
+        /// converted), or half precision `F16`/`BF16`, rounded to nearest-even as PyTorch's
+        /// `.half()`/`.bfloat16()` do (overflow becomes ±∞, NaN stays NaN).
+        public init<S: BLASScalar>(name: String, shape: [Int], values: [S], dtype: DType) {
+            precondition(shape.reduce(1, *) == values.count, "SafeTensors.Entry \(name): \(values.count) values for shape \(shape)")
+            self.name = name
+            self.dtype = dtype
+            self.shape = shape
+            switch dtype {
+            case .f32: self.bytes = values.map { Float($0) }.withUnsafeBytes { Array($0) }
+            case .f64: self.bytes = values.map { Double($0) }.withUnsafeBytes { Array($0) }
+            case .f16: self.bytes = values.map { HalfPrecision.f16(Float($0)) }.withUnsafeBytes { Array($0) }
+            case .bf16: self.bytes = values.map { HalfPrecision.bf16(Float($0)) }.withUnsafeBytes { Array($0) }
+            default: preconditionFailure("SafeTensors.Entry \(name): Latent writes F16, BF16, F32 or F64, not \(dtype.rawValue)")
+            }
         }
 
         /// An entry for a tensor's current elements.
@@ -216,11 +234,21 @@ public struct SafeTensors: Sendable {
         return TensorInfo(dtype: dtype, shape: shape, dataOffsets: offsets[0]..<offsets[1])
     }
 
-    /// The elements of tensor `name` as `S` (row-major).
+    /// The elements of tensor `name` as `S` (row-major). Half-precision `F16`/`BF16` tensors are
+    /// converted exactly (every half value is a `Float`).
     /// - Throws: `CheckpointError.missingTensor` when there is no such tensor,
-    ///   `CheckpointError.dtypeMismatch` unless it is stored as `S` (`F32` for `Float`, `F64` for `Double`).
+    ///   `CheckpointError.dtypeMismatch` unless it is stored as `S` (`F32` for `Float`, `F64` for
+    ///   `Double`) or in half precision.
     public func values<S: BLASScalar>(_ name: String, as type: S.Type = S.self) throws -> [S] {
         guard let info = tensors[name] else { throw CheckpointError.missingTensor(path: path, name: name) }
+        if info.dtype == .f16 || info.dtype == .bf16 {
+            let halves = data.withUnsafeBytes { raw in
+                UnsafeRawBufferPointer(rebasing: raw[info.dataOffsets]).withMemoryRebound(to: UInt8.self) { b in
+                    stride(from: 0, to: b.count, by: 2).map { UInt16(b[$0]) | UInt16(b[$0 + 1]) << 8 }
+                }
+            }
+            return halves.map { S(info.dtype == .f16 ? HalfPrecision.float(f16: $0) : HalfPrecision.float(bf16: $0)) }
+        }
         let want = DType.of(S.self)
         guard info.dtype == want else {
             throw CheckpointError.dtypeMismatch(path: path, name: name, expected: want.rawValue, found: info.dtype.rawValue)
@@ -279,4 +307,25 @@ public struct SafeTensors: Sendable {
     public static func write(_ entries: [Entry], metadata: [String: String] = [:], to url: URL) throws {
         try AtomicFile.write(Data(encode(entries, metadata: metadata)), to: url)
     }
+}
+
+/// Conversions between `Float` and the 16-bit formats, bit by bit (IEEE 754 binary16, and bfloat16:
+/// the top half of a `Float`), with round-to-nearest-even.
+enum HalfPrecision {
+    /// `Float` → binary16 bits (through Swift's `Float16`, which rounds to nearest-even).
+    static func f16(_ x: Float) -> UInt16 { Float16(x).bitPattern }
+
+    /// binary16 bits → `Float` (exact).
+    static func float(f16 bits: UInt16) -> Float { Float(Float16(bitPattern: bits)) }
+
+    /// `Float` → bfloat16 bits: the top 16 bits, rounded to nearest-even; NaN stays a quiet NaN.
+    static func bf16(_ x: Float) -> UInt16 {
+        let b = x.bitPattern
+        if x.isNaN { return UInt16(truncatingIfNeeded: b >> 16) | 0x0040 }
+        let rounding = 0x7FFF + ((b >> 16) & 1)
+        return UInt16(truncatingIfNeeded: (b &+ rounding) >> 16)
+    }
+
+    /// bfloat16 bits → `Float` (exact).
+    static func float(bf16 bits: UInt16) -> Float { Float(bitPattern: UInt32(bits) << 16) }
 }

@@ -1,7 +1,8 @@
 import LatentCore
 
 /// Mini-batches over a data set held in memory: the rows of a `Matrix` (one sample per row) and,
-/// optionally, an integer label per row.
+/// optionally, an integer label per row — the simplest `BatchSource`. `DataPipeline` serves any
+/// other batch type (augmented views, padded token sequences) with prefetching.
 ///
 /// The order of epoch `e` is a permutation drawn from a generator seeded by `(seed, e)` alone, so
 /// it does not depend on what ran before: a run resumed from a checkpoint at epoch `e` sees exactly
@@ -74,21 +75,12 @@ public struct DataLoader<Scalar: BLASScalar>: Sendable {
     /// `(seed, epoch)`, or the identity without shuffling. O(n).
     public func order(epoch: Int) -> [Int] {
         guard shuffle else { return Array(0..<sampleCount) }
-        var rng = Xoshiro256StarStar(seed: DataLoader.epochSeed(seed: seed, epoch: epoch))
+        var rng = Xoshiro256StarStar(seed: BatchOrder.epochSeed(seed: seed, epoch: epoch))
         return rng.permutation(sampleCount)
     }
 
-    /// The generator seed of `epoch`: a SplitMix64-style hash of `(seed, epoch)`, so that
-    /// neighbouring epochs (and seeds) get unrelated streams.
-    public static func epochSeed(seed: UInt64, epoch: Int) -> UInt64 {
-        func mix(_ x: UInt64) -> UInt64 {
-            var z = x &+ 0x9E37_79B9_7F4A_7C15
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        return mix(seed ^ mix(UInt64(bitPattern: Int64(epoch)) &+ 0xD1B5_4A32_D192_ED03))
-    }
+    /// The generator seed of `epoch` (`BatchOrder.epochSeed`).
+    public static func epochSeed(seed: UInt64, epoch: Int) -> UInt64 { BatchOrder.epochSeed(seed: seed, epoch: epoch) }
 
     /// The batches of `epoch` in order (computes the order once, then copies rows batch by batch).
     public func batches(epoch: Int) -> Batches {
@@ -126,5 +118,11 @@ public struct DataLoader<Scalar: BLASScalar>: Sendable {
             let lo = i * loader.batchSize, hi = Swift.min(lo + loader.batchSize, order.count)
             return loader.batch(rows: Array(order[lo..<hi]))
         }
+    }
+}
+
+extension DataLoader: BatchSource {
+    public func forEachBatch(epoch: Int, _ body: (Batch) throws -> Void) throws {
+        for batch in batches(epoch: epoch) { try body(batch) }
     }
 }

@@ -25,14 +25,17 @@ public struct EpochReport: Sendable, Equatable {
     public let epoch: Int
     /// Mean training loss over the epoch's batches.
     public let trainingLoss: Double
-    /// Mean loss on the evaluation set, when one was given.
-    public let evaluationLoss: Double?
-    /// Fraction of the evaluation set classified correctly (0…1), when one was given.
-    public let evaluationAccuracy: Double?
+    /// The task's metrics on the evaluation set (means per sample), when one was given.
+    public let evaluation: [String: Double]?
     /// Optimizer steps taken so far in the run.
     public let step: Int
     /// Wall-clock seconds of the epoch's training (not evaluation).
     public let seconds: Double
+
+    /// Mean loss on the evaluation set (the `loss` metric), when one was given.
+    public var evaluationLoss: Double? { evaluation?["loss"] }
+    /// Fraction of the evaluation set classified correctly (the `accuracy` metric, 0…1).
+    public var evaluationAccuracy: Double? { evaluation?["accuracy"] }
 }
 
 /// A notification while training, for progress output.
@@ -43,24 +46,25 @@ public enum TrainingEvent: Sendable {
     case epochFinished(EpochReport)
 }
 
-/// A small training loop for supervised models, reading top to bottom like nanoGPT's `train.py`:
-/// per step — learning rate from the schedule, forward, loss check, backward, clip, update; per
-/// epoch — evaluation, then a checkpoint.
+/// A training loop for any `TrainingTask`, reading top to bottom like nanoGPT's `train.py`:
+/// per step — learning rate from the schedule, forward (the task's loss), loss check, backward,
+/// clip, update; per epoch — evaluation (the task's metrics), then a checkpoint.
 ///
-/// Exact resumption: the data order of an epoch depends only on `(seed, epoch)` (`DataLoader`),
+/// Exact resumption: the data order of an epoch depends only on `(seed, epoch)` (`BatchSource`),
 /// the learning rate only on the step, and the checkpoint holds the parameters, buffers, optimizer
-/// moments and dropout generators; so `resume()` + `fit` continues bit for bit like a run that was
-/// never interrupted.
+/// moments and every stochastic module's generator; so `resume()` + `fit` continues bit for bit
+/// like a run that was never interrupted.
 ///
 /// Safety: a NaN or infinite loss throws `TrainingError.nonFiniteLoss` naming the step before
 /// anything is updated; at the end of an epoch every parameter and buffer must be finite
 /// (`TrainingError.nonFiniteParameter` otherwise) before the checkpoint is written, atomically, so
 /// the last good checkpoint always survives. After such an error the model is in a diverged state:
 /// `resume()` returns it to the last checkpoint.
-public final class Trainer<Scalar: BLASScalar> {
-    /// The network being trained.
-    public let model: any Layer<Scalar>
-    /// The optimizer over `model`'s parameters.
+public final class Trainer<Task: TrainingTask> {
+    public typealias Scalar = Task.Scalar
+    /// What is learned: the model, its loss and metrics.
+    public let task: Task
+    /// The optimizer over the model's parameters.
     public let optimizer: any Optimizer<Scalar>
     /// Learning rate per step, or `nil` to leave `optimizer.learningRate` alone.
     public let schedule: LearningRateSchedule?
@@ -70,29 +74,23 @@ public final class Trainer<Scalar: BLASScalar> {
     public let checkpoint: URL?
     /// Extra metadata strings stored in checkpoints (e.g. the model kind).
     public let metadata: [String: String]
-    /// The loss of a batch; by default cross-entropy of `model(inputs)` against the labels.
-    public let loss: (any Layer<Scalar>, DataLoader<Scalar>.Batch) -> Tensor<Scalar>
     /// Epochs and steps done so far, and the run's seed.
     public private(set) var progress: TrainingProgress
 
-    /// A trainer starting at epoch 0, step 0.
-    public init(model: any Layer<Scalar>, optimizer: any Optimizer<Scalar>, seed: UInt64,
+    /// The network being trained (`task.model`).
+    public var model: any Module<Scalar> { task.model }
+
+    /// A trainer of `task` starting at epoch 0, step 0.
+    public init(task: Task, optimizer: any Optimizer<Scalar>, seed: UInt64,
                 schedule: LearningRateSchedule? = nil, maximumGradientNorm: Double? = nil,
-                checkpoint: URL? = nil, metadata: [String: String] = [:],
-                loss: @escaping (any Layer<Scalar>, DataLoader<Scalar>.Batch) -> Tensor<Scalar> = Trainer.crossEntropyLoss) {
-        self.model = model
+                checkpoint: URL? = nil, metadata: [String: String] = [:]) {
+        self.task = task
         self.optimizer = optimizer
         self.schedule = schedule
         self.maximumGradientNorm = maximumGradientNorm
         self.checkpoint = checkpoint
         self.metadata = metadata
-        self.loss = loss
         self.progress = TrainingProgress(seed: seed)
-    }
-
-    /// Cross-entropy of the model's logits against the batch labels.
-    public static func crossEntropyLoss(_ model: any Layer<Scalar>, _ batch: DataLoader<Scalar>.Batch) -> Tensor<Scalar> {
-        Loss.crossEntropy(model(batch.inputs), batch.labels)
     }
 
     /// Loads the checkpoint file (model, optimizer, generators, progress) to continue from it.
@@ -107,9 +105,10 @@ public final class Trainer<Scalar: BLASScalar> {
 
     /// Trains until `epochs` epochs are done in total (so a resumed run does the rest), evaluating
     /// on `evaluation` and checkpointing after each epoch. Returns the reports of the epochs run.
-    /// - Throws: `TrainingError` when the numbers diverge, `IOError` when a checkpoint cannot be written.
+    /// - Throws: `TrainingError` when the numbers diverge, `IOError` when a checkpoint cannot be
+    ///   written, or what the batch source throws.
     @discardableResult
-    public func fit(_ training: DataLoader<Scalar>, evaluation: DataLoader<Scalar>? = nil, epochs: Int,
+    public func fit(_ training: some BatchSource<Task.Batch>, evaluation: (any BatchSource<Task.Batch>)? = nil, epochs: Int,
                     onEvent: (TrainingEvent) -> Void = { _ in }) throws -> [EpochReport] {
         var reports: [EpochReport] = []
         while progress.epoch < epochs {
@@ -121,18 +120,18 @@ public final class Trainer<Scalar: BLASScalar> {
     }
 
     /// Runs one epoch (number `progress.epoch`) over `training`, then evaluates and checkpoints.
-    public func trainEpoch(_ training: DataLoader<Scalar>, evaluation: DataLoader<Scalar>? = nil,
+    public func trainEpoch(_ training: some BatchSource<Task.Batch>, evaluation: (any BatchSource<Task.Batch>)? = nil,
                            onEvent: (TrainingEvent) -> Void = { _ in }) throws -> EpochReport {
         let epoch = progress.epoch + 1
         let start = ContinuousClock.now
-        let batches = training.batches(epoch: progress.epoch)
-        model.train()
-        var total = 0.0
-        for (i, batch) in batches.enumerated() {
+        let batches = training.batchCount
+        task.prepareForTraining()
+        var total = 0.0, done = 0
+        try training.forEachBatch(epoch: progress.epoch) { batch in
             // learning rate for this step
             if let schedule { optimizer.learningRate = schedule.rate(at: progress.step) }
             // forward, with a check before anything changes
-            let l = loss(model, batch)
+            let l = task.loss(batch)
             let value = Double(l.item)
             guard value.isFinite else { throw TrainingError.nonFiniteLoss(epoch: epoch, step: progress.step + 1, value: value) }
             // backward and update
@@ -142,7 +141,8 @@ public final class Trainer<Scalar: BLASScalar> {
             optimizer.step()
             progress.step += 1
             total += value
-            onEvent(.step(epoch: epoch, batch: i + 1, batches: batches.count, step: progress.step, loss: value))
+            done += 1
+            onEvent(.step(epoch: epoch, batch: done, batches: batches, step: progress.step, loss: value))
         }
         model.zeroGrad()
         let seconds = (ContinuousClock.now - start) / .seconds(1)
@@ -151,12 +151,11 @@ public final class Trainer<Scalar: BLASScalar> {
             throw TrainingError.nonFiniteParameter(epoch: epoch, step: progress.step, name: bad.name)
         }
         progress.epoch += 1
-        let scores = evaluation.map { self.evaluate($0) }
+        let scores = try evaluation.map { try self.evaluate($0) }
         if let checkpoint {
             try Checkpoint.save(model: model, optimizer: optimizer, progress: progress, metadata: metadata, to: checkpoint)
         }
-        return EpochReport(epoch: epoch, trainingLoss: total / Double(Swift.max(1, batches.count)),
-                           evaluationLoss: scores?.loss, evaluationAccuracy: scores?.accuracy,
+        return EpochReport(epoch: epoch, trainingLoss: total / Double(Swift.max(1, done)), evaluation: scores?.means,
                            step: progress.step, seconds: seconds)
     }
 
@@ -169,20 +168,26 @@ public final class Trainer<Scalar: BLASScalar> {
         }
     }
 
-    /// Mean loss and classification accuracy (argmax of the logits vs the labels) over `loader`,
-    /// in evaluation mode without recording gradients; the model returns to training mode after.
-    public func evaluate(_ loader: DataLoader<Scalar>) -> (loss: Double, accuracy: Double) {
+    /// The task's metrics summed over `source` (epoch 0's order), in evaluation mode without
+    /// recording gradients; training modes are restored after.
+    public func evaluate(_ source: any BatchSource<Task.Batch>) throws -> Metrics {
         model.eval()
-        defer { model.train() }
-        return withoutGradient {
-            var lossSum = 0.0, correct = 0, seen = 0
-            for batch in loader.batches(epoch: 0) {
-                let logits = model(batch.inputs)
-                lossSum += Double(Loss.crossEntropy(logits, batch.labels).item) * Double(batch.labels.count)
-                correct += zip(logits.argmax(alongAxis: 1), batch.labels).filter { $0 == $1 }.count
-                seen += batch.labels.count
-            }
-            return (lossSum / Double(Swift.max(1, seen)), Double(correct) / Double(Swift.max(1, seen)))
+        defer { task.prepareForTraining() }
+        return try withoutGradient {
+            var sum = Metrics()
+            try source.forEachBatch(epoch: 0) { sum += task.metrics($0) }
+            return sum
         }
+    }
+}
+
+extension Trainer {
+    /// A classifier trainer (`ClassificationTask`): cross-entropy against the batch labels,
+    /// accuracy on the evaluation set.
+    public convenience init<S: BLASScalar>(model: any Layer<S>, optimizer: any Optimizer<S>, seed: UInt64,
+                                           schedule: LearningRateSchedule? = nil, maximumGradientNorm: Double? = nil,
+                                           checkpoint: URL? = nil, metadata: [String: String] = [:]) where Task == ClassificationTask<S> {
+        self.init(task: ClassificationTask(model), optimizer: optimizer, seed: seed, schedule: schedule,
+                  maximumGradientNorm: maximumGradientNorm, checkpoint: checkpoint, metadata: metadata)
     }
 }

@@ -1,0 +1,202 @@
+import Foundation
+import LatentCore
+
+/// Mini-batches of any type built from samples: `sample(i, rng)` loads and augments sample `i`
+/// (a per-sample transform), `collate` turns a batch's samples into one value (tensors, a
+/// `TokenBatch`, a pair of views), and batches can be built ahead on a background thread so that
+/// augmentation overlaps the training step.
+///
+/// ```swift
+/// // SimCLR-style: two random crops of every image, collated into two (B, C, H, W) tensors
+/// let pipeline = DataPipeline(count: images.rows, batchSize: 256, seed: 7, prefetch: 2,
+///     sample: DataPipeline.views(2) { i, rng in crop(images, row: i, using: &rng) },
+///     collate: { pairs in (stack(pairs.map { $0[0] }), stack(pairs.map { $0[1] })) })
+/// ```
+///
+/// Reproducibility: the order of epoch `e` is the permutation `DataLoader` draws from
+/// `(seed, e)`, and sample `i` of epoch `e` gets a generator seeded by `(seed, e, i)` alone
+/// (`BatchOrder.sampleSeed`), so the batches are the same with any `threads` and `prefetch`, and a
+/// resumed run sees what an uninterrupted one sees.
+///
+/// Threads: `threads` workers build a batch's samples in parallel (`DispatchQueue.concurrentPerform`);
+/// `prefetch > 0` builds up to that many batches ahead on one background thread. `sample` and
+/// `collate` must therefore be safe to call from several threads (read-only captured data).
+/// - Complexity: per batch, `B` calls of `sample` and one of `collate`; O(n) per epoch for the order.
+public struct DataPipeline<Sample, Batch>: BatchSource, @unchecked Sendable {
+    /// The number of samples.
+    public let count: Int
+    /// Samples per batch (the last one may be shorter unless `dropLast`).
+    public let batchSize: Int
+    /// Whether each epoch visits the samples in a fresh random order.
+    public let shuffle: Bool
+    /// Whether a final partial batch is skipped.
+    public let dropLast: Bool
+    /// The seed of the order and of every sample's generator.
+    public let seed: UInt64
+    /// Workers that build one batch's samples (1 = the building thread only).
+    public let threads: Int
+    /// Batches built ahead on a background thread (0 = none, built when needed).
+    public let prefetch: Int
+    let sample: (Int, inout Xoshiro256StarStar) -> Sample
+    let collate: ([Sample]) -> Batch
+
+    /// - Parameters:
+    ///   - sample: loads and transforms sample `i` with its own generator.
+    ///   - collate: makes a batch of samples in batch order.
+    /// - Precondition: `count ≥ 0`, `batchSize ≥ 1`, `threads ≥ 1`, `prefetch ≥ 0`.
+    public init(count: Int, batchSize: Int, shuffle: Bool = true, dropLast: Bool = false, seed: UInt64 = 0,
+                threads: Int = 1, prefetch: Int = 0,
+                sample: @escaping (Int, inout Xoshiro256StarStar) -> Sample, collate: @escaping ([Sample]) -> Batch) {
+        precondition(count >= 0 && batchSize >= 1, "DataPipeline: need count ≥ 0 and batch size ≥ 1, got \(count) and \(batchSize)")
+        precondition(threads >= 1 && prefetch >= 0, "DataPipeline: need threads ≥ 1 and prefetch ≥ 0, got \(threads) and \(prefetch)")
+        self.count = count
+        self.batchSize = batchSize
+        self.shuffle = shuffle
+        self.dropLast = dropLast
+        self.seed = seed
+        self.threads = threads
+        self.prefetch = prefetch
+        self.sample = sample
+        self.collate = collate
+    }
+
+    /// Batches per epoch: `⌊n/B⌋` with `dropLast`, else `⌈n/B⌉`.
+    public var batchCount: Int { dropLast ? count / batchSize : (count + batchSize - 1) / batchSize }
+
+    /// The sample order of `epoch`: the same permutation `DataLoader` uses for this seed.
+    public func order(epoch: Int) -> [Int] {
+        guard shuffle else { return Array(0..<count) }
+        var rng = Xoshiro256StarStar(seed: BatchOrder.epochSeed(seed: seed, epoch: epoch))
+        return rng.permutation(count)
+    }
+
+    /// `views` transformed copies of each sample, each from its own stream split from the
+    /// sample's generator (contrastive pairs: two augmentations of one image).
+    public static func views<One>(_ views: Int, _ transform: @escaping (Int, inout Xoshiro256StarStar) -> One)
+        -> (Int, inout Xoshiro256StarStar) -> [One] {
+        precondition(views >= 1, "DataPipeline.views: need at least one view, got \(views)")
+        return { i, rng in rng.split(into: views).map { stream in var s = stream; return transform(i, &s) } }
+    }
+
+    /// Batch `b` of an epoch whose order is `order`.
+    func batch(_ b: Int, epoch: Int, order: [Int]) -> Batch {
+        let lo = b * batchSize, hi = Swift.min(lo + batchSize, order.count)
+        let indices = Array(order[lo..<hi])
+        let build = { (k: Int) -> Sample in
+            var rng = Xoshiro256StarStar(seed: BatchOrder.sampleSeed(seed: seed, epoch: epoch, index: indices[k]))
+            return sample(indices[k], &rng)
+        }
+        if threads == 1 || indices.count < 2 { return collate(indices.indices.map(build)) }
+        let slots = SampleSlots<Sample>(count: indices.count)
+        let workers = Swift.min(threads, indices.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for k in stride(from: w, to: indices.count, by: workers) { slots.set(k, build(k)) }
+        }
+        return collate(slots.values)
+    }
+
+    /// The batches of `epoch` in order, built ahead on a background thread when `prefetch > 0`.
+    public func forEachBatch(epoch: Int, _ body: (Batch) throws -> Void) throws {
+        let order = order(epoch: epoch), n = batchCount
+        guard prefetch > 0, n > 1 else {
+            for b in 0..<n { try body(batch(b, epoch: epoch, order: order)) }
+            return
+        }
+        let queue = PrefetchQueue<Batch>(capacity: prefetch)
+        let finished = DispatchSemaphore(value: 0)
+        let producer = Thread { [self] in
+            for b in 0..<n {
+                if queue.isCancelled { break }
+                queue.put(batch(b, epoch: epoch, order: order))
+            }
+            finished.signal()
+        }
+        producer.start()
+        defer {
+            queue.cancel()
+            finished.wait()       // the producer is gone before this returns (no stray work)
+        }
+        for _ in 0..<n { try body(queue.take()) }
+    }
+}
+
+/// One slot per sample, written by the workers at distinct indices.
+private final class SampleSlots<Sample>: @unchecked Sendable {
+    private var slots: [Sample?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ k: Int, _ value: Sample) { lock.lock(); slots[k] = value; lock.unlock() }
+    var values: [Sample] { slots.map { $0! } }
+}
+
+/// A bounded first-in first-out hand-over between the prefetching thread and the trainer.
+private final class PrefetchQueue<Element>: @unchecked Sendable {
+    private var items: [Element] = []
+    private var cancelled = false
+    private let capacity: Int
+    private let condition = NSCondition()
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    var isCancelled: Bool { condition.lock(); defer { condition.unlock() }; return cancelled }
+
+    /// Waits for room (or cancellation, which drops `item`).
+    func put(_ item: Element) {
+        condition.lock(); defer { condition.unlock() }
+        while items.count >= capacity && !cancelled { condition.wait() }
+        if !cancelled { items.append(item) }
+        condition.broadcast()
+    }
+
+    /// Waits for the next item.
+    func take() -> Element {
+        condition.lock(); defer { condition.unlock() }
+        while items.isEmpty { condition.wait() }
+        let item = items.removeFirst()
+        condition.broadcast()
+        return item
+    }
+
+    func cancel() {
+        condition.lock(); cancelled = true; items.removeAll(); condition.broadcast(); condition.unlock()
+    }
+}
+
+/// A batch of variable-length token sequences padded to one length, with its mask: what a
+/// BERT- or GPT-style model consumes.
+public struct TokenBatch: Sendable, Equatable {
+    /// Token ids `(B, T)`, padding positions holding `padding`.
+    public let tokens: IndexTensor
+    /// Each sequence's real length (≤ T).
+    public let lengths: [Int]
+    /// The id used for padding.
+    public let padding: Int
+
+    /// Pads (and, beyond `maximumLength`, truncates) `sequences` to the longest one.
+    public init(_ sequences: [[Int]], padding: Int = 0, maximumLength: Int? = nil) {
+        let cut: [[Int]] = sequences.map { s in maximumLength.map { Array(s.prefix($0)) } ?? s }
+        let t = cut.map(\.count).max() ?? 0
+        tokens = IndexTensor(shape: [cut.count, t], storage: cut.flatMap { $0 + Array(repeating: padding, count: t - $0.count) })
+        lengths = cut.map(\.count)
+        self.padding = padding
+    }
+
+    /// `(B, T)`.
+    public var shape: (batch: Int, length: Int) { (tokens.shape[0], tokens.shape[1]) }
+
+    /// `keyPadding[b][t]` is `true` where position `t` of sequence `b` is padding (what
+    /// `MultiHeadAttention` hides).
+    public var keyPadding: [[Bool]] {
+        lengths.map { l in (0..<shape.length).map { $0 >= l } }
+    }
+
+    /// The padding mask as a `(B, T)` tensor: 1 at padding, 0 at real tokens.
+    public func paddingMask<S: BLASScalar>(as: S.Type = S.self) -> Tensor<S> {
+        Tensor(shape: [shape.batch, shape.length], storage: keyPadding.flatMap { $0.map { $0 ? 1 : 0 } })
+    }
+
+    /// The tokens with padding replaced by `ignoreIndex` (targets for `Loss.crossEntropy(_:_:ignoreIndex:)`).
+    public func targets(ignoreIndex: Int = -100) -> IndexTensor {
+        IndexTensor(shape: tokens.shape, storage: zip(tokens.storage, keyPadding.flatMap { $0 }).map { $1 ? ignoreIndex : $0 })
+    }
+}
