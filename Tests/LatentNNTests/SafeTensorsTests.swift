@@ -148,3 +148,32 @@ private func corruptReason(_ bytes: [UInt8]) -> String? {
         #expect(thrown + parsed == 400)
     }
 }
+
+@Suite struct HalfPrecisionSafeTensorsTests {
+    private let url = Fixtures.folder.appendingPathComponent("safetensors/half.safetensors")
+
+    @Test func readsPyTorchsF16AndBF16AsTheirExactValues() throws {
+        let st = try SafeTensors.read(url)
+        #expect(st.tensors["values.f16"]?.dtype == .f16 && st.tensors["values.bf16"]?.dtype == .bf16)
+        let original: [Float] = try st.values("values.f32")
+        let f16: [Float] = try st.values("values.f16"), bf16: [Float] = try st.values("values.bf16")
+        #expect(f16.count == 48 && bf16.count == 48)
+        // PyTorch's conversions, as Float: ours must give the same bits from the same originals
+        #expect(original.map { Float(Float16($0)) }.map(\.bitPattern) == f16.map(\.bitPattern))
+        #expect(original.map { HalfPrecision.float(bf16: HalfPrecision.bf16($0)) }.map(\.bitPattern) == bf16.map(\.bitPattern))
+        #expect(f16[2] == 1 && f16[8] == 65504 && f16[9] == .infinity && bf16[17] == .infinity)
+        let d: [Double] = try st.values("values.bf16")
+        #expect(d == bf16.map(Double.init))
+    }
+
+    @Test func writesTheSameBytesAsPyTorch() throws {
+        let st = try SafeTensors.read(url)
+        let original: [Float] = try st.values("values.f32")
+        let ours = SafeTensors.encode([SafeTensors.Entry(name: "values.f32", shape: [6, 8], values: original),
+                                       SafeTensors.Entry(name: "values.f16", shape: [6, 8], values: original, dtype: .f16),
+                                       SafeTensors.Entry(name: "values.bf16", shape: [6, 8], values: original, dtype: .bf16)],
+                                      metadata: ["format": "pt"])
+        #expect(ours == [UInt8](try Data(contentsOf: url)))
+        #expect(HalfPrecision.bf16(.nan) & 0x7FC0 == 0x7FC0)
+    }
+}

@@ -132,7 +132,7 @@ private func tinyModel(seed: UInt64) -> ImageClassifier<Float> {
     @Test func resumingFromACheckpointIsBitwiseExact() throws {
         let (x, y) = blobs()
         let loader = DataLoader(features: x, labels: y, batchSize: 16, seed: 11)
-        func trainer(_ model: ImageClassifier<Float>, checkpoint: URL?) -> Trainer<Float> {
+        func trainer(_ model: ImageClassifier<Float>, checkpoint: URL?) -> Trainer<ClassificationTask<Float>> {
             Trainer(model: model, optimizer: Adam(parameters: model.parameters, learningRate: 0.01), seed: 11,
                     schedule: .cosine(base: 0.01, totalSteps: 24, warmupSteps: 3), checkpoint: checkpoint)
         }
