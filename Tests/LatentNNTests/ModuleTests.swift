@@ -200,3 +200,26 @@ struct DataPipelineTests {
         #expect(Swift.abs(masked.item - reference.item) < 1e-12)
     }
 }
+
+@Suite("Sparse embedding updates against PyTorch")
+struct SparseEmbeddingFixtureTests {
+    @Test func sparseAdamAndSGDMatchTorchOverSeveralSteps() throws {
+        let ids = [[1, 4, 1], [4, 7], [2, 1, 9, 9]]
+        let targets = try Fixtures.vector("nn_shapes/sparse_targets")
+        for (name, adam) in [("sparse_adam", true), ("sparse_sgd", false)] {
+            let table = Embedding<Double>(weight: Tensor(shape: [10, 3], storage: try Fixtures.vector("nn_shapes/sparse_table"),
+                                                         requiresGrad: true), sparse: true)
+            let optimizer: any Optimizer<Double> = adam ? Adam(parameters: table.parameters, learningRate: 0.1)
+                : SGD(parameters: table.parameters, learningRate: 0.1)
+            var offset = 0
+            for step in ids {
+                let target = Tensor<Double>(shape: [step.count, 3], storage: Array(targets[(offset * 3)..<((offset + step.count) * 3)]))
+                offset += step.count
+                table.zeroGrad()
+                (table(IndexTensor(step)) - target).squared().sum().backward()
+                optimizer.step()
+            }
+            #expect(maxAbsDifference(table.weight.storage, try Fixtures.vector("nn_shapes/\(name)")) < 1e-14, "\(name)")
+        }
+    }
+}

@@ -92,9 +92,14 @@ public struct SafeTensors: Sendable {
             }
         }
 
-        /// An entry for a tensor's current elements.
-        public init<S: BLASScalar>(name: String, tensor: Tensor<S>) {
-            self.init(name: name, shape: tensor.shape, values: tensor.storage)
+        /// An entry for a tensor's current elements, in its own precision or converted to `dtype`
+        /// (`F16`/`BF16` halve the file; `load` converts back).
+        public init<S: BLASScalar>(name: String, tensor: Tensor<S>, dtype: DType? = nil) {
+            if let dtype {
+                self.init(name: name, shape: tensor.shape, values: tensor.storage, dtype: dtype)
+            } else {
+                self.init(name: name, shape: tensor.shape, values: tensor.storage)
+            }
         }
     }
 

@@ -7,9 +7,16 @@ import LatentCore
 ///
 /// ```swift
 /// final class Reconstruction: TrainingTask {
-///     let model: AutoEncoder<Float>
-///     func loss(_ batch: DataLoader<Float>.Batch) -> Tensor<Float> { Loss.meanSquaredError(model(batch.inputs), batch.inputs) }
-///     func metrics(_ batch: DataLoader<Float>.Batch) -> Metrics { Metrics(["loss": Double(loss(batch).item)], count: batch.indices.count) }
+///     let autoencoder: Sequential<Float>
+///     var model: any Module<Float> { autoencoder }
+///     init(_ autoencoder: Sequential<Float>) { self.autoencoder = autoencoder }
+///     func loss(_ batch: DataLoader<Float>.Batch) -> Tensor<Float> {
+///         Loss.meanSquaredError(autoencoder(batch.inputs), batch.inputs)
+///     }
+///     func metrics(_ batch: DataLoader<Float>.Batch) -> Metrics {      // sums over the batch
+///         let n = batch.indices.count
+///         return Metrics(["loss": Double(loss(batch).item) * Double(n)], count: n)
+///     }
 /// }
 /// ```
 public protocol TrainingTask<Batch>: AnyObject {
