@@ -122,8 +122,9 @@ struct ModuleTests {
             let rows = sparse.weight.sparseGradient!
             #expect(rows.rows == [7, 3, 41, 0])                       // first-use order, repeats merged
             #expect(maxAbsDifference(rows.dense(rowCount: 50), dense.weight.grad!) < 1e-15)
-            // one step: SparseAdam and Adam agree (untouched rows have zero moments), as SGD always does
-            #expect(maxAbsDifference(sparse.weight.storage, dense.weight.storage) < 1e-15)
+            // one step: SparseAdam and Adam agree (untouched rows have zero moments) up to where ε
+            // enters (√v + ε vs √v̂ + ε: about lr·ε/(√(1−β₂)·|g|) apart); SGD agrees exactly
+            #expect(maxAbsDifference(sparse.weight.storage, dense.weight.storage) < (useAdam ? 1e-6 : 1e-15))
             sparse.zeroGrad()
             #expect(sparse.weight.sparseGradient!.isEmpty)
         }

@@ -9,9 +9,9 @@ import LatentCore
 /// AdamW (`θ ← θ − ηλθ` before the update); parameter groups set λ (and a learning-rate scale)
 /// per group, e.g. AdamW without decay on biases and norm gains (`Module.parameterGroups`).
 ///
-/// Sparse row gradients (`Embedding(sparse: true)`) follow `torch.optim.SparseAdam`: only the rows
-/// present update their moments and weights (bias correction by the global step), so a step
-/// costs O(rows · D); their group must not decay.
+/// Sparse row gradients (`Embedding(sparse: true)`) follow `torch.optim.SparseAdam` exactly: only
+/// the rows present update their moments and weights (bias correction by the global step, ε added
+/// to √v rather than √v̂), so a step costs O(rows · D); their group must not decay.
 /// - Complexity: O(parameters) per step.
 public final class Adam<Scalar: BLASScalar>: Optimizer {
     public let parameters: [Tensor<Scalar>]
@@ -78,6 +78,8 @@ public final class Adam<Scalar: BLASScalar>: Optimizer {
             if let sparse = p.sparseGradient, !sparse.isEmpty {
                 precondition(wd == 0, "Adam: sparse gradients need a parameter group without weight decay (parameter \(i))")
                 let d = sparse.rowSize
+                // SparseAdam's arrangement: step η·√(1−β₂ᵗ)/(1−β₁ᵗ), ε added to √v (not to √v̂)
+                let sparseStep = Scalar(learningRate * learningRateScales[i] * (1 - Double.pow(beta2, t)).squareRoot() / (1 - Double.pow(beta1, t)))
                 sparse.values.withUnsafeBufferPointer { g in
                     m[i].withUnsafeMutableBufferPointer { m in
                         v[i].withUnsafeMutableBufferPointer { v in
@@ -85,9 +87,9 @@ public final class Adam<Scalar: BLASScalar>: Optimizer {
                                 for (k, r) in sparse.rows.enumerated() {
                                     for c in 0..<d {
                                         let j = r * d + c, gj = g[k * d + c]
-                                        m[j] = b1 * m[j] + (1 - b1) * gj
-                                        v[j] = b2 * v[j] + (1 - b2) * gj * gj
-                                        w[j] -= lr * (m[j] / c1) / ((v[j] / c2).squareRoot() + eps)
+                                        m[j] += (1 - b1) * (gj - m[j])
+                                        v[j] += (1 - b2) * (gj * gj - v[j])
+                                        w[j] -= sparseStep * m[j] / (v[j].squareRoot() + eps)
                                     }
                                 }
                             }
