@@ -61,9 +61,9 @@ extension Module {
     }
 
     /// This module (path `""`) and every sub-module, by key path, each once, parents first.
-    public func namedModules() -> [(name: String, module: AnyObject)] {
-        var out: [(String, AnyObject)] = []
-        ModuleReflection.walk(self, as: Scalar.self, module: { out.append(($0, $1)) })
+    public func namedModules() -> [(name: String, module: any Module)] {
+        var out: [(String, any Module)] = []
+        ModuleReflection.walk(self, module: { out.append(($0, $1)) })
         return out
     }
 
@@ -105,7 +105,7 @@ extension Module {
     }
 
     private func setMode(training: Bool) {
-        ModuleReflection.walk(self, as: Scalar.self, module: { ($1 as? ModeDependentLayer)?.isTraining = training })
+        ModuleReflection.walk(self, module: { ($1 as? ModeDependentLayer)?.isTraining = training })
     }
 
     /// Two optimizer parameter groups in the usual transformer recipe (nanoGPT, BERT): matrices
@@ -124,23 +124,16 @@ extension Module {
 /// descends into optionals, arrays and sub-modules, and visits each module and tensor once (the
 /// first key path wins when one is shared).
 enum ModuleReflection {
-    static func walk<S: BLASScalar>(_ root: any Module<S>, tensor: ((String, Tensor<S>) -> Void)? = nil,
-                                    module: ((String, AnyObject) -> Void)? = nil) {
+    static func walk<S: BLASScalar>(_ root: any Module<S>, tensor: (String, Tensor<S>) -> Void = { _, _ in },
+                                    module: (String, any Module) -> Void = { _, _ in }) {
         var seen = Set<ObjectIdentifier>()
         visit(root, prefix: "", seen: &seen, tensor: tensor, module: module)
     }
 
-    static func walk<S: BLASScalar>(_ root: AnyObject, as: S.Type, module: (String, AnyObject) -> Void) {
-        var seen = Set<ObjectIdentifier>()
-        withoutActuallyEscaping(module) { m in
-            visit(root, prefix: "", seen: &seen, tensor: Optional<(String, Tensor<S>) -> Void>.none, module: m)
-        }
-    }
-
     private static func visit<S: BLASScalar>(_ value: Any, prefix: String, seen: inout Set<ObjectIdentifier>,
-                                             tensor: ((String, Tensor<S>) -> Void)?, module: ((String, AnyObject) -> Void)?) {
+                                             tensor: (String, Tensor<S>) -> Void, module: (String, any Module) -> Void) {
         if let t = value as? Tensor<S> {
-            if seen.insert(ObjectIdentifier(t)).inserted { tensor?(prefix, t) }
+            if seen.insert(ObjectIdentifier(t)).inserted { tensor(prefix, t) }
             return
         }
         let mirror = Mirror(reflecting: value)
@@ -155,7 +148,7 @@ enum ModuleReflection {
             return
         }
         guard let m = value as? any Module, seen.insert(ObjectIdentifier(m)).inserted else { return }
-        module?(prefix, m)
+        module(prefix, m)
         var current: Mirror? = mirror
         while let level = current {
             for child in level.children {
