@@ -1,4 +1,5 @@
 import Foundation
+import LatentIO
 import Yams
 
 extension BatchFile {
@@ -178,8 +179,11 @@ private struct BatchParser {
             for axis in axes {
                 points = points.flatMap { point in axis.values.map { v in point.merging([axis.name: v]) { _, new in new } } }
             }
-            var unique = [Parameters]()
-            for p in points where !unique.contains(p) { unique.append(p) }
+            // Distinct points in order, by their canonical JSON: linear, where comparing each point
+            // with every earlier one made a 160k-point grid take minutes.
+            var seen = Set<String>(), unique = [Parameters]()
+            unique.reserveCapacity(points.count)
+            for p in points where seen.insert(p.canonicalJSON).inserted { unique.append(p) }
             grids.append(BatchFile.MethodGrid(method: methodName, points: unique, line: item.mark?.line ?? 0))
         }
         return grids
@@ -268,7 +272,7 @@ private struct BatchParser {
     /// A short rendering of a node for messages.
     private func show(_ node: Node) -> String {
         switch node {
-        case let .scalar(s): return s.string
+        case let .scalar(s): return MessageText.quoted(s.string, limit: 60)
         case .mapping: return "a mapping"
         case .sequence: return "a list"
         case .alias: return "an alias"

@@ -326,7 +326,7 @@ struct CSVReader<S: BLASScalar> {
                         switch result {
                         case .value(let v):
                             if !allowNonFinite && !v.isFinite {
-                                throw malformed(f.line, column + 1, "\(tokenizer.string(f).trimmingCharacters(in: .whitespaces)) is not a finite number (pass allowNonFinite: true to accept NaN and infinity)")
+                                throw malformed(f.line, column + 1, "\"\(preview(tokenizer.string(f).trimmingCharacters(in: .whitespaces)))\" is not a finite number (NaN and infinity are refused)")
                             }
                             values.append(v)
                         case .empty:
@@ -359,5 +359,5 @@ struct CSVReader<S: BLASScalar> {
     }
 
     /// The first 40 characters of a cell, for messages.
-    func preview(_ s: String) -> String { s.count > 40 ? s.prefix(40) + "…" : s }
+    func preview(_ s: String) -> String { MessageText.quoted(s) }
 }

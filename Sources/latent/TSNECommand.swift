@@ -17,16 +17,16 @@ struct TSNECommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file: .csv (columns tsne1, tsne2, …) or .npy.")
     var output: String
 
-    @Option(help: "Output dimensions (2 or 3 with Barnes–Hut).")
+    @Option(parsing: .unconditional, help: "Output dimensions (2 or 3 with Barnes–Hut).")
     var components = 2
 
-    @Option(help: "Perplexity (effective number of neighbours; below the number of rows).")
+    @Option(parsing: .unconditional, help: "Perplexity (effective number of neighbours; below the number of rows).")
     var perplexity = 30.0
 
     @Option(help: "Gradient method: barnes-hut or exact (small inputs only: O(n²) memory).")
     var method = "barnes-hut"
 
-    @Option(help: "Barnes–Hut accuracy θ (0 = exact repulsion; larger is faster and coarser).")
+    @Option(parsing: .unconditional, help: "Barnes–Hut accuracy θ (0 = exact repulsion; larger is faster and coarser).")
     var theta = 0.5
 
     @Option(help: "Initialisation: pca or random.")
@@ -35,7 +35,7 @@ struct TSNECommand: ParsableCommand {
     @Option(help: "Learning rate, or 'auto' (max(n / 48, 50)).")
     var learningRate = "auto"
 
-    @Option(help: "Total iterations (at least 250).")
+    @Option(parsing: .unconditional, help: "Total iterations (at least 250).")
     var iterations = 1000
 
     @Option(help: "With a .csv input: the label column (by name) to leave out of the features (it colours --plot).")
@@ -50,13 +50,27 @@ struct TSNECommand: ParsableCommand {
     func validate() throws {
         guard ["barnes-hut", "exact"].contains(method) else { throw ValidationError("--method must be barnes-hut or exact, got \(method)") }
         guard ["pca", "random"].contains(initialization) else { throw ValidationError("--initialization must be pca or random, got \(initialization)") }
-        guard learningRate == "auto" || (Double(learningRate).map { $0 > 0 } ?? false) else {
+        try OptionRange.check("--components", components, 1...3)
+        if method == "barnes-hut" && components > 3 { throw ValidationError("--components must be 2 or 3 with --method barnes-hut") }
+        try OptionRange.check("--perplexity", perplexity, above: 0)
+        try OptionRange.check("--theta", theta, atLeast: 0)
+        try OptionRange.check("--iterations", iterations, 250...Int(Int32.max))
+        let lower = output.lowercased()
+        guard lower.hasSuffix(".csv") || lower.hasSuffix(".npy") else {
+            throw ValidationError("--output must end in .csv or .npy, got '\(MessageText.quoted(output, limit: 200))'")
+        }
+        if let plot, !plot.lowercased().hasSuffix(".svg") {
+            throw ValidationError("--plot must end in .svg, got '\(MessageText.quoted(plot, limit: 200))'")
+        }
+        guard learningRate == "auto" || (Double(learningRate).map { $0 > 0 && $0.isFinite } ?? false) else {
             throw ValidationError("--learning-rate must be 'auto' or a positive number, got \(learningRate)")
         }
     }
 
     func run() throws {
         global.apply()
+        try OutputSafety.check(inputs: [.init("input", input)] + (labels.map { [.init("--labels", $0)] } ?? []),
+                               outputs: [.init("--output", output)] + (plot.map { [.init("--plot", $0)] } ?? []))
         let url = URL(fileURLWithPath: input)
         let x: Matrix<Double>
         var classes: [Int]? = try labels.map { try NPY.readIntegers(URL(fileURLWithPath: $0)) }

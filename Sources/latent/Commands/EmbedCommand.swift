@@ -39,6 +39,8 @@ struct EmbedCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
+        try OutputSafety.check(inputs: [OutputSafety.Named("--model", model)] + input.namedFiles,
+                               outputs: output.map(OutputOptions.namedFiles) ?? [])
         try Failures.guarded {
             let progress = Progress(quiet: quiet)
             if let output { Interrupts.install(outputs: [output]) }

@@ -21,6 +21,7 @@ extension FitCommand {
     /// The shared run: stages on stderr, the summary or the output file, the model file.
     func runFit() throws {
         global.apply()
+        try OutputSafety.check(inputs: input.namedFiles, outputs: output.namedFiles)
         try Failures.guarded {
             let progress = Progress(quiet: output.quiet)
             Interrupts.install(outputs: [output.output, output.saveModel].compactMap { $0 })

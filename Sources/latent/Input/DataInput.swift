@@ -93,7 +93,7 @@ struct InputOptions: ParsableArguments {
     @Flag(help: "IDX and fashion-mnist: divide unsigned-byte pixels by 255 so values lie in [0, 1] (needed by rbm).")
     var scale = false
 
-    @Option(help: ArgumentHelp("Use only the first N rows.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Use only the first N rows.", valueName: "N"))
     var rows: Int?
 
     enum Format { case csv, npy, idx, fashionMNIST(FashionMNIST.Split) }
@@ -106,6 +106,11 @@ struct InputOptions: ParsableArguments {
         if lower.hasSuffix(".npy") { return .npy }
         if lower.hasSuffix(".idx") || lower.hasSuffix("-ubyte") || lower.hasSuffix(".gz") || lower.contains(".idx") { return .idx }
         return nil
+    }
+
+    /// The files this reads, for `OutputSafety` (a dataset name such as `fashion-mnist` is no file).
+    var namedFiles: [OutputSafety.Named] {
+        [OutputSafety.Named("input", input)] + (labels.map { [OutputSafety.Named("--labels", $0)] } ?? [])
     }
 
     var isCSV: Bool { if case .csv = format { return true } else { return false } }
@@ -127,7 +132,7 @@ struct InputOptions: ParsableArguments {
         if let delimiter, Self.delimiterCharacter(delimiter) == nil {
             throw ValidationError("--delimiter must be one ASCII character other than a quote or a line break (or 'tab'), got '\(delimiter)'")
         }
-        if let rows, rows < 1 { throw ValidationError("--rows must be at least 1, got \(rows)") }
+        try OptionRange.check("--rows", rows, OptionRange.count)
     }
 
     static func delimiterCharacter(_ text: String) -> Character? {

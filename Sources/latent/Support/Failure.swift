@@ -20,6 +20,8 @@ enum Failures {
             throw error
         } catch let error as ExitCode {
             throw error
+        } catch let error as UsageError {
+            throw error
         } catch {
             StandardError.line("latent: \(message(for: error))")
             throw ExitCode.failure
@@ -30,6 +32,8 @@ enum Failures {
     static func message(for error: Error) -> String {
         switch error {
         case let e as Failure: return e.message
+        case let e as UsageError: return e.message
+        case let e as ValidationError: return e.message
         case let e as IOError: return e.description
         case let e as EstimatorError: return e.description
         case let e as LinearAlgebraError: return "linear algebra: \(e)"
