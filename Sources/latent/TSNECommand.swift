@@ -75,15 +75,26 @@ struct TSNECommand: ParsableCommand {
         let x: Matrix<Double>
         var classes: [Int]? = try labels.map { try NPY.readIntegers(URL(fileURLWithPath: $0)) }
         var classNames: [String]?
+        _ = try InputOptions.read(input)   // a missing file or a folder, named
         if url.pathExtension.lowercased() == "npy" {
             x = try NPY.read(url)
         } else {
-            let table: CSVTable<Double> = try CSV.read(url, label: label.map { .name($0) })
+            let table: CSVTable<Double> = try DataHints.csv(input) { try CSV.read(url, label: label.map { .name($0) }) }
             x = table.features
             if let encoding = table.classes { classes = encoding.indices; classNames = encoding.classNames }
         }
+        try DataCheck.requireUsable(x, name: input)
         if let classes, classes.count != x.rows {
-            throw ValidationError("--labels has \(classes.count) labels for \(x.rows) rows")
+            throw Failure("\(labels ?? input): \(classes.count) labels for the \(x.rows) rows of \(input)")
+        }
+        if perplexity >= Double(x.rows) {
+            throw Failure("\(input) has \(x.rows) rows; --perplexity \(perplexity) must be below the number of rows")
+        }
+        if method == "exact" {
+            // P, Q and the pairwise distances are n × n each.
+            let n = Double(x.rows)
+            try MemoryBudget.require(3 * n * n * 8, for: "exact t-SNE on \(x.rows) rows (\(x.rows) × \(x.rows) affinities)",
+                                     hint: "use --method barnes-hut")
         }
         let tsne = TSNE<Double>(
             components: components, perplexity: perplexity,

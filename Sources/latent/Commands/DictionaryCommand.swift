@@ -128,6 +128,13 @@ struct DictionaryCommand: ParsableCommand, FitCommand {
         }
     }
 
+    /// The dictionary and its updates (k × d), the Gram matrix (k × k) and the codes (n × k).
+    func memoryNeed(samples: Int, features: Int) -> (bytes: Double, what: String, hint: String)? {
+        let (n, d) = (Double(samples), Double(features))
+        let k = Double(atoms ?? features)
+        return ((3 * k * d + 2 * k * k + 2 * n * k) * 8, "a dictionary of \(Int(k)) atoms for \(samples) rows", "use fewer --atoms")
+    }
+
     func fit(_ x: Matrix<Double>, progress: Progress) throws -> FittedModel {
         let k = atoms ?? x.columns
         let fitWith: DictionaryFitAlgorithm = fitAlgorithm == .lassoLARS ? .lassoLARS : .lassoCD

@@ -48,6 +48,7 @@ struct EmbedCommand: ParsableCommand {
             let file = try ModelFile.read(model)
             progress.stage("loading \(input.input)")
             let data = try input.load()
+            try DataCheck.requireUsable(data.x, name: data.name)
             guard data.x.columns == file.inputFeatures else {
                 throw Failure("\(data.name) has \(data.x.columns) feature columns, but \(model) (\(file.method)) was fitted on \(file.inputFeatures)")
             }

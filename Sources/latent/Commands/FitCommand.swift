@@ -15,6 +15,14 @@ protocol FitCommand: ParsableCommand {
     var recordedOptions: [String: JSONValue] { get }
     /// Fits on `x`, reporting progress.
     func fit(_ x: Matrix<Double>, progress: Progress) throws -> FittedModel
+    /// Bytes the fit will need for `samples` × `features` data when that grows faster than the data
+    /// (kernel matrices, user-sized weight matrices), what needs it and what to do instead; `nil`
+    /// when memory is linear in the input.
+    func memoryNeed(samples: Int, features: Int) -> (bytes: Double, what: String, hint: String)?
+}
+
+extension FitCommand {
+    func memoryNeed(samples: Int, features: Int) -> (bytes: Double, what: String, hint: String)? { nil }
 }
 
 extension FitCommand {
@@ -28,6 +36,10 @@ extension FitCommand {
             progress.stage("loading \(input.input)")
             let data = try input.load()
             progress.stage("\(data.x.rows) rows × \(data.x.columns) features\(data.labels == nil ? "" : ", with labels")")
+            if let need = memoryNeed(samples: data.x.rows, features: data.x.columns) {
+                try MemoryBudget.require(need.bytes, for: need.what, hint: need.hint)
+            }
+            try DataCheck.requireUsable(data.x, name: data.name)
             let start = DispatchTime.now()
             let model = try fit(data.x, progress: progress)
             let fitSeconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9

@@ -72,6 +72,13 @@ struct KernelPCACommand: ParsableCommand, FitCommand {
 
     func run() throws { try runFit() }
 
+    /// The n × n kernel, its centred copy and the eigensolver's workspace: about 3 n² doubles.
+    func memoryNeed(samples: Int, features: Int) -> (bytes: Double, what: String, hint: String)? {
+        let n = Double(samples)
+        return (3 * n * n * 8, "kernel pca on \(samples) rows (an \(samples) × \(samples) kernel matrix)",
+                "use --rows to fit on a subset, or pca for a linear kernel")
+    }
+
     func fit(_ x: Matrix<Double>, progress: Progress) throws -> FittedModel {
         let kpca = KernelPCA<Double>(kernel: kernelFunction, components: components, removeZeroEigenvalues: removeZeroEigenvalues,
                                      fitInverseTransform: fitInverseTransform, alpha: alpha)

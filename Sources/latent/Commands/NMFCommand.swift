@@ -71,6 +71,13 @@ struct NMFCommand: ParsableCommand, FitCommand {
 
     func run() throws { try runFit() }
 
+    /// W (n × k) and H (k × d) with their updates, and the k × k products.
+    func memoryNeed(samples: Int, features: Int) -> (bytes: Double, what: String, hint: String)? {
+        let (n, d) = (Double(samples), Double(features))
+        let k = Double(components ?? features)
+        return ((3 * n * k + 3 * k * d + 2 * k * k) * 8, "nmf with \(Int(k)) components on \(samples) rows", "use fewer --components")
+    }
+
     func fit(_ x: Matrix<Double>, progress: Progress) throws -> FittedModel {
         let initMethod: NMFInitializationMethod? = initialization.map {
             switch $0 {

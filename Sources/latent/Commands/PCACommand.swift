@@ -92,7 +92,9 @@ struct PCACommand: ParsableCommand, FitCommand {
         let pca = PCA<Double>(components: amount, whiten: whiten, solver: solver.library, oversampling: oversampling,
                               powerIterations: powerIterations, seed: global.seed)
         let used = pca.resolvedSolver(samples: x.rows, features: x.columns)
-        return .pca(try progress.timed("fitting pca (\(used.rawValue) solver)") { try pca.fit(x) }.0)
+        let model = try progress.timed("fitting pca (\(used.rawValue) solver)") { try pca.fit(x) }.0
+        try Self.refuseWhiteningByZero(model)
+        return .pca(model)
     }
 
     /// `IncrementalPCA.fit(x, batchSize:)` driven batch by batch (same batches, same result) so
@@ -106,6 +108,19 @@ struct PCACommand: ParsableCommand, FitCommand {
             reporter.update(done: i + 1)
         }
         reporter.finish(steps: ranges.count)
-        return try ipca.model()
+        let model = try ipca.model()
+        try refuseWhiteningByZero(model)
+        return model
+    }
+
+    /// `--whiten` divides each score by its component's standard deviation; a component with
+    /// (numerically) zero variance would turn rounding noise into scores of 1e15 and more. Rule:
+    /// refuse, and say how many components the data supports.
+    static func refuseWhiteningByZero(_ model: PCAModel<Double>) throws {
+        guard model.whiten, let top = model.explainedVariance.first else { return }
+        let floor = Swift.max(top, 0) * 1e-12
+        if let j = model.explainedVariance.firstIndex(where: { !($0 > floor) }) {
+            throw Failure("--whiten: component \(j + 1) has zero variance (\(model.explainedVariance[j])); the data supports \(j) whitened component\(j == 1 ? "" : "s"): use --components \(Swift.max(j, 1)) or drop --whiten")
+        }
     }
 }

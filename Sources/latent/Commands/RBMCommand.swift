@@ -68,6 +68,12 @@ struct RBMCommand: ParsableCommand, FitCommand {
 
     func run() throws { try runFit() }
 
+    /// Weights, their gradient and momentum (k × d each), and the n × k hidden probabilities.
+    func memoryNeed(samples: Int, features: Int) -> (bytes: Double, what: String, hint: String)? {
+        let (n, d, k) = (Double(samples), Double(features), Double(hidden))
+        return ((4 * k * d + 2 * n * k + 4 * Double(batchSize) * (k + d)) * 8, "an rbm with --hidden \(hidden) on \(features) features", "use fewer --hidden units")
+    }
+
     func fit(_ x: Matrix<Double>, progress: Progress) throws -> FittedModel {
         .rbm(try Self.train(options, x, progress: progress))
     }

@@ -158,12 +158,12 @@ struct InputOptions: ParsableArguments {
         case .csv:
             let bytes = try Self.read(input)
             let defaultDelimiter: Character = input.lowercased().hasSuffix(".tsv") ? "\t" : ","
-            let table: CSVTable<Double> = try CSV.decode(
+            let table: CSVTable<Double> = try DataHints.csv(input, delimiterGiven: delimiter != nil) { try CSV.decode(
                 bytes, delimiter: delimiter.flatMap(Self.delimiterCharacter) ?? defaultDelimiter,
                 header: header.map { $0 ? .present : .absent } ?? .auto,
                 label: labelColumn.map(Self.column),
                 drop: dropColumns.map { $0.split(separator: ",").map { Self.column(String($0)) } } ?? [],
-                path: input)
+                path: input) }
             data = LoadedData(x: table.features, labels: table.labels.map(Labels.strings), name: input)
         case .npy:
             let x: Matrix<Double> = try NPY.decode(Self.read(input), path: input)
