@@ -47,7 +47,8 @@ struct ClusterCommand: ParsableCommand {
                                outputs: output.map { [.init("--output", $0)] } ?? [])
         let (x, _) = try LabelledSplits.features(input, labelColumn: nil)
         let start = secondsNow()
-        let model = try KMeans(clusters: clusters, restarts: restarts, maxIterations: maxIterations, seed: global.seed).fit(x)
+        if clusters > x.rows { throw Failure("\(input) has \(x.rows) rows, fewer than --clusters \(clusters)") }
+        let model = try Failures.about(input) { try KMeans(clusters: clusters, restarts: restarts, maxIterations: maxIterations, seed: global.seed).fit(x) }
         printError("cluster: \(x.rows) × \(x.columns), \(model.iterations) iterations (\(model.converged ? "converged" : "not converged")) in \(String(format: "%.2f", secondsNow() - start)) s")
         print("inertia \(model.inertia)")
         if let labels {

@@ -103,7 +103,7 @@ struct TSNECommand: ParsableCommand {
             learningRate: learningRate == "auto" ? .auto : .fixed(Double(learningRate)!),
             maxIterations: iterations, seed: global.seed)
         let start = Date()
-        let model = try tsne.fit(x)
+        let model = try Failures.about(input) { try tsne.fit(x) }
         let out = URL(fileURLWithPath: output)
         if out.pathExtension.lowercased() == "npy" {
             try NPY.write(model.embedding, to: out)

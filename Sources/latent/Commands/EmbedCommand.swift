@@ -52,7 +52,7 @@ struct EmbedCommand: ParsableCommand {
             guard data.x.columns == file.inputFeatures else {
                 throw Failure("\(data.name) has \(data.x.columns) feature columns, but \(model) (\(file.method)) was fitted on \(file.inputFeatures)")
             }
-            let (z, _) = try progress.timed("embedding with \(file.method)") { try file.model.transform(data.x) }
+            let (z, _) = try progress.timed("embedding with \(file.method)") { try Failures.about(data.name) { try file.model.transform(data.x) } }
             if let output {
                 let note = try EmbeddingWriter.write(z, labels: data.labels, prefix: file.model.columnPrefix, to: output)
                 if !quiet { StandardError.line("latent: wrote \(z.rows) × \(z.columns) \(file.method) embedding to \(output)\(note)") }

@@ -41,10 +41,10 @@ extension FitCommand {
             }
             try DataCheck.requireUsable(data.x, name: data.name)
             let start = DispatchTime.now()
-            let model = try fit(data.x, progress: progress)
+            let model = try Failures.about(data.name) { try fit(data.x, progress: progress) }
             let fitSeconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
             let needEmbedding = output.output != nil
-            let z = needEmbedding ? try progress.timed("embedding") { try model.transform(data.x) }.0 : nil
+            let z = needEmbedding ? try progress.timed("embedding") { try Failures.about(data.name) { try model.transform(data.x) } }.0 : nil
 
             var summary = Summary()
             summary.field("input", "input", .string(data.name))
