@@ -170,7 +170,7 @@ struct CSVReader<S: BLASScalar> {
                 guard hasHeader else { throw malformed(1, 1, "column '\(name)' chosen by name, but the file has no header") }
                 let matches = names.indices.filter { names[$0] == name }
                 guard let j = matches.first else {
-                    let list = names.prefix(10).map { "'\($0)'" }.joined(separator: ", ") + (names.count > 10 ? ", …" : "")
+                    let list = names.prefix(10).map { "'\(MessageText.quoted($0))'" }.joined(separator: ", ") + (names.count > 10 ? ", …" : "")
                     throw malformed(1, 1, "no column named '\(name)'; the header has \(list)")
                 }
                 guard matches.count == 1 else { throw malformed(1, matches[1] + 1, "column name '\(name)' appears more than once") }

@@ -53,7 +53,6 @@ struct BatchCommand: ParsableCommand {
         if let threads { Parallel.setThreadCount(threads) }
         let batch: BatchFile
         do {
-            StandardError.line("checking \(file!)…")
             batch = try BatchFile.load(path: file!, catalog: catalog)
         } catch let error as BatchFileError {
             StandardError.line(error.description)

@@ -46,14 +46,14 @@ struct ClusterCommand: ParsableCommand {
         try OutputSafety.check(inputs: [.init("--input", input)] + (labels.map { [.init("--labels", $0)] } ?? []),
                                outputs: output.map { [.init("--output", $0)] } ?? [])
         let (x, _) = try LabelledSplits.features(input, labelColumn: nil)
+        let truth = try labels.map { try NPY.readIntegers(URL(fileURLWithPath: $0)) }
+        if let truth, let labels, truth.count != x.rows { throw Failure("\(labels) has \(truth.count) labels for the \(x.rows) rows of \(input)") }
         let start = secondsNow()
         if clusters > x.rows { throw Failure("\(input) has \(x.rows) rows, fewer than --clusters \(clusters)") }
         let model = try Failures.about(input) { try KMeans(clusters: clusters, restarts: restarts, maxIterations: maxIterations, seed: global.seed).fit(x) }
         printError("cluster: \(x.rows) × \(x.columns), \(model.iterations) iterations (\(model.converged ? "converged" : "not converged")) in \(String(format: "%.2f", secondsNow() - start)) s")
         print("inertia \(model.inertia)")
-        if let labels {
-            let truth = try NPY.readIntegers(URL(fileURLWithPath: labels))
-            guard truth.count == x.rows else { throw ValidationError("\(labels) has \(truth.count) labels for \(x.rows) rows") }
+        if let truth {
             print("nmi \(ClusteringMetrics.normalizedMutualInformation(truth, model.labels))")
             print("ari \(ClusteringMetrics.adjustedRandIndex(truth, model.labels))")
         }

@@ -115,7 +115,17 @@ struct TrainClassifierCommand: ParsableCommand {
             guard FileManager.default.fileExists(atPath: checkpointURL.path) else {
                 throw UsageError("--resume: there is no checkpoint at \(checkpointURL.path)")
             }
-            let stored = try SafeTensors.read(checkpointURL).metadata
+            let checkpointFile = try SafeTensors.read(checkpointURL)
+            let stored = checkpointFile.metadata
+            // Shapes are checked against the model by `Trainer.resume`; the values here: a NaN
+            // weight would silently poison every later step.
+            for name in checkpointFile.names where [.f32, .f64].contains(checkpointFile.tensors[name]?.dtype) {
+                let values = checkpointFile.tensors[name]?.dtype == .f64
+                    ? try checkpointFile.values(name, as: Double.self) : try checkpointFile.values(name, as: Float.self).map(Double.init)
+                if let i = values.firstIndex(where: { !$0.isFinite }) {
+                    throw Failure("\(checkpoint): tensor \(MessageText.quoted(name)) has \(values[i]) at index \(i); every value must be finite")
+                }
+            }
             if let kind = stored["model"], kind != model.rawValue {
                 throw ValidationError("--resume: \(checkpointURL.path) holds a \(kind) model, not \(model.rawValue)")
             }

@@ -45,8 +45,13 @@ extension LatentCommand {
             case let e as UsageError:
                 StandardError.line("latent: \(e.message)")
                 Foundation.exit(2)
+            case let e as ValidationError:
+                StandardError.line("latent: \(e.message)")
+                Foundation.exit(1)
             case is ExitCode, is CleanExit:
                 exit(withError: error)
+            case _ where String(reflecting: type(of: error)).hasPrefix("ArgumentParser."):
+                exit(withError: error)   // e.g. `latent help pca`, which the parser answers by throwing
             default:
                 StandardError.line("latent: \(Failures.message(for: error))")
                 Foundation.exit(1)
