@@ -65,6 +65,7 @@ struct BatchCommand: ParsableCommand {
         }
         try OutputSafety.check(inputs: inputs, outputs: [.init("--db", db)])
         try BatchLock.acquire(db)
+        StandardError.line("\(file!): checked; \(batch.runs.count) runs in the grid")
         let store = try RunStore(path: db)
         // However the batch ends (done, failed, Ctrl-C), fold the write-ahead log into the file.
         Finalizers.add { try? store.checkpoint() }

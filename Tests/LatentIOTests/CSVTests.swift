@@ -236,7 +236,7 @@ import LatentIO
         #expect(error("a,b\n1,2\n3, \n") == m(3, 2, "missing value"))
         #expect(error("a,b\n1,2\n3,x7\n") == m(3, 2, "not a number: \"x7\""))
         #expect(error("a,b\n1,2\n3,1e\n") == m(3, 2, "not a number: \"1e\""))
-        #expect(error("a,b\n1,2\n3,\"a\"\"b\"\n") == m(3, 2, "not a number: \"a\"b\""))
+        #expect(error("a,b\n1,2\n3,\"a\"\"b\"\n") == m(3, 2, "not a number: \"a\\\"b\""))
         #expect(error("a,b\n1,2\n3,\(String(repeating: "z", count: 50))\n") == m(3, 2, "not a number: \"\(String(repeating: "z", count: 40))…\""))
         #expect(error("a,b\n1,2\n3,nan\n") == m(3, 2, "\"nan\" is not a finite number (NaN and infinity are refused)"))
         #expect(error("a,b\n1,2\n-inf,4\n") == m(3, 1, "\"-inf\" is not a finite number (NaN and infinity are refused)"))
