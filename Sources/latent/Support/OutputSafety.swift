@@ -8,7 +8,8 @@ import Latent
 /// `../dir/data.csv`, a symbolic link and a hard link to an input are all caught. Refused
 /// (`UsageError`, exit 2):
 /// - an output that resolves to an input, or two outputs that resolve to one file;
-/// - an output that is a folder, that exists and is not writable (a read-only file stays as it is;
+/// - an output that is a folder, that exists and is read-only (no write bit, or `access(2)` says so:
+///   a read-only file stays as it is;
 ///   the atomic rename would otherwise replace it), or whose folder is missing or not writable.
 enum OutputSafety {
     /// A file named on the command line: the option that names it and the path.
@@ -51,7 +52,11 @@ enum OutputSafety {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: output.path, isDirectory: &isFolder) {
             if isFolder.boolValue { throw UsageError("\(output.option) \(shown) is a folder, not a file") }
-            if access(output.path, W_OK) != 0 { throw UsageError("\(output.option) \(shown) is read-only; it is left as it is") }
+            // Read-only by its mode (no write bit for anyone: even root, who may write anyway, is
+            // told the file was meant to be kept) or by access(2).
+            var s = stat()
+            let noWriteBits = stat(output.path, &s) == 0 && s.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH) == 0
+            if noWriteBits || access(output.path, W_OK) != 0 { throw UsageError("\(output.option) \(shown) is read-only; it is left as it is") }
         }
         let folder = URL(fileURLWithPath: output.path).deletingLastPathComponent().path
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
