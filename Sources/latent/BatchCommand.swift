@@ -63,7 +63,7 @@ struct BatchCommand: ParsableCommand {
             if case let .file(path, _) = spec.source { return .init("dataset '\(spec.name)'", path) }
             return nil
         }
-        try OutputSafety.check(inputs: inputs, outputs: [.init("--db", db)])
+        try OutputSafety.check(inputs: inputs, outputs: [.file("--db", db)])
         try BatchLock.acquire(db)
         StandardError.line("\(file!): checked; \(batch.runs.count) runs in the grid")
         let store = try RunStore(path: db)

@@ -43,8 +43,7 @@ struct ClusterCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        try OutputSafety.check(inputs: [.init("--input", input)] + (labels.map { [.init("--labels", $0)] } ?? []),
-                               outputs: output.map { [.init("--output", $0)] } ?? [])
+        try OutputSafety.check(inputs: [.file("--input", input), .file("--labels", labels)], outputs: [.file("--output", output)])
         let (x, _) = try LabelledSplits.features(input, labelColumn: nil)
         let truth = try labels.map { try NPY.readIntegers(URL(fileURLWithPath: $0)) }
         if let truth, let labels, truth.count != x.rows { throw Failure("\(labels) has \(truth.count) labels for the \(x.rows) rows of \(input)") }

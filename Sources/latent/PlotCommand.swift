@@ -84,8 +84,8 @@ struct PlotGrid: ParsableCommand {
     }
 
     func run() throws {
-        try OutputSafety.check(inputs: [.init("input", input)] + (labels.map { [.init("--labels", $0)] } ?? []),
-                               outputs: [.init("--output", output)])
+        try OutputSafety.check(inputs: [.file("input", input), .file("--labels", labels)],
+                               outputs: [.file("--output", output)])
         let matrix: Matrix<Float> = try NPY.read(URL(fileURLWithPath: input))
         guard matrix.columns % side == 0 else {
             throw ValidationError("\(input): rows of \(matrix.columns) values are not images \(side) pixels wide")
@@ -146,8 +146,8 @@ struct PlotScatter: ParsableCommand {
     }
 
     func run() throws {
-        try OutputSafety.check(inputs: [.init("input", input)] + (labels.map { [.init("--labels", $0)] } ?? []),
-                               outputs: [.init("--output", output)])
+        try OutputSafety.check(inputs: [.file("input", input), .file("--labels", labels)],
+                               outputs: [.file("--output", output)])
         let url = URL(fileURLWithPath: input)
         var points: Matrix<Double>
         var classes: [Int]?

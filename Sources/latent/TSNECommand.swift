@@ -69,8 +69,8 @@ struct TSNECommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        try OutputSafety.check(inputs: [.init("input", input)] + (labels.map { [.init("--labels", $0)] } ?? []),
-                               outputs: [.init("--output", output)] + (plot.map { [.init("--plot", $0)] } ?? []))
+        try OutputSafety.check(inputs: [.file("input", input), .file("--labels", labels)],
+                               outputs: [.file("--output", output), .file("--plot", plot)])
         let url = URL(fileURLWithPath: input)
         let x: Matrix<Double>
         var classes: [Int]? = try labels.map { try NPY.readIntegers(URL(fileURLWithPath: $0)) }

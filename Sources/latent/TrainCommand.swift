@@ -87,7 +87,7 @@ struct TrainClassifierCommand: ParsableCommand {
             let files = FashionMNIST.files(split: split, folder: folder)
             return [.init("--data-folder", files.images.path), .init("--data-folder", files.labels.path)]
         }
-        try OutputSafety.check(inputs: dataFiles, outputs: [.init("--checkpoint", checkpoint)])
+        try OutputSafety.check(inputs: dataFiles, outputs: [.file("--checkpoint", checkpoint)])
 
         // data
         let train: FashionMNIST.Dataset<Float> = try FashionMNIST.load(split: .train, folder: folder)

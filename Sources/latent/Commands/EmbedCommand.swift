@@ -39,7 +39,7 @@ struct EmbedCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        try OutputSafety.check(inputs: [OutputSafety.Named("--model", model)] + input.namedFiles,
+        try OutputSafety.check(inputs: [.file("--model", model)] + input.namedFiles,
                                outputs: output.map(OutputOptions.namedFiles) ?? [])
         try Failures.guarded {
             let progress = Progress(quiet: quiet)

@@ -109,9 +109,7 @@ struct InputOptions: ParsableArguments {
     }
 
     /// The files this reads, for `OutputSafety` (a dataset name such as `fashion-mnist` is no file).
-    var namedFiles: [OutputSafety.Named] {
-        [OutputSafety.Named("input", input)] + (labels.map { [OutputSafety.Named("--labels", $0)] } ?? [])
-    }
+    var namedFiles: [OutputSafety.Named?] { [.file("input", input), .file("--labels", labels)] }
 
     var isCSV: Bool { if case .csv = format { return true } else { return false } }
 

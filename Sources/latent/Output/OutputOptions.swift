@@ -25,12 +25,10 @@ struct OutputOptions: ParsableArguments {
     }
 
     /// The files this writes, for `OutputSafety`: `--output` (and its `.labels.npy` companion) and `--save-model`.
-    var namedFiles: [OutputSafety.Named] {
-        (output.map(Self.namedFiles) ?? []) + (saveModel.map { [OutputSafety.Named("--save-model", $0)] } ?? [])
-    }
+    var namedFiles: [OutputSafety.Named?] { (output.map(Self.namedFiles) ?? []) + [.file("--save-model", saveModel)] }
 
     /// `--output FILE`, and the labels file written beside an `.npy` output.
-    static func namedFiles(output path: String) -> [OutputSafety.Named] {
+    static func namedFiles(output path: String) -> [OutputSafety.Named?] {
         var files = [OutputSafety.Named("--output", path)]
         if path.lowercased().hasSuffix(".npy") { files.append(OutputSafety.Named("--output's labels", EmbeddingWriter.labelsPath(for: path))) }
         return files

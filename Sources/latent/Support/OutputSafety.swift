@@ -17,12 +17,16 @@ enum OutputSafety {
         let option: String
         let path: String
         init(_ option: String, _ path: String) { self.option = option; self.path = path }
+
+        /// The file `option` names, or nil when the option was not given.
+        static func file(_ option: String, _ path: String?) -> Named? { path.map { Named(option, $0) } }
     }
 
     /// Checks `outputs` against `inputs` (and each other). Paths that are not files (e.g.
     /// `fashion-mnist:train`) are skipped as inputs.
-    static func check(inputs: [Named], outputs: [Named]) throws {
-        let inputFiles = inputs.compactMap { named in identity(named.path).map { (named, $0) } }
+    static func check(inputs: [Named?], outputs: [Named?]) throws {
+        let inputFiles = inputs.compactMap { $0 }.compactMap { named in identity(named.path).map { (named, $0) } }
+        let outputs = outputs.compactMap { $0 }
         var seen: [(Named, String)] = []
         for output in outputs {
             if output.path.isEmpty { throw UsageError("\(output.option) needs a file name") }
