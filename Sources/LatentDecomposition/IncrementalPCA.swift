@@ -94,6 +94,12 @@ public struct IncrementalPCA<Scalar: BLASScalar>: Estimator, Codable {
         w.flipSignsSoLargestEntryIsPositive()
         // Ratios divide by the total variance Σ scatter / (N − 1) with the same divisor as the variances.
         let totalVariance = scatter / Double(samplesSeen - 1)
+        guard totalVariance.isFinite else {
+            throw EstimatorError.invalidData(method: "IncrementalPCA", reason: "the variance overflows (values too large to square, above about 1e154); rescale the data")
+        }
+        guard totalVariance > 0 else {
+            throw EstimatorError.invalidData(method: "IncrementalPCA", reason: "every feature is constant (zero variance), so there are no principal directions")
+        }
         return PCAModel(components: w, explainedVariance: variance,
                         explainedVarianceRatio: variance.map { Scalar(Double($0) / totalVariance) },
                         singularValues: singular, mean: mean, noiseVariance: noise, whiten: whiten,

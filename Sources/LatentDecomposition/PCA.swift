@@ -116,6 +116,13 @@ public struct PCA<Scalar: BLASScalar>: Estimator {
             spectrum = try PCASpectrum.randomized(x, mean: mean, rank: wanted ?? smaller, oversampling: oversampling,
                                                   powerIterations: powerIterations, normalizer: normalizer, seed: seed)
         }
+        // Degenerate data: no finite ratios exist, so stop instead of returning NaN or infinity.
+        guard spectrum.totalVariance.isFinite, spectrum.explainedVariance.allSatisfy({ $0.isFinite }) else {
+            throw EstimatorError.invalidData(method: "PCA", reason: "the variance overflows (values too large to square, above about 1e154); rescale the data")
+        }
+        guard spectrum.totalVariance > 0 else {
+            throw EstimatorError.invalidData(method: "PCA", reason: "every feature is constant (zero variance), so there are no principal directions")
+        }
         let ratios = spectrum.explainedVariance.map { $0 / spectrum.totalVariance }
         let k: Int
         switch components {

@@ -1,4 +1,5 @@
 import Foundation
+import LatentIO
 import Yams
 
 extension BatchFile {
@@ -162,13 +163,13 @@ private struct BatchParser {
                 } else {
                     valueNodes = [field.value]
                 }
-                var values = [ParameterValue]()
+                var values = [ParameterValue](), seenValues = Set<ParameterValue>()
                 for valueNode in valueNodes {
                     guard let raw = scalar(valueNode) else {
                         throw fail(valueNode, "parameter '\(field.key)' of method '\(methodName)' must be a value or a list of values, got '\(show(valueNode))'")
                     }
                     switch parameter.validate(raw) {
-                    case .success(let v): if !values.contains(v) { values.append(v) }
+                    case .success(let v): if seenValues.insert(v).inserted { values.append(v) }
                     case .failure(let e): throw fail(valueNode, "parameter '\(field.key)' of method '\(methodName)' \(e)")
                     }
                 }
@@ -178,8 +179,11 @@ private struct BatchParser {
             for axis in axes {
                 points = points.flatMap { point in axis.values.map { v in point.merging([axis.name: v]) { _, new in new } } }
             }
-            var unique = [Parameters]()
-            for p in points where !unique.contains(p) { unique.append(p) }
+            // Distinct points in order, through a hash set: linear, where comparing each point
+            // with every earlier one made a 160k-point grid take minutes.
+            var seen = Set<Parameters>(), unique = [Parameters]()
+            unique.reserveCapacity(points.count)
+            for p in points where seen.insert(p).inserted { unique.append(p) }
             grids.append(BatchFile.MethodGrid(method: methodName, points: unique, line: item.mark?.line ?? 0))
         }
         return grids
@@ -268,7 +272,7 @@ private struct BatchParser {
     /// A short rendering of a node for messages.
     private func show(_ node: Node) -> String {
         switch node {
-        case let .scalar(s): return s.string
+        case let .scalar(s): return MessageText.quoted(s.string, limit: 60)
         case .mapping: return "a mapping"
         case .sequence: return "a list"
         case .alias: return "an alias"

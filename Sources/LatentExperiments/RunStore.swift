@@ -18,22 +18,68 @@ import LatentCore
 public final class RunStore: Sendable {
     /// The database file.
     public let path: String
-    let pool: DatabasePool
+    let pool: any DatabaseWriter
 
-    /// Opens the store at `path`, creating the file when `create` is true, and applies pending migrations.
+    /// Opens the store at `path` for writing (`latent batch`), creating the file when `create` is
+    /// true, and applies pending migrations.
     /// - Throws: `RunStoreError.missing` when the file does not exist and `create` is false;
-    ///   GRDB's `DatabaseError` when the file is not a usable SQLite database.
+    ///   `RunStoreError.sqlite` (with SQLite's result code) when it is not a usable SQLite database.
     public init(path: String, create: Bool = true) throws {
         if !create && !FileManager.default.fileExists(atPath: path) {
             throw RunStoreError.missing(path: path)
         }
+        try Self.refuseFolder(path)
         self.path = path
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
         configuration.label = "latent-runs"
-        pool = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(pool)
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw RunStoreError.sqlite(path: path, code: error.extendedResultCode.rawValue, message: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    /// Opens an existing store read-only (`latent runs`): never creates a file, a table or a
+    /// write-ahead log entry; a SQLite file without Latent's tables is refused, not initialised.
+    /// - Throws: `RunStoreError.missing`, `.notResults` or `.sqlite`.
+    public init(readingFrom path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else { throw RunStoreError.missing(path: path) }
+        try Self.refuseFolder(path)
+        self.path = path
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        configuration.label = "latent-runs-read"
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let applied = try queue.read { db in try db.tableExists("runs") ? Self.migrator.appliedMigrations(db) : [] }
+            guard applied.first == "v1-experiments-runs-metrics-artifacts" else { throw RunStoreError.notResults(path: path) }
+            pool = queue
+        } catch let error as DatabaseError {
+            throw RunStoreError.sqlite(path: path, code: error.extendedResultCode.rawValue, message: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    private static func refuseFolder(_ path: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw RunStoreError.sqlite(path: path, code: 14, message: "is a folder, not a database file")
+        }
+    }
+
+    /// Copies the write-ahead log into the database file and empties it (SQLite's TRUNCATE
+    /// checkpoint), so the `.sqlite` file alone holds every result — safe to copy or send.
+    /// `latent batch` calls it when a batch ends, however it ends short of a kill.
+    public func checkpoint() throws {
+        guard let pool = pool as? DatabasePool else { return }
+        do {
+            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        } catch let error as DatabaseError {
+            throw RunStoreError.sqlite(path: path, code: error.extendedResultCode.rawValue, message: error.message ?? "\(error.resultCode)")
+        }
     }
 
     /// The schema's migrations, in order. Add a new `registerMigration` for each schema change;
@@ -240,11 +286,17 @@ public final class RunStore: Sendable {
 public enum RunStoreError: Error, Equatable, CustomStringConvertible {
     /// The file does not exist (and was not to be created).
     case missing(path: String)
+    /// The file is a SQLite database without Latent's tables.
+    case notResults(path: String)
+    /// SQLite refused the file: its extended result code (14 cannot open, 26 not a database, …) and message.
+    case sqlite(path: String, code: Int32, message: String)
 
     /// The message, naming the file.
     public var description: String {
         switch self {
         case let .missing(path): return "\(path): no such results database (run `latent batch` first, or pass --db)"
+        case let .notResults(path): return "\(path): a SQLite file without Latent's tables, not a results database written by `latent batch`; left unchanged"
+        case let .sqlite(path, code, message): return "\(path): SQLite error \(code): \(message)"
         }
     }
 }

@@ -170,7 +170,7 @@ struct CSVReader<S: BLASScalar> {
                 guard hasHeader else { throw malformed(1, 1, "column '\(name)' chosen by name, but the file has no header") }
                 let matches = names.indices.filter { names[$0] == name }
                 guard let j = matches.first else {
-                    let list = names.prefix(10).map { "'\($0)'" }.joined(separator: ", ") + (names.count > 10 ? ", …" : "")
+                    let list = names.prefix(10).map { "'\(MessageText.quoted($0))'" }.joined(separator: ", ") + (names.count > 10 ? ", …" : "")
                     throw malformed(1, 1, "no column named '\(name)'; the header has \(list)")
                 }
                 guard matches.count == 1 else { throw malformed(1, matches[1] + 1, "column name '\(name)' appears more than once") }
@@ -326,7 +326,7 @@ struct CSVReader<S: BLASScalar> {
                         switch result {
                         case .value(let v):
                             if !allowNonFinite && !v.isFinite {
-                                throw malformed(f.line, column + 1, "\(tokenizer.string(f).trimmingCharacters(in: .whitespaces)) is not a finite number (pass allowNonFinite: true to accept NaN and infinity)")
+                                throw malformed(f.line, column + 1, "\"\(preview(tokenizer.string(f).trimmingCharacters(in: .whitespaces)))\" is not a finite number (NaN and infinity are refused)")
                             }
                             values.append(v)
                         case .empty:
@@ -359,5 +359,5 @@ struct CSVReader<S: BLASScalar> {
     }
 
     /// The first 40 characters of a cell, for messages.
-    func preview(_ s: String) -> String { s.count > 40 ? s.prefix(40) + "…" : s }
+    func preview(_ s: String) -> String { MessageText.quoted(s) }
 }

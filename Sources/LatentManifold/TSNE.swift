@@ -161,6 +161,12 @@ public struct TSNE<Scalar: BLASScalar>: Estimator {
             outcome = descent.run(&y, start: outcome.lastIteration + 1, objective: objective(exaggeration: 1))
             trace += outcome.trace
         }
+        // A last phase that ran no iteration (maxIterations equal to the exploration phase) never
+        // evaluated the true KL; compute it once instead of reporting the optimizer's sentinel.
+        if outcome.error == .greatestFiniteMagnitude || !outcome.error.isFinite {
+            var scratch = [Double](repeating: 0, count: y.count)
+            outcome.error = objective(exaggeration: 1)(y, true, &scratch)
+        }
         let report = FitReport(iterations: outcome.lastIteration + 1, finalChange: outcome.gradientNorm,
                                converged: outcome.converged, objective: trace)
         let theta: Double
@@ -175,6 +181,12 @@ public struct TSNE<Scalar: BLASScalar>: Estimator {
         let name = "TSNE"
         guard x.rows >= 2 else { throw EstimatorError.tooFewSamples(method: name, samples: x.rows, needed: 2) }
         try x.requireFiniteInput(for: name)
+        // All rows equal: every distance is 0, the affinities carry no information, and the
+        // optimisation returns a collapsed embedding with a meaningless objective.
+        let first = x.row(0)
+        if (1..<x.rows).allSatisfy({ i in (0..<x.columns).allSatisfy { x[i, $0] == first[$0] } }) {
+            throw EstimatorError.invalidData(method: name, reason: "all \(x.rows) rows are identical; t-SNE needs at least two distinct points")
+        }
         guard perplexity > 0, perplexity < Double(x.rows) else {
             throw EstimatorError.invalidParameter(method: name, name: "perplexity",
                                                   reason: "must be positive and less than the number of samples (\(x.rows)), got \(perplexity)")

@@ -26,7 +26,7 @@ struct BatchCommand: ParsableCommand {
     @Option(help: "The results database (SQLite); created when missing.")
     var db: String = "results.sqlite"
 
-    @Option(help: "Runs executed at once; with more than one, each run uses one BLAS thread.")
+    @Option(parsing: .unconditional, help: "Runs executed at once; with more than one, each run uses one BLAS thread.")
     var jobs: Int = 1
 
     @Flag(help: "Run again the runs that failed in an earlier batch.")
@@ -35,12 +35,12 @@ struct BatchCommand: ParsableCommand {
     @Flag(help: "List the methods (with their parameters), evaluations and data formats, then exit.")
     var list = false
 
-    @Option(help: "Threads for OpenBLAS and Latent's loops when --jobs is 1 (default: all cores).")
+    @Option(parsing: .unconditional, help: "Threads for OpenBLAS and Latent's loops when --jobs is 1 (default: all cores).")
     var threads: Int?
 
     func validate() throws {
-        if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        try OptionRange.check("--jobs", jobs, 1...1024)
+        try OptionRange.check("--threads", threads, OptionRange.threads)
         if file == nil && !list { throw ValidationError("give a batch file (or --list)") }
     }
 
@@ -58,7 +58,18 @@ struct BatchCommand: ParsableCommand {
             StandardError.line(error.description)
             throw ExitCode.failure
         }
-        let runner = BatchRunner(store: try RunStore(path: db), catalog: catalog)
+        // The database is an output: never the batch file or a dataset, always writable.
+        let inputs = [OutputSafety.Named("the batch file", file!)] + batch.datasets.compactMap { spec -> OutputSafety.Named? in
+            if case let .file(path, _) = spec.source { return .init("dataset '\(spec.name)'", path) }
+            return nil
+        }
+        try OutputSafety.check(inputs: inputs, outputs: [.file("--db", db)])
+        try BatchLock.acquire(db)
+        StandardError.line("\(file!): checked; \(batch.runs.count) runs in the grid")
+        let store = try RunStore(path: db)
+        // However the batch ends (done, failed, Ctrl-C), fold the write-ahead log into the file.
+        Finalizers.add { try? store.checkpoint() }
+        let runner = BatchRunner(store: store, catalog: catalog)
 
         // Ctrl-C: the first asks the runs to stop at their next step, the second stops now.
         let stop = StopFlag()
@@ -71,6 +82,7 @@ struct BatchCommand: ParsableCommand {
                 stop.stop()
             } else {
                 let n = (try? runner.interruptRunningRuns(experiment: batch.name)) ?? 0
+                try? store.checkpoint()
                 StandardError.line("interrupted: \(n) running run(s) marked interrupted")
                 fflush(stdout)
                 _exit(130)   // no exit handlers: other threads are still working; SQLite stays consistent
@@ -163,6 +175,26 @@ private final class BatchProgress: @unchecked Sendable {
         case let .interrupted(id, key):
             StandardError.line("interrupted #\(id) \(key)")
         }
+    }
+}
+
+/// One `latent batch` per database at a time: an exclusive `flock` on the database file, held
+/// until the process ends (SQLite's own locks are `fcntl` locks, which `flock` does not touch on
+/// Linux). A second batch on the same file stops at once with a message instead of marking the
+/// first one's running runs interrupted.
+enum BatchLock {
+    nonisolated(unsafe) private static var descriptors: [Int32] = []
+
+    static func acquire(_ path: String) throws {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Failure("\(path): cannot open: \(String(cString: strerror(errno)))") }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let busy = errno == EWOULDBLOCK
+            close(fd)
+            if busy { throw Failure("\(path): another `latent batch` is using this database; wait for it to finish (or give another --db)") }
+            throw Failure("\(path): cannot lock: \(String(cString: strerror(errno)))")
+        }
+        descriptors.append(fd)   // kept open: closing it would release the lock
     }
 }
 

@@ -16,36 +16,43 @@ struct ClusterCommand: ParsableCommand {
     @Option(help: "Integer .npy labels to score the clustering against (NMI, ARI).")
     var labels: String?
 
-    @Option(help: "Number of clusters.")
+    @Option(parsing: .unconditional, help: "Number of clusters.")
     var clusters: Int
 
-    @Option(help: "Independent k-means++ restarts; the lowest inertia wins.")
+    @Option(parsing: .unconditional, help: "Independent k-means++ restarts; the lowest inertia wins.")
     var restarts = 4
 
-    @Option(help: "Lloyd iterations at most per restart.")
+    @Option(parsing: .unconditional, help: "Lloyd iterations at most per restart.")
     var maxIterations = 300
 
-    @Option(help: "Rows in the silhouette sample (0: skip the silhouette; it costs O(n²)).")
+    @Option(parsing: .unconditional, help: "Rows in the silhouette sample (0: skip the silhouette; it costs O(n²)).")
     var silhouetteSample = 2000
 
     @Option(help: "Write the cluster of each row to this integer .npy file.")
     var output: String?
 
     func validate() throws {
-        if clusters < 1 || restarts < 1 || maxIterations < 1 { throw ValidationError("--clusters, --restarts and --max-iterations must be positive") }
-        if silhouetteSample < 0 { throw ValidationError("--silhouette-sample must not be negative") }
+        try OptionRange.check("--clusters", clusters, OptionRange.count)
+        try OptionRange.check("--restarts", restarts, 1...100_000)
+        try OptionRange.check("--max-iterations", maxIterations, OptionRange.count)
+        try OptionRange.check("--silhouette-sample", silhouetteSample, 0...1_000_000)
+        if let output, !output.lowercased().hasSuffix(".npy") {
+            throw ValidationError("--output must end in .npy (the cluster of each row as integers), got '\(MessageText.quoted(output, limit: 200))'")
+        }
     }
 
     func run() throws {
         global.apply()
+        try OutputSafety.check(inputs: [.file("--input", input), .file("--labels", labels)], outputs: [.file("--output", output)])
         let (x, _) = try LabelledSplits.features(input, labelColumn: nil)
+        let truth = try labels.map { try NPY.readIntegers(URL(fileURLWithPath: $0)) }
+        if let truth, let labels, truth.count != x.rows { throw Failure("\(labels) has \(truth.count) labels for the \(x.rows) rows of \(input)") }
         let start = secondsNow()
-        let model = try KMeans(clusters: clusters, restarts: restarts, maxIterations: maxIterations, seed: global.seed).fit(x)
+        if clusters > x.rows { throw Failure("\(input) has \(x.rows) rows, fewer than --clusters \(clusters)") }
+        let model = try Failures.about(input) { try KMeans(clusters: clusters, restarts: restarts, maxIterations: maxIterations, seed: global.seed).fit(x) }
         printError("cluster: \(x.rows) × \(x.columns), \(model.iterations) iterations (\(model.converged ? "converged" : "not converged")) in \(String(format: "%.2f", secondsNow() - start)) s")
         print("inertia \(model.inertia)")
-        if let labels {
-            let truth = try NPY.readIntegers(URL(fileURLWithPath: labels))
-            guard truth.count == x.rows else { throw ValidationError("\(labels) has \(truth.count) labels for \(x.rows) rows") }
+        if let truth {
             print("nmi \(ClusteringMetrics.normalizedMutualInformation(truth, model.labels))")
             print("ari \(ClusteringMetrics.adjustedRandIndex(truth, model.labels))")
         }

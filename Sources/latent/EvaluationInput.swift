@@ -29,9 +29,9 @@ struct LabelledSplits: ParsableArguments {
 
     func validate() throws {
         if fashionMnist { return }
-        guard train != nil, test != nil else { throw ValidationError("give --train and --test (or --fashion-mnist)") }
+        guard train != nil, test != nil else { throw Failure("give --train and --test (or --fashion-mnist)") }
         if labelColumn == nil && (trainLabels == nil || testLabels == nil) {
-            throw ValidationError("give --train-labels and --test-labels, or --label-column for CSV features")
+            throw Failure("give --train-labels and --test-labels, or --label-column for CSV features")
         }
     }
 
@@ -46,16 +46,16 @@ struct LabelledSplits: ParsableArguments {
         let (x, xNames) = try Self.features(train!, labelColumn: labelColumn)
         let (t, tNames) = try Self.features(test!, labelColumn: labelColumn)
         guard x.columns == t.columns else {
-            throw ValidationError("\(train!) has \(x.columns) features, \(test!) has \(t.columns)")
+            throw Failure("\(train!) has \(x.columns) features, \(test!) has \(t.columns)")
         }
         if let trainLabels, let testLabels {
             let (y, ty) = (try NPY.readIntegers(URL(fileURLWithPath: trainLabels)), try NPY.readIntegers(URL(fileURLWithPath: testLabels)))
             guard y.count == x.rows, ty.count == t.rows else {
-                throw ValidationError("\(x.rows) training rows with \(y.count) labels, \(t.rows) test rows with \(ty.count) labels")
+                throw Failure("\(x.rows) training rows with \(y.count) labels, \(t.rows) test rows with \(ty.count) labels")
             }
             return (x, y, t, ty)
         }
-        guard let xNames, let tNames else { throw ValidationError("--label-column needs CSV features") }
+        guard let xNames, let tNames else { throw Failure("--label-column needs CSV features") }
         // Integer labels keep their values; other strings become indices in sorted order.
         let names = Array(Set(xNames + tNames)).sorted()
         let integers = names.compactMap { Int($0) }
@@ -66,12 +66,16 @@ struct LabelledSplits: ParsableArguments {
     /// Features from `.npy` or `.csv`, and the CSV label column's strings when asked for.
     static func features(_ path: String, labelColumn: String?) throws -> (Matrix<Float>, [String]?) {
         let url = URL(fileURLWithPath: path)
+        _ = try InputOptions.read(path)   // a missing file or a folder, named
         if path.lowercased().hasSuffix(".csv") {
             let column: CSV.Column? = labelColumn.map { Int($0).map { .index($0 - 1) } ?? .name($0) }
-            let table = try CSV.read(url, as: Float.self, label: column)
+            let table = try DataHints.csv(path) { try CSV.read(url, as: Float.self, label: column) }
+            try DataCheck.requireUsable(table.features, name: path)
             return (table.features, table.labels)
         }
-        return (try NPY.read(url, as: Float.self), nil)
+        let x = try NPY.read(url, as: Float.self)
+        try DataCheck.requireUsable(x, name: path)
+        return (x, nil)
     }
 }
 

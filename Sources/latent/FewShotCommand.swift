@@ -13,7 +13,7 @@ struct FewShotCommand: ParsableCommand {
     @Option(help: "Labelled examples per class, comma-separated.")
     var shots = "1,2,4,8"
 
-    @Option(help: "Episodes per shot count.")
+    @Option(parsing: .unconditional, help: "Episodes per shot count.")
     var episodes = 50
 
     @Flag(help: "Print one JSON line per shot count instead of text.")
@@ -23,7 +23,8 @@ struct FewShotCommand: ParsableCommand {
         guard let list = parsedShots, !list.isEmpty, list.allSatisfy({ $0 >= 1 }) else {
             throw ValidationError("--shots must be positive integers separated by commas, got \(shots)")
         }
-        if episodes < 1 { throw ValidationError("--episodes must be at least 1, got \(episodes)") }
+        try OptionRange.check("--episodes", episodes, 1...1_000_000)
+        if let big = parsedShots?.first(where: { $0 > 1_000_000 }) { throw ValidationError("--shots must lie in 1…1000000, got \(big)") }
     }
 
     private var parsedShots: [Int]? {

@@ -113,8 +113,12 @@ struct ModelFile: Codable {
         case "rbm": model = .rbm(try c.decode(BernoulliRBMModel<Double>.self, forKey: .model))
         default: throw Failure("unknown method \"\(method)\"; expected pca, kpca, ica, dict, nmf or rbm")
         }
+        try model.validate()
         guard model.inputFeatures == inputFeatures else {
             throw Failure("\"inputFeatures\" is \(inputFeatures) but the model takes \(model.inputFeatures)")
+        }
+        guard model.outputFeatures == outputFeatures else {
+            throw Failure("\"outputFeatures\" is \(outputFeatures) but the model gives \(model.outputFeatures)")
         }
     }
 

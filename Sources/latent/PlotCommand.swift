@@ -51,16 +51,16 @@ struct PlotGrid: ParsableCommand {
     @Option(help: "Where to write the PNG.")
     var output: String
 
-    @Option(help: "Image width in pixels; the height is columns / side.")
+    @Option(parsing: .unconditional, help: "Image width in pixels; the height is columns / side.")
     var side: Int = 28
 
-    @Option(help: "Tiles per grid row.")
+    @Option(parsing: .unconditional, help: "Tiles per grid row.")
     var columns: Int = 10
 
-    @Option(help: "Draw only the first COUNT rows.")
+    @Option(parsing: .unconditional, help: "Draw only the first COUNT rows.")
     var count: Int = 100
 
-    @Option(help: "Enlarge every pixel to a SCALE × SCALE block.")
+    @Option(parsing: .unconditional, help: "Enlarge every pixel to a SCALE × SCALE block.")
     var scale: Int = 2
 
     @Option(help: "Integer labels (.npy or one per line) to caption the tiles with.")
@@ -77,10 +77,15 @@ struct PlotGrid: ParsableCommand {
 
     func validate() throws {
         guard output.lowercased().hasSuffix(".png") else { throw ValidationError("--output must end in .png, got \(output)") }
-        guard side > 0, columns > 0, count > 0, scale > 0 else { throw ValidationError("--side, --columns, --count and --scale must be positive") }
+        try OptionRange.check("--side", side, 1...65_536)
+        try OptionRange.check("--columns", columns, 1...10_000)
+        try OptionRange.check("--count", count, 1...1_000_000)
+        try OptionRange.check("--scale", scale, 1...64)
     }
 
     func run() throws {
+        try OutputSafety.check(inputs: [.file("input", input), .file("--labels", labels)],
+                               outputs: [.file("--output", output)])
         let matrix: Matrix<Float> = try NPY.read(URL(fileURLWithPath: input))
         guard matrix.columns % side == 0 else {
             throw ValidationError("\(input): rows of \(matrix.columns) values are not images \(side) pixels wide")
@@ -127,19 +132,22 @@ struct PlotScatter: ParsableCommand {
     @Option(help: "Plot title.")
     var title: String?
 
-    @Option(help: "Point radius in pixels.")
+    @Option(parsing: .unconditional, help: "Point radius in pixels.")
     var radius: Double = 1.6
 
-    @Option(help: "Point opacity in (0, 1].")
+    @Option(parsing: .unconditional, help: "Point opacity in (0, 1].")
     var opacity: Double = 0.7
 
     func validate() throws {
         guard output.lowercased().hasSuffix(".svg") else { throw ValidationError("--output must end in .svg, got \(output)") }
-        guard radius > 0, opacity > 0, opacity <= 1 else { throw ValidationError("--radius must be positive and --opacity in (0, 1]") }
+        try OptionRange.check("--radius", radius, above: 0, atMost: 1000)
+        try OptionRange.check("--opacity", opacity, above: 0, atMost: 1)
         if labels != nil && labelColumn != nil { throw ValidationError("give --labels or --label-column, not both") }
     }
 
     func run() throws {
+        try OutputSafety.check(inputs: [.file("input", input), .file("--labels", labels)],
+                               outputs: [.file("--output", output)])
         let url = URL(fileURLWithPath: input)
         var points: Matrix<Double>
         var classes: [Int]?

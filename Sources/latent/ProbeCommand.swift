@@ -14,30 +14,33 @@ struct ProbeCommand: ParsableCommand {
     @Option(help: "Fractions of the training labels, comma-separated, each in (0, 1].")
     var fractions = "0.01,0.1,1"
 
-    @Option(name: .customLong("C"), help: "Inverse L2 penalty (scikit-learn's C).")
+    @Option(name: .customLong("C"), parsing: .unconditional, help: "Inverse L2 penalty (scikit-learn's C).")
     var inverseRegularization = 1.0
 
-    @Option(help: "L-BFGS iterations at most.")
+    @Option(parsing: .unconditional, help: "L-BFGS iterations at most.")
     var maxIterations = 1000
 
-    @Option(help: "Gradient tolerance (scikit-learn's tol).")
+    @Option(parsing: .unconditional, help: "Gradient tolerance (scikit-learn's tol).")
     var tolerance = 1e-4
 
     @Flag(help: "Do not standardise the features.")
     var raw = false
 
-    @Option(help: "Also report the accuracy of cosine kNN with this many neighbours (temperature-weighted votes).")
+    @Option(parsing: .unconditional, help: "Also report the accuracy of cosine kNN with this many neighbours (temperature-weighted votes).")
     var knn: Int?
 
-    @Option(help: "kNN vote temperature.")
+    @Option(parsing: .unconditional, help: "kNN vote temperature.")
     var temperature = 0.07
 
     func validate() throws {
-        guard let list = parsedFractions, !list.isEmpty, list.allSatisfy({ $0 > 0 && $0 <= 1 }) else {
+        guard let list = parsedFractions, !list.isEmpty, list.allSatisfy({ $0 > 0 && $0 <= 1 && $0.isFinite }) else {
             throw ValidationError("--fractions must be numbers in (0, 1] separated by commas, got \(fractions)")
         }
-        if inverseRegularization <= 0 { throw ValidationError("--C must be positive") }
-        if let knn, knn < 1 { throw ValidationError("--knn must be positive") }
+        try OptionRange.check("--C", inverseRegularization, above: 0)
+        try OptionRange.check("--max-iterations", maxIterations, OptionRange.count)
+        try OptionRange.check("--tolerance", tolerance, atLeast: 0)
+        try OptionRange.check("--knn", knn, OptionRange.count)
+        try OptionRange.check("--temperature", temperature, above: 0)
     }
 
     private var parsedFractions: [Double]? {

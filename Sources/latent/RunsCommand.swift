@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Latent
 import LatentExperiments
 
 /// `latent runs list|show|compare`: the results of `latent batch`, as aligned tables, CSV or JSON.
@@ -20,7 +21,7 @@ struct RunsCommand: ParsableCommand {
 
         func open() throws -> RunStore {
             do {
-                return try RunStore(path: db, create: false)
+                return try RunStore(readingFrom: db)
             } catch let error as RunStoreError {
                 StandardError.line(error.description)
                 throw ExitCode.failure
@@ -64,6 +65,7 @@ struct RunsCommand: ParsableCommand {
 
         func run() throws {
             let runs = try source.open().runs(experiment: source.experiment, status: status.flatMap(RunStatus.init))
+            try Compare.requireKnown(metrics, in: runs, db: source.db)
             if format == .json { print(RunJSON.render(runs), terminator: ""); return }
             let names = metrics.isEmpty ? Comparison.metricNames(runs) : metrics
             let showErrors = runs.contains { $0.run.error != nil }
@@ -128,6 +130,15 @@ struct RunsCommand: ParsableCommand {
     // MARK: - compare
 
     struct Compare: ParsableCommand {
+        /// `--metric NAME` that no run recorded is a mistake (a typo), not a column of dashes.
+        static func requireKnown(_ asked: [String], in runs: [RunDetails], db: String) throws {
+            guard !asked.isEmpty, !runs.isEmpty else { return }
+            let known = Comparison.metricNames(runs)
+            if let unknown = asked.first(where: { !known.contains($0) }) {
+                throw UsageError("--metric \(MessageText.quoted(unknown)): no run in \(db) recorded it; recorded: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
+            }
+        }
+
         static let configuration = CommandConfiguration(
             abstract: "Methods side by side: mean ± std of metrics over seeds (done runs, grouped by dataset, method and parameters).")
 
@@ -141,6 +152,7 @@ struct RunsCommand: ParsableCommand {
         func run() throws {
             let runs = try source.open().runs(experiment: source.experiment, status: .done)
             let names = metrics.isEmpty ? Comparison.metricNames(runs) : metrics
+            try Self.requireKnown(metrics, in: runs, db: source.db)
             let rows = Comparison.aggregate(runs, metrics: names)
             if format == .json { print(RunJSON.render(rows), terminator: ""); return }
             let experiments = Set(rows.map(\.experiment)).count > 1

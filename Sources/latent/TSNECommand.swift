@@ -17,16 +17,16 @@ struct TSNECommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file: .csv (columns tsne1, tsne2, …) or .npy.")
     var output: String
 
-    @Option(help: "Output dimensions (2 or 3 with Barnes–Hut).")
+    @Option(parsing: .unconditional, help: "Output dimensions (2 or 3 with Barnes–Hut).")
     var components = 2
 
-    @Option(help: "Perplexity (effective number of neighbours; below the number of rows).")
+    @Option(parsing: .unconditional, help: "Perplexity (effective number of neighbours; below the number of rows).")
     var perplexity = 30.0
 
     @Option(help: "Gradient method: barnes-hut or exact (small inputs only: O(n²) memory).")
     var method = "barnes-hut"
 
-    @Option(help: "Barnes–Hut accuracy θ (0 = exact repulsion; larger is faster and coarser).")
+    @Option(parsing: .unconditional, help: "Barnes–Hut accuracy θ (0 = exact repulsion; larger is faster and coarser).")
     var theta = 0.5
 
     @Option(help: "Initialisation: pca or random.")
@@ -35,7 +35,7 @@ struct TSNECommand: ParsableCommand {
     @Option(help: "Learning rate, or 'auto' (max(n / 48, 50)).")
     var learningRate = "auto"
 
-    @Option(help: "Total iterations (at least 250).")
+    @Option(parsing: .unconditional, help: "Total iterations (at least 250).")
     var iterations = 1000
 
     @Option(help: "With a .csv input: the label column (by name) to leave out of the features (it colours --plot).")
@@ -50,26 +50,51 @@ struct TSNECommand: ParsableCommand {
     func validate() throws {
         guard ["barnes-hut", "exact"].contains(method) else { throw ValidationError("--method must be barnes-hut or exact, got \(method)") }
         guard ["pca", "random"].contains(initialization) else { throw ValidationError("--initialization must be pca or random, got \(initialization)") }
-        guard learningRate == "auto" || (Double(learningRate).map { $0 > 0 } ?? false) else {
+        try OptionRange.check("--components", components, 1...3)
+        if method == "barnes-hut" && components > 3 { throw ValidationError("--components must be 2 or 3 with --method barnes-hut") }
+        try OptionRange.check("--perplexity", perplexity, above: 0)
+        try OptionRange.check("--theta", theta, atLeast: 0)
+        try OptionRange.check("--iterations", iterations, 250...Int(Int32.max))
+        let lower = output.lowercased()
+        guard lower.hasSuffix(".csv") || lower.hasSuffix(".npy") else {
+            throw ValidationError("--output must end in .csv or .npy, got '\(MessageText.quoted(output, limit: 200))'")
+        }
+        if let plot, !plot.lowercased().hasSuffix(".svg") {
+            throw ValidationError("--plot must end in .svg, got '\(MessageText.quoted(plot, limit: 200))'")
+        }
+        guard learningRate == "auto" || (Double(learningRate).map { $0 > 0 && $0.isFinite } ?? false) else {
             throw ValidationError("--learning-rate must be 'auto' or a positive number, got \(learningRate)")
         }
     }
 
     func run() throws {
         global.apply()
+        try OutputSafety.check(inputs: [.file("input", input), .file("--labels", labels)],
+                               outputs: [.file("--output", output), .file("--plot", plot)])
         let url = URL(fileURLWithPath: input)
         let x: Matrix<Double>
         var classes: [Int]? = try labels.map { try NPY.readIntegers(URL(fileURLWithPath: $0)) }
         var classNames: [String]?
+        _ = try InputOptions.read(input)   // a missing file or a folder, named
         if url.pathExtension.lowercased() == "npy" {
             x = try NPY.read(url)
         } else {
-            let table: CSVTable<Double> = try CSV.read(url, label: label.map { .name($0) })
+            let table: CSVTable<Double> = try DataHints.csv(input) { try CSV.read(url, label: label.map { .name($0) }) }
             x = table.features
             if let encoding = table.classes { classes = encoding.indices; classNames = encoding.classNames }
         }
+        try DataCheck.requireUsable(x, name: input)
         if let classes, classes.count != x.rows {
-            throw ValidationError("--labels has \(classes.count) labels for \(x.rows) rows")
+            throw Failure("\(labels ?? input): \(classes.count) labels for the \(x.rows) rows of \(input)")
+        }
+        if perplexity >= Double(x.rows) {
+            throw Failure("\(input) has \(x.rows) rows; --perplexity \(perplexity) must be below the number of rows")
+        }
+        if method == "exact" {
+            // P, Q and the pairwise distances are n × n each.
+            let n = Double(x.rows)
+            try MemoryBudget.require(3 * n * n * 8, for: "exact t-SNE on \(x.rows) rows (\(x.rows) × \(x.rows) affinities)",
+                                     hint: "use --method barnes-hut")
         }
         let tsne = TSNE<Double>(
             components: components, perplexity: perplexity,
@@ -78,7 +103,7 @@ struct TSNECommand: ParsableCommand {
             learningRate: learningRate == "auto" ? .auto : .fixed(Double(learningRate)!),
             maxIterations: iterations, seed: global.seed)
         let start = Date()
-        let model = try tsne.fit(x)
+        let model = try Failures.about(input) { try tsne.fit(x) }
         let out = URL(fileURLWithPath: output)
         if out.pathExtension.lowercased() == "npy" {
             try NPY.write(model.embedding, to: out)

@@ -42,7 +42,7 @@ struct TrainClassifierCommand: ParsableCommand {
     @Option(help: "Folder holding the data set files (default: /usr/share/datasets/fashion-mnist).")
     var dataFolder: String?
 
-    @Option(help: "Total number of epochs (a resumed run trains until this many are done).")
+    @Option(parsing: .unconditional, help: "Total number of epochs (a resumed run trains until this many are done).")
     var epochs: Int = 5
 
     @Option(help: "Checkpoint file (.safetensors), written after every epoch.")
@@ -51,10 +51,10 @@ struct TrainClassifierCommand: ParsableCommand {
     @Flag(help: "Continue from the checkpoint's epoch instead of starting afresh.")
     var resume = false
 
-    @Option(help: "Samples per mini-batch.")
+    @Option(parsing: .unconditional, help: "Samples per mini-batch.")
     var batchSize: Int = 128
 
-    @Option(help: "Adam's learning rate.")
+    @Option(parsing: .unconditional, help: "Adam's learning rate.")
     var learningRate: Double = 1e-3
 
     enum ScheduleKind: String, ExpressibleByArgument, CaseIterable {
@@ -64,23 +64,30 @@ struct TrainClassifierCommand: ParsableCommand {
     @Option(help: "Learning-rate schedule: cosine (decay to 0 over all epochs) or constant.")
     var schedule: ScheduleKind = .cosine
 
-    @Option(help: "Use only the first N training images (for quick trials).")
+    @Option(parsing: .unconditional, help: "Use only the first N training images (for quick trials).")
     var limit: Int?
 
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         try global.validate()
-        if epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
-        if !(learningRate > 0) { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
-        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
+        try OptionRange.check("--epochs", epochs, OptionRange.count)
+        try OptionRange.check("--batch-size", batchSize, 1...1_000_000)
+        try OptionRange.check("--learning-rate", learningRate, above: 0)
+        try OptionRange.check("--limit", limit, OptionRange.count)
     }
 
     func run() throws {
         global.apply()
         let checkpointURL = URL(fileURLWithPath: checkpoint)
         let folder = dataFolder.map { URL(fileURLWithPath: $0) } ?? FashionMNIST.defaultFolder
+        // Before loading or training: the checkpoint's folder exists and is writable, and the
+        // checkpoint is none of the data files.
+        let dataFiles = [FashionMNIST.Split.train, .test].flatMap { split -> [OutputSafety.Named] in
+            let files = FashionMNIST.files(split: split, folder: folder)
+            return [.init("--data-folder", files.images.path), .init("--data-folder", files.labels.path)]
+        }
+        try OutputSafety.check(inputs: dataFiles, outputs: [.file("--checkpoint", checkpoint)])
 
         // data
         let train: FashionMNIST.Dataset<Float> = try FashionMNIST.load(split: .train, folder: folder)
@@ -106,9 +113,19 @@ struct TrainClassifierCommand: ParsableCommand {
         var seed = global.seed
         if resume {
             guard FileManager.default.fileExists(atPath: checkpointURL.path) else {
-                throw ValidationError("--resume: there is no checkpoint at \(checkpointURL.path)")
+                throw UsageError("--resume: there is no checkpoint at \(checkpointURL.path)")
             }
-            let stored = try SafeTensors.read(checkpointURL).metadata
+            let checkpointFile = try SafeTensors.read(checkpointURL)
+            let stored = checkpointFile.metadata
+            // Shapes are checked against the model by `Trainer.resume`; the values here: a NaN
+            // weight would silently poison every later step.
+            for name in checkpointFile.names where [.f32, .f64].contains(checkpointFile.tensors[name]?.dtype) {
+                let values = checkpointFile.tensors[name]?.dtype == .f64
+                    ? try checkpointFile.values(name, as: Double.self) : try checkpointFile.values(name, as: Float.self).map(Double.init)
+                if let i = values.firstIndex(where: { !$0.isFinite }) {
+                    throw Failure("\(checkpoint): tensor \(MessageText.quoted(name)) has \(values[i]) at index \(i); every value must be finite")
+                }
+            }
             if let kind = stored["model"], kind != model.rawValue {
                 throw ValidationError("--resume: \(checkpointURL.path) holds a \(kind) model, not \(model.rawValue)")
             }

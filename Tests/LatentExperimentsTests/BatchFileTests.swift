@@ -101,6 +101,23 @@ struct BatchFileTests {
         #expect(batch.artifactsFolder == folder.path("out/arts"))
     }
 
+    @Test("a 160000-point grid is checked in linear time (distinct values and points through hash sets)")
+    func largeGrid() throws {
+        let scales = (0..<20_000).map { "\($0)" }.joined(separator: ", ")
+        let batch = try parse("""
+            name: big
+            datasets: [{name: d, path: wine.npy}]
+            methods:
+              - method: toy
+                scale: [\(scales), 0, 1]
+                mode: [a, b]
+                width: [1, 2, 3, 4]
+            """)
+        #expect(batch.methods[0].points.count == 20_000 * 2 * 4)
+        #expect(batch.runs.count == 160_000)
+        // (Quadratic de-duplication took minutes here; the suite's running time is the check.)
+    }
+
     @Test("a scalar seed, quoted names and a description are accepted")
     func scalars() throws {
         let batch = try parse("""

@@ -11,40 +11,8 @@ import LatentIO
 @Suite struct FuzzTests {
     static let scale = ProcessInfo.processInfo.environment["LATENT_FUZZ_SCALE"].flatMap(Int.init) ?? 1
 
-    static let interesting: [UInt8] = [0x00, 0xFF, 0x7F, 0x80, 0x22, 0x2C, 0x0A, 0x0D, 0x2E, 0x2D, 0x65, 0x30, 0x39, 0x20, 0x1F, 0x8B, 0x08, 0x0E]
-
-    /// One to three random edits: bit flips, truncation, insertion, interesting bytes, a random
-    /// header, a duplicated or deleted range.
-    static func mutate(_ seed: Data, _ rng: inout Xoshiro256StarStar) -> Data {
-        var b = [UInt8](seed)
-        for _ in 0...rng.integer(below: 3) {
-            let position = b.isEmpty ? 0 : rng.integer(below: b.count)
-            switch rng.integer(below: 7) {
-            case 0:
-                for _ in 0...rng.integer(below: 8) where !b.isEmpty {
-                    b[rng.integer(below: b.count)] ^= UInt8(1) << UInt8(rng.integer(below: 8))
-                }
-            case 1:
-                b = Array(b.prefix(rng.integer(below: b.count + 1)))
-            case 2:
-                let n = 1 + rng.integer(below: 16)
-                b.insert(contentsOf: (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }, at: position)
-            case 3:
-                if !b.isEmpty { b[position] = interesting[rng.integer(below: interesting.count)] }
-            case 4:
-                for k in 0..<min(b.count, 1 + rng.integer(below: 32)) where rng.bernoulli(0.5) {
-                    b[k] = UInt8(truncatingIfNeeded: rng.next())
-                }
-            case 5:
-                let n = min(b.count - position, 1 + rng.integer(below: 64))
-                b.insert(contentsOf: b[position..<position + n], at: position)
-            default:
-                let n = min(b.count - position, 1 + rng.integer(below: 64))
-                b.removeSubrange(position..<position + n)
-            }
-        }
-        return Data(b)
-    }
+    /// The shared mutator (`ByteMutator`, also behind `latent bench fuzz`).
+    static func mutate(_ seed: Data, _ rng: inout Xoshiro256StarStar) -> Data { ByteMutator.mutate(seed, &rng) }
 
     /// Runs `decode` on `input`; records anything but success or an `IOError`.
     static func survive(_ what: String, _ input: Data, _ decode: (Data) throws -> Void) {

@@ -16,31 +16,31 @@ struct BenchDictionary: ParsableCommand {
     @Option(help: "Input .npy file (n × features), read as Float.")
     var input: String
 
-    @Option(help: "Use only the first ROWS rows for training (default: all).")
+    @Option(parsing: .unconditional, help: "Use only the first ROWS rows for training (default: all).")
     var rows: Int?
 
-    @Option(help: "Number of atoms.")
+    @Option(parsing: .unconditional, help: "Number of atoms.")
     var atoms = 128
 
-    @Option(help: "l1 weight of the codes.")
+    @Option(parsing: .unconditional, help: "l1 weight of the codes.")
     var alpha = 1.0
 
-    @Option(help: "Samples per mini-batch.")
+    @Option(parsing: .unconditional, help: "Samples per mini-batch.")
     var batchSize = 256
 
-    @Option(help: "Passes over the training rows.")
+    @Option(parsing: .unconditional, help: "Passes over the training rows.")
     var epochs = 1
 
     @Option(help: "Coding algorithm while fitting: lasso-lars or lasso-cd.")
     var algorithm = "lasso-lars"
 
-    @Option(help: "Score the dictionary on the first EVAL_ROWS rows: mean of ½‖x − zD‖² + alpha‖z‖₁ with lasso-LARS codes.")
+    @Option(parsing: .unconditional, help: "Score the dictionary on the first EVAL_ROWS rows: mean of ½‖x − zD‖² + alpha‖z‖₁ with lasso-LARS codes.")
     var evalRows = 2000
 
     @Option(help: "Score on this .npy file (its first EVAL_ROWS rows) instead of the input.")
     var evalInput: String?
 
-    @Option(help: "Timed repeats (the median is reported).")
+    @Option(parsing: .unconditional, help: "Timed repeats (the median is reported).")
     var repeats = 1
 
     @Flag(help: "Print one JSON object instead of a text line.")

@@ -18,7 +18,7 @@ struct BenchGEMM: ParsableCommand {
     @Option(help: "Comma-separated square sizes n for the n×n products.")
     var sizes: String = "256,512,1024,2048"
 
-    @Option(help: "Timed repeats per measurement (the median is reported) after one warm-up.")
+    @Option(parsing: .unconditional, help: "Timed repeats per measurement (the median is reported) after one warm-up.")
     var repeats: Int = 5
 
     @Option(help: "Float elements for the elementwise add and row-broadcast add.")

@@ -14,19 +14,19 @@ struct BenchNNCommand: ParsableCommand {
         commandName: "nn",
         abstract: "Neural-network training throughput (MLP, CNN), memory per epoch, transformer forward/backward.")
 
-    @Option(help: "Mini-batches per MLP epoch.")
+    @Option(parsing: .unconditional, help: "Mini-batches per MLP epoch.")
     var batches: Int = 100
 
-    @Option(help: "Mini-batches per CNN epoch.")
+    @Option(parsing: .unconditional, help: "Mini-batches per CNN epoch.")
     var cnnBatches: Int = 10
 
-    @Option(help: "Epochs per model (the median throughput is reported).")
+    @Option(parsing: .unconditional, help: "Epochs per model (the median throughput is reported).")
     var epochs: Int = 3
 
-    @Option(help: "Samples per mini-batch.")
+    @Option(parsing: .unconditional, help: "Samples per mini-batch.")
     var batchSize: Int = 128
 
-    @Option(help: "Repeats of the transformer forward/backward (median).")
+    @Option(parsing: .unconditional, help: "Repeats of the transformer forward/backward (median).")
     var repeats: Int = 3
 
     @Flag(help: "Also print one JSON object with every number (for scripts/bench/nn.py).")

@@ -12,19 +12,19 @@ struct BenchPCA: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Rows of the synthetic data.")
+    @Option(parsing: .unconditional, help: "Rows of the synthetic data.")
     var rows = 20000
-    @Option(help: "Columns of the synthetic data.")
+    @Option(parsing: .unconditional, help: "Columns of the synthetic data.")
     var cols = 784
     @Option(help: "A 2-D .npy file to use instead of synthetic data (e.g. Fashion-MNIST as 60000 × 784).")
     var input: String?
-    @Option(help: "Number of components.")
+    @Option(parsing: .unconditional, help: "Number of components.")
     var components = 50
     @Option(help: "Comma-separated solvers among auto, full, covarianceEigen, randomized.")
     var solvers = "covarianceEigen,randomized,full"
-    @Option(help: "Timed repeats per solver (the median is reported).")
+    @Option(parsing: .unconditional, help: "Timed repeats per solver (the median is reported).")
     var repeats = 3
-    @Option(help: "Unmeasured warm-up runs per solver.")
+    @Option(parsing: .unconditional, help: "Unmeasured warm-up runs per solver.")
     var warmup = 1
     @Flag(help: "Use Double instead of Float.")
     var double = false

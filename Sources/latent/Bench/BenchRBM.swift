@@ -15,22 +15,22 @@ struct BenchRBM: ParsableCommand {
     @Option(help: "Float32 .npy file, rows = samples, values in [0, 1].")
     var input: String
 
-    @Option(help: "Use only the first ROWS rows.")
+    @Option(parsing: .unconditional, help: "Use only the first ROWS rows.")
     var rows: Int?
 
-    @Option(help: "Hidden units.")
+    @Option(parsing: .unconditional, help: "Hidden units.")
     var hidden = 256
 
-    @Option(help: "Passes over the data.")
+    @Option(parsing: .unconditional, help: "Passes over the data.")
     var epochs = 10
 
-    @Option(help: "Samples per update (scikit-learn's default is 10).")
+    @Option(parsing: .unconditional, help: "Samples per update (scikit-learn's default is 10).")
     var batchSize = 100
 
-    @Option(help: "Learning rate.")
+    @Option(parsing: .unconditional, help: "Learning rate.")
     var learningRate = 0.1
 
-    @Option(help: "Timed repeats (the median is reported).")
+    @Option(parsing: .unconditional, help: "Timed repeats (the median is reported).")
     var repeats = 1
 
     @Flag(help: "Print one JSON object instead of text.")

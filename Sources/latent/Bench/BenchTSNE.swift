@@ -18,19 +18,19 @@ struct BenchTSNE: ParsableCommand {
     @Option(help: "Input .npy file (n × features), read as Float.")
     var input: String
 
-    @Option(help: "Use only the first ROWS rows (default: all).")
+    @Option(parsing: .unconditional, help: "Use only the first ROWS rows (default: all).")
     var rows: Int?
 
-    @Option(help: "Perplexity.")
+    @Option(parsing: .unconditional, help: "Perplexity.")
     var perplexity = 30.0
 
-    @Option(help: "Barnes–Hut accuracy θ (scikit-learn's angle).")
+    @Option(parsing: .unconditional, help: "Barnes–Hut accuracy θ (scikit-learn's angle).")
     var theta = 0.5
 
-    @Option(help: "Total iterations (scikit-learn's max_iter).")
+    @Option(parsing: .unconditional, help: "Total iterations (scikit-learn's max_iter).")
     var iterations = 1000
 
-    @Option(help: "Neighbours for the neighbour-preservation score.")
+    @Option(parsing: .unconditional, help: "Neighbours for the neighbour-preservation score.")
     var k = 10
 
     @Option(help: "Write the embedding here (.npy).")

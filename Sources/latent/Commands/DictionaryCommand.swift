@@ -27,31 +27,31 @@ struct DictionaryCommand: ParsableCommand, FitCommand {
     }
     enum Initialization: String, CaseIterable, ExpressibleByArgument { case svd, random }
 
-    @Option(help: ArgumentHelp("Number of atoms. (default: features)", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Number of atoms. (default: features)", valueName: "N"))
     var atoms: Int?
 
-    @Option(help: "Sparsity penalty α of the fit.")
+    @Option(parsing: .unconditional, help: "Sparsity penalty α of the fit.")
     var alpha = 1.0
 
     @Flag(help: "--online: mini-batch learning (default); --batch: all rows in each iteration.")
     var mode: Mode = .online
 
-    @Option(help: "Online: rows per mini-batch.")
+    @Option(parsing: .unconditional, help: "Online: rows per mini-batch.")
     var batchSize = 256
 
-    @Option(help: "Online: passes over the data.")
+    @Option(parsing: .unconditional, help: "Online: passes over the data.")
     var epochs = 1
 
     @Flag(inversion: .prefixedNo, help: "Online: shuffle the rows once before the passes.")
     var shuffle = true
 
-    @Option(help: "Online: stop after this many steps without improvement of the smoothed cost.")
+    @Option(parsing: .unconditional, help: "Online: stop after this many steps without improvement of the smoothed cost.")
     var maxNoImprovement = 10
 
-    @Option(help: "Batch: maximum iterations.")
+    @Option(parsing: .unconditional, help: "Batch: maximum iterations.")
     var maxIter = 1000
 
-    @Option(help: ArgumentHelp("Tolerance. (default: 1e-3 online (dictionary change), 1e-8 batch (cost change))", valueName: "x"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Tolerance. (default: 1e-3 online (dictionary change), 1e-8 batch (cost change))", valueName: "x"))
     var tol: Double?
 
     @Option(help: "Sparse coder used while fitting.")
@@ -60,10 +60,10 @@ struct DictionaryCommand: ParsableCommand, FitCommand {
     @Option(help: ArgumentHelp("Sparse coder for the output codes. (default: the fit algorithm with --alpha)", valueName: "algorithm"))
     var transformAlgorithm: TransformAlgorithm?
 
-    @Option(help: ArgumentHelp("α of lasso-lars, lasso-cd and threshold codes. (default: --alpha)", valueName: "x"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("α of lasso-lars, lasso-cd and threshold codes. (default: --alpha)", valueName: "x"))
     var transformAlpha: Double?
 
-    @Option(help: ArgumentHelp("Non-zeros per code for omp and lars. (default: max(1, features / 10), at most atoms)", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Non-zeros per code for omp and lars. (default: max(1, features / 10), at most atoms)", valueName: "N"))
     var transformNonzeros: Int?
 
     @Flag(help: "Constrain codes to be non-negative (not with omp or lars).")
@@ -82,14 +82,15 @@ struct DictionaryCommand: ParsableCommand, FitCommand {
     enum Mode: EnumerableFlag { case online, batch }
 
     func validate() throws {
-        if let atoms, atoms < 1 { throw ValidationError("--atoms must be at least 1, got \(atoms)") }
-        if !(alpha >= 0 && alpha.isFinite) { throw ValidationError("--alpha must be finite and ≥ 0, got \(alpha)") }
-        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
-        if epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-        if maxIter < 1 { throw ValidationError("--max-iter must be at least 1, got \(maxIter)") }
-        if maxNoImprovement < 1 { throw ValidationError("--max-no-improvement must be at least 1") }
-        if let tol, !(tol >= 0) { throw ValidationError("--tol must not be negative, got \(tol)") }
-        if let transformNonzeros, transformNonzeros < 1 { throw ValidationError("--transform-nonzeros must be at least 1") }
+        try OptionRange.check("--atoms", atoms, OptionRange.count)
+        try OptionRange.check("--alpha", alpha, atLeast: 0)
+        try OptionRange.check("--batch-size", batchSize, OptionRange.count)
+        try OptionRange.check("--epochs", epochs, OptionRange.count)
+        try OptionRange.check("--max-iter", maxIter, OptionRange.count)
+        try OptionRange.check("--max-no-improvement", maxNoImprovement, OptionRange.count)
+        try OptionRange.check("--tol", tol, atLeast: 0)
+        try OptionRange.check("--transform-alpha", transformAlpha, atLeast: 0)
+        try OptionRange.check("--transform-nonzeros", transformNonzeros, OptionRange.count)
         if positiveCode, let t = transformAlgorithm, t == .omp || t == .lars {
             throw ValidationError("--positive-code does not work with --transform-algorithm \(t.rawValue)")
         }
@@ -125,6 +126,13 @@ struct DictionaryCommand: ParsableCommand, FitCommand {
         case .lassoCD: return .lassoCD(alpha: a)
         case .threshold: return .threshold(alpha: a)
         }
+    }
+
+    /// The dictionary and its updates (k × d), the Gram matrix (k × k) and the codes (n × k).
+    func memoryNeed(samples: Int, features: Int) -> (bytes: Double, what: String, hint: String)? {
+        let (n, d) = (Double(samples), Double(features))
+        let k = Double(atoms ?? features)
+        return ((3 * k * d + 2 * k * k + 2 * n * k) * 8, "a dictionary of \(Int(k)) atoms for \(samples) rows", "use fewer --atoms")
     }
 
     func fit(_ x: Matrix<Double>, progress: Progress) throws -> FittedModel {

@@ -39,6 +39,8 @@ struct EmbedCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
+        try OutputSafety.check(inputs: [.file("--model", model)] + input.namedFiles,
+                               outputs: output.map(OutputOptions.namedFiles) ?? [])
         try Failures.guarded {
             let progress = Progress(quiet: quiet)
             if let output { Interrupts.install(outputs: [output]) }
@@ -46,10 +48,11 @@ struct EmbedCommand: ParsableCommand {
             let file = try ModelFile.read(model)
             progress.stage("loading \(input.input)")
             let data = try input.load()
+            try DataCheck.requireUsable(data.x, name: data.name)
             guard data.x.columns == file.inputFeatures else {
                 throw Failure("\(data.name) has \(data.x.columns) feature columns, but \(model) (\(file.method)) was fitted on \(file.inputFeatures)")
             }
-            let (z, _) = try progress.timed("embedding with \(file.method)") { try file.model.transform(data.x) }
+            let (z, _) = try progress.timed("embedding with \(file.method)") { try Failures.about(data.name) { try file.model.transform(data.x) } }
             if let output {
                 let note = try EmbeddingWriter.write(z, labels: data.labels, prefix: file.model.columnPrefix, to: output)
                 if !quiet { StandardError.line("latent: wrote \(z.rows) × \(z.columns) \(file.method) embedding to \(output)\(note)") }

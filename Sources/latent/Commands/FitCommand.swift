@@ -15,23 +15,36 @@ protocol FitCommand: ParsableCommand {
     var recordedOptions: [String: JSONValue] { get }
     /// Fits on `x`, reporting progress.
     func fit(_ x: Matrix<Double>, progress: Progress) throws -> FittedModel
+    /// Bytes the fit will need for `samples` × `features` data when that grows faster than the data
+    /// (kernel matrices, user-sized weight matrices), what needs it and what to do instead; `nil`
+    /// when memory is linear in the input.
+    func memoryNeed(samples: Int, features: Int) -> (bytes: Double, what: String, hint: String)?
+}
+
+extension FitCommand {
+    func memoryNeed(samples: Int, features: Int) -> (bytes: Double, what: String, hint: String)? { nil }
 }
 
 extension FitCommand {
     /// The shared run: stages on stderr, the summary or the output file, the model file.
     func runFit() throws {
         global.apply()
+        try OutputSafety.check(inputs: input.namedFiles, outputs: output.namedFiles)
         try Failures.guarded {
             let progress = Progress(quiet: output.quiet)
             Interrupts.install(outputs: [output.output, output.saveModel].compactMap { $0 })
             progress.stage("loading \(input.input)")
             let data = try input.load()
             progress.stage("\(data.x.rows) rows × \(data.x.columns) features\(data.labels == nil ? "" : ", with labels")")
+            if let need = memoryNeed(samples: data.x.rows, features: data.x.columns) {
+                try MemoryBudget.require(need.bytes, for: need.what, hint: need.hint)
+            }
+            try DataCheck.requireUsable(data.x, name: data.name)
             let start = DispatchTime.now()
-            let model = try fit(data.x, progress: progress)
+            let model = try Failures.about(data.name) { try fit(data.x, progress: progress) }
             let fitSeconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
             let needEmbedding = output.output != nil
-            let z = needEmbedding ? try progress.timed("embedding") { try model.transform(data.x) }.0 : nil
+            let z = needEmbedding ? try progress.timed("embedding") { try Failures.about(data.name) { try model.transform(data.x) } }.0 : nil
 
             var summary = Summary()
             summary.field("input", "input", .string(data.name))

@@ -16,7 +16,7 @@ struct ICACommand: ParsableCommand, FitCommand {
     }
     enum WhitenSolver: String, CaseIterable, ExpressibleByArgument { case svd, eigen }
 
-    @Option(help: ArgumentHelp("Number of sources. (default: all features)", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Number of sources. (default: all features)", valueName: "N"))
     var components: Int?
 
     @Option(help: "parallel: all sources at once; deflation: one after another.")
@@ -25,7 +25,7 @@ struct ICACommand: ParsableCommand, FitCommand {
     @Option(help: "Contrast function G (its derivative is the non-linearity).")
     var fun: Fun = .logcosh
 
-    @Option(help: "logcosh's alpha, in [1, 2].")
+    @Option(parsing: .unconditional, help: "logcosh's alpha, in [1, 2].")
     var funAlpha = 1.0
 
     @Option(help: "Whitening before the rotation: unit-variance sources, arbitrary-variance, or none (data already white).")
@@ -34,10 +34,10 @@ struct ICACommand: ParsableCommand, FitCommand {
     @Option(help: "How the whitening is computed.")
     var whitenSolver: WhitenSolver = .svd
 
-    @Option(help: "Tolerance on the change of the unmixing matrix.")
+    @Option(parsing: .unconditional, help: "Tolerance on the change of the unmixing matrix.")
     var tol = 1e-4
 
-    @Option(help: "Maximum iterations.")
+    @Option(parsing: .unconditional, help: "Maximum iterations.")
     var maxIter = 200
 
     @OptionGroup(title: "Input") var input: InputOptions
@@ -45,9 +45,9 @@ struct ICACommand: ParsableCommand, FitCommand {
     @OptionGroup(title: "Run") var global: GlobalOptions
 
     func validate() throws {
-        if let components, components < 1 { throw ValidationError("--components must be at least 1, got \(components)") }
-        if !(tol > 0) { throw ValidationError("--tol must be positive, got \(tol)") }
-        if maxIter < 1 { throw ValidationError("--max-iter must be at least 1, got \(maxIter)") }
+        try OptionRange.check("--components", components, OptionRange.count)
+        try OptionRange.check("--tol", tol, above: 0)
+        try OptionRange.check("--max-iter", maxIter, OptionRange.count)
         if !(1...2).contains(funAlpha) { throw ValidationError("--fun-alpha must lie in [1, 2], got \(funAlpha)") }
     }
 

@@ -18,25 +18,25 @@ struct KernelPCACommand: ParsableCommand, FitCommand {
 
     enum Kernel: String, CaseIterable, ExpressibleByArgument { case linear, poly, rbf, sigmoid, cosine }
 
-    @Option(help: ArgumentHelp("Number of components. (default: all non-zero eigenvalues, up to samples)", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Number of components. (default: all non-zero eigenvalues, up to samples)", valueName: "N"))
     var components: Int?
 
     @Option(help: "Kernel function.")
     var kernel: Kernel = .linear
 
-    @Option(help: ArgumentHelp("Kernel coefficient for poly, rbf and sigmoid. (default: 1 / features)", valueName: "x"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Kernel coefficient for poly, rbf and sigmoid. (default: 1 / features)", valueName: "x"))
     var gamma: Double?
 
-    @Option(help: "Degree of the poly kernel.")
+    @Option(parsing: .unconditional, help: "Degree of the poly kernel.")
     var degree = 3
 
-    @Option(help: "Constant term of the poly and sigmoid kernels.")
+    @Option(parsing: .unconditional, help: "Constant term of the poly and sigmoid kernels.")
     var coef0 = 1.0
 
     @Flag(help: "Also learn the pre-image map (kernel ridge regression) so embeddings can be mapped back.")
     var fitInverseTransform = false
 
-    @Option(help: "Ridge strength of the pre-image map.")
+    @Option(parsing: .unconditional, help: "Ridge strength of the pre-image map.")
     var alpha = 1.0
 
     @Flag(help: "Drop components with zero eigenvalues (may return fewer than --components).")
@@ -47,10 +47,11 @@ struct KernelPCACommand: ParsableCommand, FitCommand {
     @OptionGroup(title: "Run") var global: GlobalOptions
 
     func validate() throws {
-        if let components, components < 1 { throw ValidationError("--components must be at least 1, got \(components)") }
-        if let gamma, !(gamma > 0 && gamma.isFinite) { throw ValidationError("--gamma must be positive, got \(gamma)") }
-        if degree < 1 { throw ValidationError("--degree must be at least 1, got \(degree)") }
-        if !(alpha > 0) { throw ValidationError("--alpha must be positive, got \(alpha)") }
+        try OptionRange.check("--components", components, OptionRange.count)
+        try OptionRange.check("--gamma", gamma, above: 0)
+        try OptionRange.check("--degree", degree, 1...100)
+        try OptionRange.check("--coef0", coef0)
+        try OptionRange.check("--alpha", alpha, above: 0)
     }
 
     var kernelFunction: KernelFunction {
@@ -70,6 +71,13 @@ struct KernelPCACommand: ParsableCommand, FitCommand {
     }
 
     func run() throws { try runFit() }
+
+    /// The n × n kernel, its centred copy and the eigensolver's workspace: about 3 n² doubles.
+    func memoryNeed(samples: Int, features: Int) -> (bytes: Double, what: String, hint: String)? {
+        let n = Double(samples)
+        return (3 * n * n * 8, "kernel pca on \(samples) rows (an \(samples) × \(samples) kernel matrix)",
+                "use --rows to fit on a subset, or pca for a linear kernel")
+    }
 
     func fit(_ x: Matrix<Double>, progress: Progress) throws -> FittedModel {
         let kpca = KernelPCA<Double>(kernel: kernelFunction, components: components, removeZeroEigenvalues: removeZeroEigenvalues,

@@ -21,7 +21,7 @@ struct NMFCommand: ParsableCommand, FitCommand {
     enum BetaLoss: String, CaseIterable, ExpressibleByArgument { case frobenius, kullbackLeibler = "kullback-leibler" }
     enum Initialization: String, CaseIterable, ExpressibleByArgument { case nndsvd, nndsvda, nndsvdar, random }
 
-    @Option(help: ArgumentHelp("Number of components. (default: all features)", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Number of components. (default: all features)", valueName: "N"))
     var components: Int?
 
     @Option(help: "cd: coordinate descent (Frobenius only); mu: multiplicative updates.")
@@ -33,19 +33,19 @@ struct NMFCommand: ParsableCommand, FitCommand {
     @Option(name: .customLong("init"), help: ArgumentHelp("Initial factors. (default: nndsvda when components ≤ min(samples, features), else random)", valueName: "method"))
     var initialization: Initialization?
 
-    @Option(help: "Regularisation of W.")
+    @Option(parsing: .unconditional, help: "Regularisation of W.")
     var alphaW = 0.0
 
-    @Option(help: ArgumentHelp("Regularisation of H. (default: same as --alpha-w)", valueName: "x"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Regularisation of H. (default: same as --alpha-w)", valueName: "x"))
     var alphaH: Double?
 
-    @Option(help: "Share of L1 in the regularisation (0: L2 only, 1: L1 only).")
+    @Option(parsing: .unconditional, help: "Share of L1 in the regularisation (0: L2 only, 1: L1 only).")
     var l1Ratio = 0.0
 
-    @Option(help: "Maximum iterations.")
+    @Option(parsing: .unconditional, help: "Maximum iterations.")
     var maxIter = 200
 
-    @Option(help: "Tolerance on the relative decrease of the error.")
+    @Option(parsing: .unconditional, help: "Tolerance on the relative decrease of the error.")
     var tol = 1e-4
 
     @OptionGroup(title: "Input") var input: InputOptions
@@ -53,12 +53,14 @@ struct NMFCommand: ParsableCommand, FitCommand {
     @OptionGroup(title: "Run") var global: GlobalOptions
 
     func validate() throws {
-        if let components, components < 1 { throw ValidationError("--components must be at least 1, got \(components)") }
+        try OptionRange.check("--components", components, OptionRange.count)
+        try OptionRange.check("--alpha-w", alphaW, atLeast: 0)
+        try OptionRange.check("--alpha-h", alphaH, atLeast: 0)
         if betaLoss == .kullbackLeibler && solver == .cd { throw ValidationError("--beta-loss kullback-leibler needs --solver mu") }
         if alphaW < 0 || (alphaH ?? 0) < 0 { throw ValidationError("--alpha-w and --alpha-h must not be negative") }
         if !(0...1).contains(l1Ratio) { throw ValidationError("--l1-ratio must lie in [0, 1], got \(l1Ratio)") }
-        if maxIter < 1 { throw ValidationError("--max-iter must be at least 1, got \(maxIter)") }
-        if !(tol >= 0) { throw ValidationError("--tol must not be negative, got \(tol)") }
+        try OptionRange.check("--max-iter", maxIter, OptionRange.count)
+        try OptionRange.check("--tol", tol, atLeast: 0)
     }
 
     var recordedOptions: [String: JSONValue] {
@@ -68,6 +70,13 @@ struct NMFCommand: ParsableCommand, FitCommand {
     }
 
     func run() throws { try runFit() }
+
+    /// W (n × k) and H (k × d) with their updates, and the k × k products.
+    func memoryNeed(samples: Int, features: Int) -> (bytes: Double, what: String, hint: String)? {
+        let (n, d) = (Double(samples), Double(features))
+        let k = Double(components ?? features)
+        return ((3 * n * k + 3 * k * d + 2 * k * k) * 8, "nmf with \(Int(k)) components on \(samples) rows", "use fewer --components")
+    }
 
     func fit(_ x: Matrix<Double>, progress: Progress) throws -> FittedModel {
         let initMethod: NMFInitializationMethod? = initialization.map {

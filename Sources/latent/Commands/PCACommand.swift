@@ -30,10 +30,10 @@ struct PCACommand: ParsableCommand, FitCommand {
         }
     }
 
-    @Option(help: ArgumentHelp("Number of components. (default: all, min(samples, features))", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Number of components. (default: all, min(samples, features))", valueName: "N"))
     var components: Int?
 
-    @Option(help: ArgumentHelp("Keep the fewest components explaining this fraction of the variance, in (0, 1).", valueName: "fraction"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Keep the fewest components explaining this fraction of the variance, in (0, 1).", valueName: "fraction"))
     var variance: Double?
 
     @Option(help: "SVD solver: auto picks covariance-eigen for tall data, full for small, randomized for few components.")
@@ -42,13 +42,13 @@ struct PCACommand: ParsableCommand, FitCommand {
     @Flag(help: "Scale the scores to unit variance.")
     var whiten = false
 
-    @Option(help: "Randomized solver: extra random directions beyond the components.")
+    @Option(parsing: .unconditional, help: "Randomized solver: extra random directions beyond the components.")
     var oversampling = 10
 
-    @Option(help: ArgumentHelp("Randomized solver: power iterations. (default: 7 for few components, else 4)", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Randomized solver: power iterations. (default: 7 for few components, else 4)", valueName: "N"))
     var powerIterations: Int?
 
-    @Option(help: ArgumentHelp("Fit incrementally in batches of N rows (IncrementalPCA), with progress per batch.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Fit incrementally in batches of N rows (IncrementalPCA), with progress per batch.", valueName: "N"))
     var batchSize: Int?
 
     @OptionGroup(title: "Input") var input: InputOptions
@@ -58,11 +58,15 @@ struct PCACommand: ParsableCommand, FitCommand {
     func validate() throws {
         if components != nil && variance != nil { throw ValidationError("give --components or --variance, not both") }
         if let components, components < 1 { throw ValidationError("--components must be at least 1, got \(components)") }
+        try OptionRange.check("--components", components, OptionRange.count)
         if let variance, !(variance > 0 && variance < 1) { throw ValidationError("--variance must lie strictly between 0 and 1, got \(variance)") }
-        if oversampling < 0 { throw ValidationError("--oversampling must not be negative") }
-        if let powerIterations, powerIterations < 0 { throw ValidationError("--power-iterations must not be negative") }
+        try OptionRange.check("--oversampling", oversampling, 0...100_000)
+        try OptionRange.check("--power-iterations", powerIterations, 0...10_000)
         if let batchSize {
-            if batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+            try OptionRange.check("--batch-size", batchSize, OptionRange.count)
+            if let components, batchSize < components {
+                throw ValidationError("--batch-size \(batchSize) is smaller than --components \(components); each batch must hold at least as many rows as components")
+            }
             if variance != nil { throw ValidationError("--batch-size (incremental PCA) needs --components, not --variance") }
             if solver != .auto { throw ValidationError("--batch-size (incremental PCA) has no --solver") }
         }
@@ -80,12 +84,17 @@ struct PCACommand: ParsableCommand, FitCommand {
     func run() throws { try runFit() }
 
     func fit(_ x: Matrix<Double>, progress: Progress) throws -> FittedModel {
+        if let batchSize, components == nil, batchSize < x.columns {
+            throw UsageError("--batch-size \(batchSize) without --components would keep only \(batchSize) of the \(x.columns) components (each batch must hold at least as many rows as components); give --components, or a --batch-size of at least \(x.columns)")
+        }
         if let batchSize { return .pca(try Self.incremental(x, components: components, whiten: whiten, batchSize: batchSize, progress: progress)) }
         let amount: PCAComponents = components.map(PCAComponents.count) ?? variance.map(PCAComponents.varianceFraction) ?? .all
         let pca = PCA<Double>(components: amount, whiten: whiten, solver: solver.library, oversampling: oversampling,
                               powerIterations: powerIterations, seed: global.seed)
         let used = pca.resolvedSolver(samples: x.rows, features: x.columns)
-        return .pca(try progress.timed("fitting pca (\(used.rawValue) solver)") { try pca.fit(x) }.0)
+        let model = try progress.timed("fitting pca (\(used.rawValue) solver)") { try pca.fit(x) }.0
+        try Self.refuseWhiteningByZero(model)
+        return .pca(model)
     }
 
     /// `IncrementalPCA.fit(x, batchSize:)` driven batch by batch (same batches, same result) so
@@ -99,6 +108,19 @@ struct PCACommand: ParsableCommand, FitCommand {
             reporter.update(done: i + 1)
         }
         reporter.finish(steps: ranges.count)
-        return try ipca.model()
+        let model = try ipca.model()
+        try refuseWhiteningByZero(model)
+        return model
+    }
+
+    /// `--whiten` divides each score by its component's standard deviation; a component with
+    /// (numerically) zero variance would turn rounding noise into scores of 1e15 and more. Rule:
+    /// refuse, and say how many components the data supports.
+    static func refuseWhiteningByZero(_ model: PCAModel<Double>) throws {
+        guard model.whiten, let top = model.explainedVariance.first else { return }
+        let floor = Swift.max(top, 0) * 1e-12
+        if let j = model.explainedVariance.firstIndex(where: { !($0 > floor) }) {
+            throw Failure("--whiten: component \(j + 1) has zero variance (\(model.explainedVariance[j])); the data supports \(j) whitened component\(j == 1 ? "" : "s"): use --components \(Swift.max(j, 1)) or drop --whiten")
+        }
     }
 }

@@ -17,19 +17,19 @@ struct RBMCommand: ParsableCommand, FitCommand {
         each epoch it scores up to --monitor-samples rows.
         """)
 
-    @Option(help: "Hidden units.")
+    @Option(parsing: .unconditional, help: "Hidden units.")
     var hidden = 256
 
-    @Option(help: "Learning rate.")
+    @Option(parsing: .unconditional, help: "Learning rate.")
     var learningRate = 0.1
 
-    @Option(help: "Rows per update.")
+    @Option(parsing: .unconditional, help: "Rows per update.")
     var batchSize = 10
 
-    @Option(help: "Passes over the data.")
+    @Option(parsing: .unconditional, help: "Passes over the data.")
     var epochs = 10
 
-    @Option(help: "Gibbs steps per update (CD-k / PCD-k).")
+    @Option(parsing: .unconditional, help: "Gibbs steps per update (CD-k / PCD-k).")
     var cdK = 1
 
     @Flag(inversion: .prefixedNo, help: "Persistent chains (PCD, scikit-learn's choice); --no-persistent for plain CD-k.")
@@ -38,7 +38,7 @@ struct RBMCommand: ParsableCommand, FitCommand {
     @Flag(help: "Visit the rows in a new random order each epoch.")
     var shuffle = false
 
-    @Option(help: "Rows scored after each epoch (pseudo-likelihood, reconstruction error); 0 for none.")
+    @Option(parsing: .unconditional, help: "Rows scored after each epoch (pseudo-likelihood, reconstruction error); 0 for none.")
     var monitorSamples = 1000
 
     @OptionGroup(title: "Input") var input: InputOptions
@@ -46,12 +46,12 @@ struct RBMCommand: ParsableCommand, FitCommand {
     @OptionGroup(title: "Run") var global: GlobalOptions
 
     func validate() throws {
-        if hidden < 1 { throw ValidationError("--hidden must be at least 1, got \(hidden)") }
-        if !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
-        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
-        if epochs < 0 { throw ValidationError("--epochs must not be negative, got \(epochs)") }
-        if cdK < 1 { throw ValidationError("--cd-k must be at least 1, got \(cdK)") }
-        if monitorSamples < 0 { throw ValidationError("--monitor-samples must not be negative") }
+        try OptionRange.check("--hidden", hidden, OptionRange.count)
+        try OptionRange.check("--learning-rate", learningRate, above: 0)
+        try OptionRange.check("--batch-size", batchSize, OptionRange.count)
+        try OptionRange.check("--epochs", epochs, OptionRange.countOrZero)
+        try OptionRange.check("--cd-k", cdK, 1...10_000)
+        try OptionRange.check("--monitor-samples", monitorSamples, OptionRange.countOrZero)
     }
 
     var recordedOptions: [String: JSONValue] {
@@ -67,6 +67,12 @@ struct RBMCommand: ParsableCommand, FitCommand {
     }
 
     func run() throws { try runFit() }
+
+    /// Weights, their gradient and momentum (k × d each), and the n × k hidden probabilities.
+    func memoryNeed(samples: Int, features: Int) -> (bytes: Double, what: String, hint: String)? {
+        let (n, d, k) = (Double(samples), Double(features), Double(hidden))
+        return ((4 * k * d + 2 * n * k + 4 * Double(batchSize) * (k + d)) * 8, "an rbm with --hidden \(hidden) on \(features) features", "use fewer --hidden units")
+    }
 
     func fit(_ x: Matrix<Double>, progress: Progress) throws -> FittedModel {
         .rbm(try Self.train(options, x, progress: progress))

@@ -22,16 +22,16 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Folder for the results (created if missing).")
     var out: String = "out"
 
-    @Option(help: "Few-shot episodes per shot count.")
+    @Option(parsing: .unconditional, help: "Few-shot episodes per shot count.")
     var episodes: Int = 50
 
-    @Option(help: "Use only the first N training images (default: all 60000), for a quick run.")
+    @Option(parsing: .unconditional, help: "Use only the first N training images (default: all 60000), for a quick run.")
     var trainRows: Int?
 
-    @Option(help: "Use only the first N test images (default: all 10000), for a quick run.")
+    @Option(parsing: .unconditional, help: "Use only the first N test images (default: all 10000), for a quick run.")
     var testRows: Int?
 
-    @Option(help: "Test images in the t-SNE plot of the best representation (0: no t-SNE).")
+    @Option(parsing: .unconditional, help: "Test images in the t-SNE plot of the best representation (0: no t-SNE).")
     var tsnePoints: Int = 10000
 
     @Option(parsing: .upToNextOption, help: "Methods to run (default: all): raw pca pca-whitened ica dictionary nmf rbm.")
@@ -42,7 +42,10 @@ struct DemoCommand: ParsableCommand {
         for m in methods where !known.contains(m) {
             throw ValidationError("--methods: '\(m)' is not one of \(DemoMethod.all.map(\.name).joined(separator: ", "))")
         }
-        if episodes < 1 { throw ValidationError("--episodes must be at least 1") }
+        try OptionRange.check("--episodes", episodes, 1...1_000_000)
+        try OptionRange.check("--train-rows", trainRows, OptionRange.count)
+        try OptionRange.check("--test-rows", testRows, OptionRange.count)
+        try OptionRange.check("--tsne-points", tsnePoints, OptionRange.countOrZero)
     }
 
     func run() throws {

@@ -93,7 +93,7 @@ struct InputOptions: ParsableArguments {
     @Flag(help: "IDX and fashion-mnist: divide unsigned-byte pixels by 255 so values lie in [0, 1] (needed by rbm).")
     var scale = false
 
-    @Option(help: ArgumentHelp("Use only the first N rows.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Use only the first N rows.", valueName: "N"))
     var rows: Int?
 
     enum Format { case csv, npy, idx, fashionMNIST(FashionMNIST.Split) }
@@ -107,6 +107,9 @@ struct InputOptions: ParsableArguments {
         if lower.hasSuffix(".idx") || lower.hasSuffix("-ubyte") || lower.hasSuffix(".gz") || lower.contains(".idx") { return .idx }
         return nil
     }
+
+    /// The files this reads, for `OutputSafety` (a dataset name such as `fashion-mnist` is no file).
+    var namedFiles: [OutputSafety.Named?] { [.file("input", input), .file("--labels", labels)] }
 
     var isCSV: Bool { if case .csv = format { return true } else { return false } }
 
@@ -127,7 +130,7 @@ struct InputOptions: ParsableArguments {
         if let delimiter, Self.delimiterCharacter(delimiter) == nil {
             throw ValidationError("--delimiter must be one ASCII character other than a quote or a line break (or 'tab'), got '\(delimiter)'")
         }
-        if let rows, rows < 1 { throw ValidationError("--rows must be at least 1, got \(rows)") }
+        try OptionRange.check("--rows", rows, OptionRange.count)
     }
 
     static func delimiterCharacter(_ text: String) -> Character? {
@@ -153,12 +156,12 @@ struct InputOptions: ParsableArguments {
         case .csv:
             let bytes = try Self.read(input)
             let defaultDelimiter: Character = input.lowercased().hasSuffix(".tsv") ? "\t" : ","
-            let table: CSVTable<Double> = try CSV.decode(
+            let table: CSVTable<Double> = try DataHints.csv(input, delimiterGiven: delimiter != nil) { try CSV.decode(
                 bytes, delimiter: delimiter.flatMap(Self.delimiterCharacter) ?? defaultDelimiter,
                 header: header.map { $0 ? .present : .absent } ?? .auto,
                 label: labelColumn.map(Self.column),
                 drop: dropColumns.map { $0.split(separator: ",").map { Self.column(String($0)) } } ?? [],
-                path: input)
+                path: input) }
             data = LoadedData(x: table.features, labels: table.labels.map(Labels.strings), name: input)
         case .npy:
             let x: Matrix<Double> = try NPY.decode(Self.read(input), path: input)

@@ -24,6 +24,16 @@ struct OutputOptions: ParsableArguments {
         if let saveModel, let output, saveModel == output { throw ValidationError("--save-model and --output name the same file") }
     }
 
+    /// The files this writes, for `OutputSafety`: `--output` (and its `.labels.npy` companion) and `--save-model`.
+    var namedFiles: [OutputSafety.Named?] { (output.map(Self.namedFiles) ?? []) + [.file("--save-model", saveModel)] }
+
+    /// `--output FILE`, and the labels file written beside an `.npy` output.
+    static func namedFiles(output path: String) -> [OutputSafety.Named?] {
+        var files = [OutputSafety.Named("--output", path)]
+        if path.lowercased().hasSuffix(".npy") { files.append(OutputSafety.Named("--output's labels", EmbeddingWriter.labelsPath(for: path))) }
+        return files
+    }
+
     static func validateOutput(_ path: String) throws {
         let lower = path.lowercased()
         guard lower.hasSuffix(".csv") || lower.hasSuffix(".npy") else {
