@@ -66,6 +66,11 @@ import LatentCore
         let custom = BPETrainer(vocabularySize: 300, specialTokens: ["ab"]).train(["ab ab ab abc cab"])
         #expect(!custom.merges.contains { custom.tokens[$0.left] + custom.tokens[$0.right] == "ab" })
         #expect(custom.encode("xabx") == [custom.id(of: "x")!, 0, custom.id(of: "x")!])
+        // A special token written in byte-level characters ("Ġx" spells the bytes " x") is never a merge's join.
+        let lookalike = BPETrainer(vocabularySize: 300, specialTokens: ["Ġx"]).train(["x x x x xy"])
+        #expect(!lookalike.merges.contains { lookalike.tokens[$0.left] + lookalike.tokens[$0.right] == "Ġx" })
+        #expect(lookalike.merges.contains { lookalike.tokens[$0.left] == "Ġ" })   // " x" still merges, further on
+        #expect(lookalike.decode(lookalike.encode(" x Ġx")) == " x Ġx")
     }
 
     @Test func trainingIsDeterministicAndStopsAtTheVocabularySize() {

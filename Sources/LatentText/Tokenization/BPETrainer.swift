@@ -21,13 +21,16 @@
 /// (kept in an index) and updates a max-heap of pair counts lazily, as HF does: about
 /// O(occurrences of the pair × log pairs) per merge.
 public struct BPETrainer: Sendable {
-    /// The vocabulary size to reach: special tokens + 256 byte characters + merges.
+    /// The vocabulary size to reach: special tokens + 256 byte characters + merges. The vocabulary
+    /// always holds the special tokens and the 256 bytes, even if this is smaller (as in HF).
     public var vocabularySize: Int
     /// A pair joins only if it occurs at least this often (and at least once).
     public var minimumFrequency: Int
     /// Tokens matched whole in text and never split or produced by merges.
     public var specialTokens: [String]
 
+    /// Stores the settings; `minimumFrequency` 0 and the default special tokens are HF's defaults
+    /// for `BpeTrainer` plus the five tokens BERT and GPT-2 use.
     public init(vocabularySize: Int, minimumFrequency: Int = 0,
                 specialTokens: [String] = BPETokenizer.defaultSpecialTokens) {
         precondition(vocabularySize >= 0 && minimumFrequency >= 0,
@@ -92,6 +95,8 @@ public struct BPETrainer: Sendable {
             if top.count < 1 || top.count < minimumFrequency { break }
             let left = Int(top.pair >> 32), right = Int(top.pair & 0xFFFF_FFFF)
             let joined = tokens[left] + tokens[right]
+            // Reachable only when a special token's text is itself byte-level characters (e.g. "Ġx",
+            // which spells the bytes " x"): the join's string would collide with it, so skip the pair.
             if specialSet.contains(joined) { continue }
             let newID: Int
             if let existing = ids[joined] { newID = existing } else {
