@@ -56,6 +56,7 @@ public struct BPETokenizer: Sendable, Equatable {
             .sorted { $0.bytes.count > $1.bytes.count }
     }
 
+    /// Same tokens, merges and special tokens (the derived tables follow from these).
     public static func == (a: BPETokenizer, b: BPETokenizer) -> Bool {
         a.tokens == b.tokens && a.specialIDs == b.specialIDs
             && a.merges.elementsEqual(b.merges) { $0.left == $1.left && $0.right == $1.right }
@@ -179,7 +180,8 @@ public struct BPETokenizer: Sendable, Equatable {
         return bytes
     }
 
-    /// `decodeBytes(ids)` as text; malformed UTF-8 becomes U+FFFD (as Hugging Face's decoder).
+    /// `decodeBytes(ids)` as text; each maximal malformed UTF-8 subsequence becomes U+FFFD. Use
+    /// `decodeBytes` for an exact round trip.
     public func decode(_ ids: [Int]) -> String { String(decoding: decodeBytes(ids), as: UTF8.self) }
 
     static func pairKey(_ left: Int, _ right: Int) -> UInt64 { UInt64(left) << 32 | UInt64(right) }
