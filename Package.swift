@@ -47,6 +47,7 @@ let package = Package(
         .target(name: "LatentPlot", dependencies: ["LatentCore", "LatentIO", "CZlib"], swiftSettings: optimise),
         .target(name: "LatentManifold", dependencies: ["LatentCore", "LatentDecomposition"], swiftSettings: optimise),
         .target(name: "LatentNN", dependencies: ["LatentCore", "LatentIO"], swiftSettings: optimise),
+        .target(name: "LatentText", dependencies: ["LatentCore", "LatentIO"], swiftSettings: optimise),
 
         // MARK: - Command line
         .executableTarget(
@@ -68,6 +69,7 @@ let package = Package(
         .testTarget(name: "LatentCommandLineTests", dependencies: ["latent", "LatentIO", "LatentDecomposition", "LatentTestSupport"]),
         .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot", "LatentDecomposition", "LatentTestSupport"]),
         .testTarget(name: "LatentManifoldTests", dependencies: ["LatentManifold", "LatentTestSupport"]),
+        .testTarget(name: "LatentTextTests", dependencies: ["LatentText", "LatentTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
