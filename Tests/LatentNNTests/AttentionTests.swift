@@ -156,3 +156,22 @@ private func referenceAttention(_ q: Tensor<Double>, _ k: Tensor<Double>, _ v: T
         #expect(maxAbsDifference(logits.grad!, once.map { 2 * $0 }) < 1e-15)
     }
 }
+
+@Suite struct FastPoolingTests {
+    /// The 2×2 max-pool fast path against a direct loop, on even (tiled) and odd (remainder) sizes.
+    @Test func twoByTwoMaxPoolMatchesDirectLoopAndFiniteDifferences() {
+        var rng = Xoshiro256StarStar(seed: 18)
+        for (H, W) in [(6, 8), (5, 7)] {
+            let x = Tensor<Double>.randomNormal([2, 3, H, W], using: &rng)
+            let y = x.maxPool2d(kernel: (2, 2))
+            let (Ho, Wo) = (H / 2, W / 2)
+            #expect(y.shape == [2, 3, Ho, Wo])
+            for b in 0..<2 { for c in 0..<3 { for i in 0..<Ho { for j in 0..<Wo {
+                let m = Swift.max(Swift.max(x[b, c, 2 * i, 2 * j], x[b, c, 2 * i, 2 * j + 1]),
+                                  Swift.max(x[b, c, 2 * i + 1, 2 * j], x[b, c, 2 * i + 1, 2 * j + 1]))
+                #expect(y[b, c, i, j] == m)
+            } } } }
+            #expect(GradientCheck.check([x]) { $0[0].maxPool2d(kernel: (2, 2)) }.maxRelativeError < 1e-6)
+        }
+    }
+}
