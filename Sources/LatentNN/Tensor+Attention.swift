@@ -68,6 +68,8 @@ extension Tensor {
         }
         let hs = C / heads, pairs = B * heads, block = Tq * Tk
         let scale = 1 / Scalar(Double(hs).squareRoot())
+        // (sequence, head) pairs per thread: at least 2¹⁶ multiply-adds of one score GEMM in all.
+        let minimum = Swift.max(1, (1 << 16) / Swift.max(1, block * hs))
         // Additive mask: per-dimension strides over (B, heads, T_q, T_k), 0 where broadcast.
         var addStrides = [0, 0, 0, 0]
         if let add = mask.additive {
@@ -87,7 +89,7 @@ extension Tensor {
                 key.storage.withUnsafeBufferPointer { pk in
                     withOptionalPointers(mask.additive?.storage, nil) { addp, _ in
                         let P = pBuf.baseAddress!, q = pq.baseAddress!, k = pk.baseAddress!
-                        Parallel.forEachChunk(count: pairs, minimumPerThread: Swift.max(1, (1 << 16) / Swift.max(1, block * hs))) { range in
+                        Parallel.forEachChunk(count: pairs, minimumPerThread: minimum) { range in
                             for pair in range {
                                 let b = pair / heads, h = pair % heads, S = P + pair * block
                                 Scalar.gemm(transposeA: false, transposeB: true, m: Tq, n: Tk, k: hs, alpha: scale,
@@ -118,7 +120,7 @@ extension Tensor {
             kept.withUnsafeBufferPointer { pp in
                 value.storage.withUnsafeBufferPointer { pv in
                     let P = pp.baseAddress!, v = pv.baseAddress!, o = oBuf.baseAddress!
-                    Parallel.forEachChunk(count: pairs, minimumPerThread: Swift.max(1, (1 << 16) / Swift.max(1, block * hs))) { range in
+                    Parallel.forEachChunk(count: pairs, minimumPerThread: minimum) { range in
                         for pair in range {
                             let b = pair / heads, h = pair % heads
                             Scalar.gemm(transposeA: false, transposeB: false, m: Tq, n: hs, k: Tk, alpha: 1,
@@ -130,7 +132,6 @@ extension Tensor {
             }
             initialized = B * Tq * C
         }
-        let minimum = Swift.max(1, (1 << 16) / Swift.max(1, block * hs))
         return Tensor(shape: [B, Tq, C], storage: out, op: "attention", parents: [query, key, value]) { g in
             let gp = g.baseAddress!
             // ∂V_bh += (P⊙D)ᵀ · G_bh
