@@ -1,3 +1,5 @@
+import LatentCore
+
 #if canImport(Glibc)
 /// glibc's `int mallopt(int param, int value)` (declared in `<malloc.h>`, which the Glibc module
 /// does not export).
@@ -26,5 +28,15 @@ public enum Allocation {
         #else
         return false
         #endif
+    }
+}
+
+extension Array where Element: BLASScalar {
+    /// An array of `count` elements left uninitialised, for kernels that write every element
+    /// before anything reads it (saves the zero-fill pass of `Array(repeating: 0, count:)`).
+    /// Only for trivial element types such as `Float` and `Double`.
+    @inlinable
+    static func uninitialized(count: Int) -> [Element] {
+        [Element](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 }

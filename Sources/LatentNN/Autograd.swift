@@ -106,4 +106,21 @@ extension Tensor {
         if grad == nil { grad = [Scalar](repeating: 0, count: count) }
         grad!.withUnsafeMutableBufferPointer { body($0) }
     }
+
+    /// Calls `body(buffer, fresh)` to add into `grad` in place. When there was no gradient yet,
+    /// `fresh` is true and the buffer is *uninitialised*: `body` must then write every element
+    /// (e.g. a GEMM with `beta = 0`), which saves zero-filling and re-reading it. Does nothing
+    /// unless `requiresGrad`.
+    @inlinable
+    func withGradDestination(_ body: (UnsafeMutableBufferPointer<Scalar>, _ fresh: Bool) -> Void) {
+        guard requiresGrad else { return }
+        if grad == nil {
+            grad = [Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
+                body(buffer, true)
+                initialized = count
+            }
+        } else {
+            grad!.withUnsafeMutableBufferPointer { body($0, false) }
+        }
+    }
 }

@@ -20,6 +20,7 @@ public enum Loss {
     /// Cross-entropy of `(N, C)` logits against class indices (`nn.CrossEntropyLoss`), averaged over
     /// the targets that are not `ignoreIndex`. With label smoothing ε the target distribution is
     /// `(1 − ε)·onehot + ε/C`, so each term is `−(1 − ε)·log p_y − (ε/C)·Σ_c log p_c`.
+    /// One fused operation (`Tensor.softmaxCrossEntropy`): no `(N, C)` temporaries.
     /// - Complexity: O(N·C).
     public static func crossEntropy<S: BLASScalar>(_ logits: Tensor<S>, _ targets: [Int], ignoreIndex: Int? = nil,
                                                   labelSmoothing: Double = 0) -> Tensor<S> {
@@ -27,22 +28,14 @@ public enum Loss {
         let (n, c) = (logits.shape[0], logits.shape[1])
         precondition(targets.count == n, "crossEntropy: \(targets.count) targets for \(n) rows of logits")
         precondition(labelSmoothing >= 0 && labelSmoothing <= 1, "crossEntropy: label smoothing \(labelSmoothing) outside [0, 1]")
-        var keep = [S](repeating: 1, count: n)
-        var picked = [Int](repeating: 0, count: n)
+        var valid = 0
         for (i, t) in targets.enumerated() {
-            if let ignoreIndex, t == ignoreIndex { keep[i] = 0; continue }
+            if let ignoreIndex, t == ignoreIndex { continue }
             precondition(t >= 0 && t < c, "crossEntropy: target \(t) at row \(i) outside 0..<\(c)")
-            picked[i] = t
+            valid += 1
         }
-        let valid = keep.reduce(0, +)
-        let logp = logits.logSoftmax(alongAxis: 1)
-        let mask = Tensor(shape: [n, 1], storage: keep)
-        var perRow = -logp.gather(alongAxis: 1, indices: picked)          // (N, 1)
-        if labelSmoothing > 0 {
-            let smooth = -logp.mean(alongAxis: 1, keepDims: true)           // −(1/C)·Σ_c log p_c
-            perRow = perRow * S(1 - labelSmoothing) + smooth * S(labelSmoothing)
-        }
-        return (perRow * mask).sum() / Swift.max(valid, 1)
+        return logits.softmaxCrossEntropy(targets: targets, ignoreIndex: ignoreIndex, labelSmoothing: S(labelSmoothing),
+                                          divisor: S(Swift.max(valid, 1)))
     }
 
     /// KL divergence from `N(μ, diag(e^{logVariance}))` to the standard normal,

@@ -29,6 +29,18 @@ struct ConvGeometry {
     var rows: Int { channels * kernelHeight * kernelWidth }
     var columns: Int { batch * positions }
 
+    /// The output columns `lo ..< hi` whose input column `ow·s − p + j·d` for kernel column `j`
+    /// lies inside the image (the others read padding), so the inner loops need no bounds test.
+    @inline(__always)
+    func validColumns(_ j: Int) -> (Int, Int) {
+        let (sw, pw, dw) = (stride.1, padding.1, dilation.1)
+        let first = pw - j * dw                        // ow·sw ≥ first
+        let lo = first <= 0 ? 0 : (first + sw - 1) / sw
+        let last = width - 1 + pw - j * dw             // ow·sw ≤ last
+        let hi = last < 0 ? 0 : Swift.min(outWidth, last / sw + 1)
+        return (Swift.min(lo, hi), hi)
+    }
+
     /// Fills `col (C·kh·kw, B·L)` from `images (B, C, H, W)`. Rows in parallel.
     func im2col<S: BLASScalar>(_ images: UnsafePointer<S>, into col: UnsafeMutablePointer<S>) {
         let (sh, sw) = stride, (ph, pw) = padding, (dh, dw) = dilation
@@ -48,10 +60,14 @@ struct ConvGeometry {
                             continue
                         }
                         let line = img + ih * W
-                        for ow in 0..<Wo {
-                            let iw = ow * sw - pw + j * dw
-                            out[ow] = iw >= 0 && iw < W ? line[iw] : 0
+                        let (lo, hi) = validColumns(j)
+                        out.update(repeating: 0, count: lo)
+                        if sw == 1 {
+                            (out + lo).update(from: line + (lo - pw + j * dw), count: hi - lo)
+                        } else {
+                            for ow in lo..<hi { out[ow] = line[ow * sw - pw + j * dw] }
                         }
+                        (out + hi).update(repeating: 0, count: Wo - hi)
                     }
                 }
             }
@@ -75,10 +91,8 @@ struct ConvGeometry {
                             let ih = oh * sh - ph + i * dh
                             if ih < 0 || ih >= H { continue }
                             let line = img + ih * W, s = src + oh * Wo
-                            for ow in 0..<Wo {
-                                let iw = ow * sw - pw + j * dw
-                                if iw >= 0 && iw < W { line[iw] += s[ow] }
-                            }
+                            let (lo, hi) = validColumns(j)
+                            for ow in lo..<hi { line[ow * sw - pw + j * dw] += s[ow] }
                         }
                     }
                 }
@@ -138,27 +152,26 @@ extension Tensor {
         let geo = ConvGeometry(batch: shape[0], channels: shape[1], height: shape[2], width: shape[3],
                                kernel: (weight.shape[2], weight.shape[3]), stride: stride, padding: padding, dilation: dilation)
         let B = geo.batch, L = geo.positions, K = geo.rows, N = geo.columns
-        var col = [Scalar](repeating: 0, count: K * N)
-        var y = [Scalar](repeating: 0, count: cout * N)
-        var out = [Scalar](repeating: 0, count: B * cout * L)
-        storage.withUnsafeBufferPointer { px in
-            col.withUnsafeMutableBufferPointer { pc in
-                geo.im2col(px.baseAddress!, into: pc.baseAddress!)
-            }
+        // im2col, the GEMM (beta = 0) and the block swap each write every element: no zero-fill.
+        let col = [Scalar](unsafeUninitializedCapacity: K * N) { pc, initialized in
+            storage.withUnsafeBufferPointer { px in geo.im2col(px.baseAddress!, into: pc.baseAddress!) }
+            initialized = K * N
         }
-        weight.storage.withUnsafeBufferPointer { pw in
-            col.withUnsafeBufferPointer { pc in
-                y.withUnsafeMutableBufferPointer { py in
+        let y = [Scalar](unsafeUninitializedCapacity: cout * N) { py, initialized in
+            weight.storage.withUnsafeBufferPointer { pw in
+                col.withUnsafeBufferPointer { pc in
                     Scalar.gemm(transposeA: false, transposeB: false, m: cout, n: N, k: K, alpha: 1,
                                 a: pw.baseAddress!, lda: K, b: pc.baseAddress!, ldb: N, beta: 0, c: py.baseAddress!, ldc: N)
                 }
             }
+            initialized = cout * N
         }
         // (C_out, B, L) → (B, C_out, L)
-        y.withUnsafeBufferPointer { py in
-            out.withUnsafeMutableBufferPointer { po in
+        var out = [Scalar](unsafeUninitializedCapacity: B * cout * L) { po, initialized in
+            y.withUnsafeBufferPointer { py in
                 swapLeadingBlocks(py.baseAddress!, po.baseAddress!, b: cout, c: B, l: L, accumulate: false)
             }
+            initialized = B * cout * L
         }
         if let bias {
             out.withUnsafeMutableBufferPointer { po in
@@ -172,26 +185,27 @@ extension Tensor {
         let savedCol = col
         return Tensor(shape: [B, cout, geo.outHeight, geo.outWidth], storage: out, op: "conv2d", parents: parents) { [self] g in
             // g (B, C_out, L) → gT (C_out, B·L)
-            var gT = [Scalar](repeating: 0, count: cout * N)
-            gT.withUnsafeMutableBufferPointer { pt in
+            let gT = [Scalar](unsafeUninitializedCapacity: cout * N) { pt, initialized in
                 swapLeadingBlocks(g.baseAddress!, pt.baseAddress!, b: B, c: cout, l: L, accumulate: false)
+                initialized = cout * N
             }
             gT.withUnsafeBufferPointer { pt in
                 if weight.requiresGrad {
                     savedCol.withUnsafeBufferPointer { pc in
-                        weight.withGradBuffer { dw in
+                        weight.withGradDestination { dw, fresh in
                             Scalar.gemm(transposeA: false, transposeB: true, m: cout, n: K, k: N, alpha: 1,
-                                        a: pt.baseAddress!, lda: N, b: pc.baseAddress!, ldb: N, beta: 1, c: dw.baseAddress!, ldc: K)
+                                        a: pt.baseAddress!, lda: N, b: pc.baseAddress!, ldb: N, beta: fresh ? 0 : 1,
+                                        c: dw.baseAddress!, ldc: K)
                         }
                     }
                 }
                 if self.requiresGrad {
-                    var dcol = [Scalar](repeating: 0, count: K * N)
-                    weight.storage.withUnsafeBufferPointer { pw in
-                        dcol.withUnsafeMutableBufferPointer { pd in
+                    let dcol = [Scalar](unsafeUninitializedCapacity: K * N) { pd, initialized in
+                        weight.storage.withUnsafeBufferPointer { pw in
                             Scalar.gemm(transposeA: true, transposeB: false, m: K, n: N, k: cout, alpha: 1,
                                         a: pw.baseAddress!, lda: K, b: pt.baseAddress!, ldb: N, beta: 0, c: pd.baseAddress!, ldc: N)
                         }
+                        initialized = K * N
                     }
                     self.withGradBuffer { dx in
                         dcol.withUnsafeBufferPointer { geo.col2im($0.baseAddress!, into: dx.baseAddress!) }

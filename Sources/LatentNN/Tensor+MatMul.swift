@@ -32,10 +32,11 @@ extension Tensor {
         if batchB.isEmpty && !transposeA { mm = m * batch; batch = 1 }
         let strideA = ar * ac, strideB = batchB.isEmpty ? 0 : br * bc, strideC = m * n
         let lda = ac, ldb = bc
-        var out = [Scalar](repeating: 0, count: batchA.reduce(1, *) * m * n)
-        a.storage.withUnsafeBufferPointer { pa in
-            b.storage.withUnsafeBufferPointer { pb in
-                out.withUnsafeMutableBufferPointer { pc in
+        let total = batchA.reduce(1, *) * m * n
+        // Every element is written by a GEMM with beta = 0 (zeros when k = 0).
+        let out = [Scalar](unsafeUninitializedCapacity: total) { pc, initialized in
+            a.storage.withUnsafeBufferPointer { pa in
+                b.storage.withUnsafeBufferPointer { pb in
                     for i in 0..<batch {
                         Scalar.gemm(transposeA: transposeA, transposeB: transposeB, m: mm, n: n, k: k, alpha: 1,
                                     a: pa.baseAddress! + i * strideA, lda: lda, b: pb.baseAddress! + i * strideB, ldb: ldb,
@@ -43,6 +44,7 @@ extension Tensor {
                     }
                 }
             }
+            initialized = total
         }
         let shape = batchA + [m, n]
         return Tensor(shape: shape, storage: out, op: "matmul", parents: [a, b]) { g in
@@ -51,15 +53,16 @@ extension Tensor {
                 // ∂op(A) = g·op(B)ᵀ. With A untransposed: ∂A (m×k) = g (m×n) · op(B)ᵀ.
                 // With A transposed (stored k×m): ∂A = op(B) · gᵀ.
                 b.storage.withUnsafeBufferPointer { pb in
-                    a.withGradBuffer { da in
+                    a.withGradDestination { da, fresh in
+                        let beta: Scalar = fresh ? 0 : 1      // each batch item writes its own block
                         for i in 0..<batch {
                             let bp = pb.baseAddress! + i * strideB, dp = da.baseAddress! + i * strideA, gi = gp + i * strideC
                             if !transposeA {
                                 Scalar.gemm(transposeA: false, transposeB: !transposeB, m: mm, n: k, k: n, alpha: 1,
-                                            a: gi, lda: n, b: bp, ldb: ldb, beta: 1, c: dp, ldc: lda)
+                                            a: gi, lda: n, b: bp, ldb: ldb, beta: beta, c: dp, ldc: lda)
                             } else {
                                 Scalar.gemm(transposeA: transposeB, transposeB: true, m: k, n: m, k: n, alpha: 1,
-                                            a: bp, lda: ldb, b: gi, ldb: n, beta: 1, c: dp, ldc: lda)
+                                            a: bp, lda: ldb, b: gi, ldb: n, beta: beta, c: dp, ldc: lda)
                             }
                         }
                     }
@@ -69,18 +72,78 @@ extension Tensor {
                 // ∂op(B) = op(A)ᵀ·g. With B untransposed: ∂B (k×n) = op(A)ᵀ · g.
                 // With B transposed (stored n×k): ∂B = gᵀ · op(A).
                 a.storage.withUnsafeBufferPointer { pa in
-                    b.withGradBuffer { db in
+                    b.withGradDestination { db, fresh in
                         for i in 0..<batch {
+                            // A shared right factor (strideB = 0) sums over the batch items.
+                            let beta: Scalar = fresh && (strideB != 0 || i == 0) ? 0 : 1
                             let ap = pa.baseAddress! + i * strideA, dp = db.baseAddress! + i * strideB, gi = gp + i * strideC
                             if !transposeB {
                                 Scalar.gemm(transposeA: !transposeA, transposeB: false, m: k, n: n, k: mm, alpha: 1,
-                                            a: ap, lda: lda, b: gi, ldb: n, beta: 1, c: dp, ldc: ldb)
+                                            a: ap, lda: lda, b: gi, ldb: n, beta: beta, c: dp, ldc: ldb)
                             } else {
                                 Scalar.gemm(transposeA: true, transposeB: transposeA, m: n, n: k, k: mm, alpha: 1,
-                                            a: gi, lda: n, b: ap, ldb: lda, beta: 1, c: dp, ldc: ldb)
+                                            a: gi, lda: n, b: ap, ldb: lda, beta: beta, c: dp, ldc: ldb)
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// A fully connected layer in one operation: `self·weightᵀ + bias`, the bias written into the
+    /// output first and the product added by one GEMM (`beta = 1`), so no second pass and no
+    /// temporary. Shapes: `self (…, in)`, `weight (out, in)`, `bias (out)` → `(…, out)`.
+    ///
+    /// Backward, with `X` the input as `(rows, in)` and `G` the gradient `(rows, out)`:
+    /// `∂X = G·W`, `∂W = Gᵀ·X`, `∂bias = Σ_rows G`.
+    /// - Complexity: O(rows · in · out) in BLAS.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    public func linear(weight: Tensor, bias: Tensor?) -> Tensor {
+        precondition(weight.rank == 2 && rank >= 1 && shape[rank - 1] == weight.shape[1],
+                     "linear: input \(shape) for weight \(weight.shape) (need last dimension \(weight.shape.count == 2 ? weight.shape[1] : -1))")
+        let (inputs, outputs) = (weight.shape[1], weight.shape[0])
+        if let bias { precondition(bias.shape == [outputs], "linear: bias \(bias.shape) for weight \(weight.shape)") }
+        let rows = count / Swift.max(1, inputs)
+        let x = self
+        let out = [Scalar](unsafeUninitializedCapacity: rows * outputs) { pc, initialized in
+            let c = pc.baseAddress!
+            if let bias {
+                bias.storage.withUnsafeBufferPointer { pb in
+                    for r in 0..<rows { (c + r * outputs).initialize(from: pb.baseAddress!, count: outputs) }
+                }
+            }
+            x.storage.withUnsafeBufferPointer { pa in
+                weight.storage.withUnsafeBufferPointer { pw in
+                    Scalar.gemm(transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs, alpha: 1,
+                                a: pa.baseAddress!, lda: inputs, b: pw.baseAddress!, ldb: inputs,
+                                beta: bias == nil ? 0 : 1, c: c, ldc: outputs)
+                }
+            }
+            initialized = rows * outputs
+        }
+        let parents = [x, weight] + (bias.map { [$0] } ?? [])
+        return Tensor(shape: Array(shape.dropLast()) + [outputs], storage: out, op: "linear", parents: parents) { g in
+            let gp = g.baseAddress!
+            x.withGradDestination { dx, fresh in
+                weight.storage.withUnsafeBufferPointer { pw in
+                    Scalar.gemm(transposeA: false, transposeB: false, m: rows, n: inputs, k: outputs, alpha: 1,
+                                a: gp, lda: outputs, b: pw.baseAddress!, ldb: inputs, beta: fresh ? 0 : 1,
+                                c: dx.baseAddress!, ldc: inputs)
+                }
+            }
+            weight.withGradDestination { dw, fresh in
+                x.storage.withUnsafeBufferPointer { pa in
+                    Scalar.gemm(transposeA: true, transposeB: false, m: outputs, n: inputs, k: rows, alpha: 1,
+                                a: gp, lda: outputs, b: pa.baseAddress!, ldb: inputs, beta: fresh ? 0 : 1,
+                                c: dw.baseAddress!, ldc: inputs)
+                }
+            }
+            bias?.withGradBuffer { db in
+                let d = db.baseAddress!
+                for r in 0..<rows {
+                    let row = gp + r * outputs
+                    for j in 0..<outputs { d[j] += row[j] }
                 }
             }
         }

@@ -21,9 +21,9 @@ extension Tensor {
         let d = normalizedShape.reduce(1, *)
         precondition(d > 0, "layerNorm: empty normalized shape")
         let rows = count / d
-        var xhat = [Scalar](repeating: 0, count: count)
-        var rstd = [Scalar](repeating: 0, count: rows)
-        var out = [Scalar](repeating: 0, count: count)
+        var xhat = [Scalar].uninitialized(count: count)     // every element written below
+        var rstd = [Scalar].uninitialized(count: rows)
+        var out = [Scalar].uninitialized(count: count)
         let w = weight?.storage, b = bias?.storage
         withOptionalPointers(w, b) { wp, bp in
         storage.withUnsafeBufferPointer { px in

@@ -26,6 +26,9 @@ extension Tensor {
         let Wo = Tensor.pooledSize(W, kernel: kernel.1, stride: s.1, padding: padding.1, "maxPool2d")
         var out = [Scalar](repeating: 0, count: planes * Ho * Wo)
         var argmax = [Int32](repeating: 0, count: planes * Ho * Wo)
+        // Windows that tile the image exactly (stride = kernel, no padding, no remainder): the
+        // backward of a fresh gradient writes every pixel once, with no zero-fill.
+        let tiles = padding == (0, 0) && s == kernel && Ho * kernel.0 == H && Wo * kernel.1 == W
         storage.withUnsafeBufferPointer { px in
             out.withUnsafeMutableBufferPointer { po in
                 argmax.withUnsafeMutableBufferPointer { pa in
@@ -33,6 +36,27 @@ extension Tensor {
                     Parallel.forEachChunk(count: planes, minimumPerThread: Swift.max(1, (1 << 14) / Swift.max(1, H * W))) { range in
                         for plane in range {
                             let img = x + plane * H * W
+                            if padding == (0, 0) && kernel == (2, 2) {
+                                // The common 2×2 window, unrolled (first maximum wins; NaN propagates).
+                                for oh in 0..<Ho {
+                                    for ow in 0..<Wo {
+                                        let start = oh * s.0 * W + ow * s.1
+                                        var best = img[start], at = start
+                                        // Selects, not branches: on real data the comparisons are
+                                        // unpredictable, and mispredictions dominated this loop.
+                                        @inline(__always) func visit(_ p: Int) {
+                                            let v = img[p]
+                                            let take = v > best || (v != v && best == best)
+                                            best = take ? v : best
+                                            at = take ? p : at
+                                        }
+                                        visit(start + 1); visit(start + W); visit(start + W + 1)
+                                        let q = (plane * Ho + oh) * Wo + ow
+                                        o[q] = best; a[q] = Int32(at)
+                                    }
+                                }
+                                continue
+                            }
                             if padding == (0, 0) {
                                 // Every window lies inside the image: no bounds checks.
                                 for oh in 0..<Ho {
@@ -76,11 +100,28 @@ extension Tensor {
         }
         let L = Ho * Wo
         return Tensor(shape: [shape[0], shape[1], Ho, Wo], storage: out, op: "maxPool2d", parents: [self]) { [self] g in
-            self.withGradBuffer { d in
+            self.withGradDestination { d, fresh in
                 let dp = d.baseAddress!, gp = g.baseAddress!
+                if fresh && !tiles { d.update(repeating: 0) }
                 argmax.withUnsafeBufferPointer { pa in
                     let a = pa.baseAddress!
                     Parallel.forEachChunk(count: planes, minimumPerThread: Swift.max(1, (1 << 14) / Swift.max(1, L))) { range in
+                        if fresh && tiles {
+                            // Zero each window, then put its gradient on the maximum.
+                            for plane in range {
+                                let dst = dp + plane * H * W
+                                for oh in 0..<Ho {
+                                    for i in 0..<kernel.0 {
+                                        (dst + (oh * kernel.0 + i) * W).initialize(repeating: 0, count: W)
+                                    }
+                                    for ow in 0..<Wo {
+                                        let q = (plane * Ho + oh) * Wo + ow
+                                        dst[Int(a[q])] = gp[q]
+                                    }
+                                }
+                            }
+                            return
+                        }
                         for plane in range {
                             for t in 0..<L {
                                 let q = plane * L + t

@@ -179,7 +179,7 @@ extension Tensor {
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func softmax(alongAxis axis: Int = -1) -> Tensor {
         let ax = Shape.normalize(axis: axis, rank: rank, "softmax")
-        var out = [Scalar](repeating: 0, count: count)
+        var out = [Scalar].uninitialized(count: count)     // every lane written below
         storage.withUnsafeBufferPointer { px in
             out.withUnsafeMutableBufferPointer { py in
                 let x = px.baseAddress!, y = py.baseAddress!
@@ -209,7 +209,7 @@ extension Tensor {
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func logSoftmax(alongAxis axis: Int = -1) -> Tensor {
         let ax = Shape.normalize(axis: axis, rank: rank, "logSoftmax")
-        var out = [Scalar](repeating: 0, count: count)
+        var out = [Scalar].uninitialized(count: count)     // every lane written below
         storage.withUnsafeBufferPointer { px in
             out.withUnsafeMutableBufferPointer { py in
                 let x = px.baseAddress!, y = py.baseAddress!

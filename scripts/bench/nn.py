@@ -8,9 +8,16 @@
   with token and position embeddings, final LayerNorm and a vocabulary head + cross-entropy, on
   32 × 64 tokens from a vocabulary of 1000.
 
-Ratios are PyTorch time / Latent time (> 1 means Latent is faster); goals: MLP ≥ 1.0, CNN ≥ 0.8.
+The peer is PyTorch with its own defaults (no OMP_WAIT_POLICY set): that is the headline ratio.
+A second column runs the same PyTorch code in a subprocess with OMP_WAIT_POLICY=PASSIVE (its
+OpenMP workers sleep instead of spinning between ops), for reference only.
+`--rounds N` alternates Latent and PyTorch N times back to back and prints the medians, which is
+what to quote on a shared (noisy) machine.
+
+Ratios are Latent speed / PyTorch speed (> 1 means Latent is faster);
+goals: MLP ≥ 1.0, CNN ≥ 1.0, transformer forward ≥ 1.0, forward + backward ≥ 1.0.
 Usage: python3 scripts/bench/nn.py [--threads 2] [--latent .build/release/latent] [--batches 100]
-       [--cnn-batches 10] [--epochs 3]
+       [--cnn-batches 10] [--epochs 3] [--rounds 1] [--no-passive]
 """
 import argparse
 import json
@@ -18,8 +25,6 @@ import os
 import subprocess
 import sys
 import time
-
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--threads", type=int, default=os.cpu_count())
@@ -29,14 +34,11 @@ parser.add_argument("--cnn-batches", type=int, default=10)
 parser.add_argument("--epochs", type=int, default=3)
 parser.add_argument("--batch-size", type=int, default=128)
 parser.add_argument("--repeats", type=int, default=3)
+parser.add_argument("--rounds", type=int, default=1, help="Latent/PyTorch alternations; medians are printed")
+parser.add_argument("--no-passive", action="store_true", help="skip the OMP_WAIT_POLICY=PASSIVE column")
+parser.add_argument("--torch-only", action="store_true", help=argparse.SUPPRESS)   # the PASSIVE subprocess
 args = parser.parse_args()
 
-import torch  # noqa: E402  (after OMP_WAIT_POLICY is set)
-import torch.nn as nn  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
-
-torch.set_num_threads(args.threads)
-torch.manual_seed(0)
 B = args.batch_size
 
 
@@ -45,92 +47,136 @@ def median(xs):
     return xs[len(xs) // 2] if len(xs) % 2 else (xs[len(xs) // 2 - 1] + xs[len(xs) // 2]) / 2
 
 
-def mlp():
-    return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10))
+def torch_results():
+    """PyTorch's numbers for the four workloads, as a dict like Latent's JSON."""
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
 
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
 
-def cnn():
-    return nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-                         nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-                         nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10))
+    def mlp():
+        return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10))
 
+    def cnn():
+        return nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                             nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                             nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10))
 
-def train_rate(model, shape, batches):
-    n = batches * B
-    x = torch.rand(n, *shape)
-    y = torch.randint(0, 10, (n,))
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    def train_rate(model, shape, batches):
+        n = batches * B
+        x = torch.rand(n, *shape)
+        y = torch.randint(0, 10, (n,))
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
 
-    def epoch():
-        perm = torch.randperm(n)
-        for i in range(batches):
-            idx = perm[i * B:(i + 1) * B]
-            loss = F.cross_entropy(model(x[idx]), y[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
+        def epoch():
+            perm = torch.randperm(n)
+            for i in range(batches):
+                idx = perm[i * B:(i + 1) * B]
+                loss = F.cross_entropy(model(x[idx]), y[idx])
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
 
-    model(x[:B]).sum().backward()   # warm-up
-    rates = []
-    for _ in range(args.epochs):
-        t = time.perf_counter()
-        epoch()
-        rates.append(n / (time.perf_counter() - t))
-    return median(rates)
+        model(x[:B]).sum().backward()   # warm-up
+        rates = []
+        for _ in range(args.epochs):
+            t = time.perf_counter()
+            epoch()
+            rates.append(n / (time.perf_counter() - t))
+        return median(rates)
 
+    class GPT(nn.Module):
+        def __init__(self, V=1000, T=64, C=128, layers=4, heads=4):
+            super().__init__()
+            self.tok, self.pos = nn.Embedding(V, C), nn.Embedding(T, C)
+            layer = nn.TransformerEncoderLayer(C, heads, 4 * C, dropout=0.0, activation="gelu", batch_first=True, norm_first=True)
+            self.blocks = nn.TransformerEncoder(layer, layers, enable_nested_tensor=False)
+            self.norm, self.head = nn.LayerNorm(C), nn.Linear(C, V)
+            self.register_buffer("mask", nn.Transformer.generate_square_subsequent_mask(T))
 
-class GPT(nn.Module):
-    def __init__(self, V=1000, T=64, C=128, layers=4, heads=4):
-        super().__init__()
-        self.tok, self.pos = nn.Embedding(V, C), nn.Embedding(T, C)
-        layer = nn.TransformerEncoderLayer(C, heads, 4 * C, dropout=0.0, activation="gelu", batch_first=True, norm_first=True)
-        self.blocks = nn.TransformerEncoder(layer, layers, enable_nested_tensor=False)
-        self.norm, self.head = nn.LayerNorm(C), nn.Linear(C, V)
-        self.register_buffer("mask", nn.Transformer.generate_square_subsequent_mask(T))
+        def forward(self, ids):
+            h = self.tok(ids) + self.pos(torch.arange(ids.shape[1]))          # (B, T, C)
+            h = self.blocks(h, mask=self.mask, is_causal=True)
+            return self.head(self.norm(h))                                     # (B, T, V)
 
-    def forward(self, ids):
-        h = self.tok(ids) + self.pos(torch.arange(ids.shape[1]))          # (B, T, C)
-        h = self.blocks(h, mask=self.mask, is_causal=True)
-        return self.head(self.norm(h))                                     # (B, T, V)
+    def transformer():
+        Bt, T, V = 32, 64, 1000
+        model = GPT()
+        ids, targets = torch.randint(0, V, (Bt, T)), torch.randint(0, V, (Bt * T,))
 
+        def loss():
+            return F.cross_entropy(model(ids).reshape(Bt * T, V), targets)
 
-def transformer():
-    Bt, T, V = 32, 64, 1000
-    model = GPT()
-    ids, targets = torch.randint(0, V, (Bt, T)), torch.randint(0, V, (Bt * T,))
-
-    def loss():
-        return F.cross_entropy(model(ids).reshape(Bt * T, V), targets)
-
-    with torch.no_grad():
-        loss()
-    fwd, tot = [], []
-    for _ in range(args.repeats):
         with torch.no_grad():
-            t = time.perf_counter(); loss(); fwd.append(time.perf_counter() - t)
-        t = time.perf_counter(); loss().backward(); tot.append(time.perf_counter() - t)
-    return median(fwd) * 1e3, median(tot) * 1e3
+            loss()
+        fwd, tot = [], []
+        for _ in range(args.repeats):
+            with torch.no_grad():
+                t = time.perf_counter(); loss(); fwd.append(time.perf_counter() - t)
+            t = time.perf_counter(); loss().backward(); tot.append(time.perf_counter() - t)
+        return median(fwd) * 1e3, median(tot) * 1e3
+
+    out = {"mlp": {"samples_per_s": train_rate(mlp(), (784,), args.batches)},
+           "cnn": {"samples_per_s": train_rate(cnn(), (1, 28, 28), args.cnn_batches)}}
+    fwd, tot = transformer()
+    out["transformer"] = {"forward_ms": fwd, "forward_backward_ms": tot}
+    out["version"] = torch.__version__
+    return out
 
 
-# --- Latent first (a separate process), then PyTorch in this one
-cmd = [args.latent, "bench", "nn", "--json", "--threads", str(args.threads), "--batches", str(args.batches),
-       "--cnn-batches", str(args.cnn_batches), "--epochs", str(args.epochs), "--batch-size", str(B),
-       "--repeats", str(args.repeats)]
-out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-print(out.strip())
-latent = json.loads(out.strip().splitlines()[-1])
+if args.torch_only:
+    print(json.dumps(torch_results()))
+    sys.exit(0)
 
-torch_mlp = train_rate(mlp(), (784,), args.batches)
-torch_cnn = train_rate(cnn(), (1, 28, 28), args.cnn_batches)
-torch_fwd, torch_tot = transformer()
+def latent_results():
+    cmd = [args.latent, "bench", "nn", "--json", "--threads", str(args.threads), "--batches", str(args.batches),
+           "--cnn-batches", str(args.cnn_batches), "--epochs", str(args.epochs), "--batch-size", str(B),
+           "--repeats", str(args.repeats)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    print(out.strip())
+    return json.loads(out.strip().splitlines()[-1])
 
-print(f"\nthreads {args.threads}, batch {B}, torch {torch.__version__}")
-print(f"{'':28}{'Latent':>12}{'PyTorch':>12}{'ratio':>8}")
-rows = [("MLP train (samples/s)", latent["mlp"]["samples_per_s"], torch_mlp, latent["mlp"]["samples_per_s"] / torch_mlp),
-        ("CNN train (samples/s)", latent["cnn"]["samples_per_s"], torch_cnn, latent["cnn"]["samples_per_s"] / torch_cnn),
-        ("transformer fwd (ms)", latent["transformer"]["forward_ms"], torch_fwd, torch_fwd / latent["transformer"]["forward_ms"]),
-        ("transformer fwd+bwd (ms)", latent["transformer"]["forward_backward_ms"], torch_tot,
-         torch_tot / latent["transformer"]["forward_backward_ms"])]
-for name, a, b, r in rows:
-    print(f"{name:28}{a:12.1f}{b:12.1f}{r:8.2f}")
-print("goals: MLP ratio >= 1.0, CNN ratio >= 0.8 (ratio > 1: Latent faster)", file=sys.stderr)
+
+def torch_in_subprocess(passive):
+    """PyTorch's numbers from a fresh process: its defaults, or with OMP_WAIT_POLICY=PASSIVE."""
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    if passive:
+        env["OMP_WAIT_POLICY"] = "PASSIVE"
+    cmd = [sys.executable, __file__, "--torch-only"] + [a for a in sys.argv[1:] if a != "--no-passive"]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def speeds(r):
+    """Speeds (higher is faster) of the four workloads: samples/s, and 1/ms for the transformer."""
+    return [r["mlp"]["samples_per_s"], r["cnn"]["samples_per_s"],
+            1 / r["transformer"]["forward_ms"], 1 / r["transformer"]["forward_backward_ms"]]
+
+
+rounds = []   # (latent, torch default, torch passive or None) per round
+for _ in range(args.rounds):
+    lat = latent_results()             # Latent first (a separate process), then PyTorch in fresh ones
+    tdef = torch_in_subprocess(passive=False)
+    tpas = None if args.no_passive else torch_in_subprocess(passive=True)
+    rounds.append((lat, tdef, tpas))
+
+names = ["MLP train (samples/s)", "CNN train (samples/s)", "transformer fwd (ms)", "transformer fwd+bwd (ms)"]
+shown = lambda i, s: s if i < 2 else 1 / s   # back from speed to the unit shown
+print(f"\nthreads {args.threads}, batch {B}, torch {rounds[0][1]['version']}, {args.rounds} round(s), medians")
+print(f"{'':28}{'Latent':>10}{'PyTorch':>10}{'ratio':>8}{'PyTorch PASSIVE':>17}{'ratio':>8}")
+for i, name in enumerate(names):
+    lat = median([speeds(r[0])[i] for r in rounds])
+    tdef = median([speeds(r[1])[i] for r in rounds])
+    ratio = median([speeds(r[0])[i] / speeds(r[1])[i] for r in rounds])
+    line = f"{name:28}{shown(i, lat):10.1f}{shown(i, tdef):10.1f}{ratio:8.2f}"
+    if not args.no_passive:
+        tpas = median([speeds(r[2])[i] for r in rounds])
+        rp = median([speeds(r[0])[i] / speeds(r[2])[i] for r in rounds])
+        line += f"{shown(i, tpas):17.1f}{rp:8.2f}"
+    print(line)
+    if args.rounds > 1:
+        print(f"{'':28}ratios per round: " + ", ".join(f"{speeds(r[0])[i] / speeds(r[1])[i]:.2f}" for r in rounds))
+print("goals (ratio vs PyTorch defaults): MLP >= 1.0, CNN >= 1.0, transformer fwd >= 1.0, fwd+bwd >= 1.0"
+      " (ratio > 1: Latent faster)", file=sys.stderr)

@@ -28,7 +28,6 @@ public final class Linear<Scalar: BLASScalar>: Layer {
 
     public func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(x.shape.last == weight.shape[1], "Linear: input \(x.shape) for weight \(weight.shape) (need last dimension \(weight.shape[1]))")
-        let y = x.matmul(weight, transposeB: true)
-        return bias.map { y + $0 } ?? y
+        return x.linear(weight: weight, bias: bias)
     }
 }

@@ -36,6 +36,7 @@ struct BenchNNCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
+        Allocation.retainFreedMemory()     // as a training run should: no page faults on each step's buffers
         var results: [String: Any] = ["threads": Parallel.threadCount, "batch_size": batchSize]
         let mlp = trainThroughput(ImageClassifier<Float>.mlp(seed: global.seed), name: "mlp", batches: batches)
         results["mlp"] = mlp

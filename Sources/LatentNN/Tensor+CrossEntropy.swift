@@ -1,0 +1,59 @@
+import LatentCore
+
+extension Tensor {
+    /// Softmax cross-entropy of `(N, C)` logits in one operation (what `Loss.crossEntropy` runs):
+    /// `Σᵢ [(1 − ε)·(lseᵢ − xᵢ,yᵢ) + ε·(lseᵢ − meanⱼ xᵢⱼ)] / divisor` over the rows whose target is
+    /// not `ignoreIndex`, with `lseᵢ = log Σⱼ e^xᵢⱼ` computed stably (shifted by the row maximum).
+    /// Returns a 0-D tensor.
+    ///
+    /// Backward: `∂xᵢⱼ = g·(softmax(x)ᵢⱼ − (1 − ε)·[j = yᵢ] − ε/C) / divisor` for the kept rows, 0
+    /// for ignored ones — one pass that writes the logits' gradient, with no `(N, C)` temporaries.
+    /// - Complexity: O(N·C); keeps N log-sum-exps for the backward pass.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    func softmaxCrossEntropy(targets: [Int], ignoreIndex: Int?, labelSmoothing eps: Scalar, divisor: Scalar) -> Tensor {
+        let (n, c) = (shape[0], shape[1])
+        let ignored = { (t: Int) -> Bool in ignoreIndex.map { t == $0 } ?? false }
+        var lse = [Scalar].uninitialized(count: n)
+        var total = 0.0
+        var scratch = [Scalar].uninitialized(count: c)
+        storage.withUnsafeBufferPointer { px in
+            scratch.withUnsafeMutableBufferPointer { pe in
+            let e = pe.baseAddress!
+            for i in 0..<n {
+                let row = px.baseAddress! + i * c
+                let m = laneMax(row, c, 1)
+                for j in 0..<c { e[j] = fastExp(row[j] - m) }
+                let l = m + Scalar.log(laneSum(e, c, 1))
+                lse[i] = l
+                if ignored(targets[i]) { continue }
+                var term = (1 - eps) * (l - row[targets[i]])
+                if eps > 0 { term += eps * (l - laneSum(row, c, 1) / Scalar(c)) }
+                total += Double(term)
+            }
+            }
+        }
+        let x = self
+        return Tensor(shape: [], storage: [Scalar(total) / divisor], op: "crossEntropy", parents: [self]) { g in
+            let scale = g[0] / divisor, smooth = eps / Scalar(c)
+            x.withGradDestination { dx, fresh in
+                x.storage.withUnsafeBufferPointer { px in
+                    let d = dx.baseAddress!
+                    for i in 0..<n {
+                        let row = px.baseAddress! + i * c, dr = d + i * c
+                        if ignored(targets[i]) {
+                            if fresh { dr.initialize(repeating: 0, count: c) }
+                            continue
+                        }
+                        let l = lse[i]
+                        if fresh {
+                            for j in 0..<c { dr[j] = scale * (fastExp(row[j] - l) - smooth) }
+                        } else {
+                            for j in 0..<c { dr[j] += scale * (fastExp(row[j] - l) - smooth) }
+                        }
+                        dr[targets[i]] -= scale * (1 - eps)
+                    }
+                }
+            }
+        }
+    }
+}
