@@ -102,3 +102,38 @@ struct DisentanglementTests {
         #expect(throws: EvaluationError.self) { try FactorVAEScore.compute(entangled(noiseSeed: 1), batchSize: 1, seed: 0) }
     }
 }
+
+@Suite("DCI with a logistic-regression importance model")
+struct DCIScoreTests {
+    @Test func matchesScikitLearnWithTheSameImportanceModel() throws {
+        let (codes, factors) = try sample()
+        let testCodes = Matrix(rows: 300, columns: 4, storage: try fixture("test_codes"))
+        let f = try fixture("test_factors").map { Int($0) }
+        let testFactors = (0..<300).map { Array(f[($0 * 3)..<($0 * 3 + 3)]) }
+        let dci = try DCIScore.compute(trainingCodes: codes, trainingFactors: factors, testCodes: testCodes, testFactors: testFactors)
+        // scikit-learn ran to tol 1e-10; LatentEval's L-BFGS stops at its default 1e-4 gradient bound
+        let importance = dci.importance.flatMap { $0 }
+        #expect(maxAbsDifference(importance, try fixture("dci_importance")) < 2e-3 * importance.max()!)
+        let expected = try fixture("dci")
+        #expect(Swift.abs(dci.disentanglement - expected[0]) < 2e-3, "D \(dci.disentanglement) vs \(expected[0])")
+        #expect(Swift.abs(dci.completeness - expected[1]) < 2e-3, "C \(dci.completeness) vs \(expected[1])")
+        #expect(Swift.abs(dci.informativeness - expected[2]) < 1e-9, "I \(dci.informativeness) vs \(expected[2])")
+    }
+
+    @Test func formulasAndSanityCases() throws {
+        // one code per factor: D = C = 1 (up to the 1e-11 smoothing); all codes alike: D = C = 0
+        #expect(Swift.abs(DCIScore.disentanglement([[2, 0], [0, 3]]) - 1) < 1e-8)
+        #expect(Swift.abs(DCIScore.completeness([[2, 0], [0, 3]]) - 1) < 1e-8)
+        #expect(Swift.abs(DCIScore.disentanglement([[1, 1], [1, 1]])) < 1e-12)
+        // one code explaining both factors: disentanglement 0, completeness 1
+        #expect(Swift.abs(DCIScore.disentanglement([[1, 1], [0, 0]])) < 1e-8)
+        #expect(Swift.abs(DCIScore.completeness([[1, 1], [0, 0]]) - 1) < 1e-8)
+
+        let (factors, same, noise) = sanity(seed: 4)
+        let (testFactors, testSame, testNoise) = sanity(seed: 5)
+        let good = try DCIScore.compute(trainingCodes: same, trainingFactors: factors, testCodes: testSame, testFactors: testFactors)
+        #expect(good.disentanglement > 0.9 && good.completeness > 0.9 && good.informativeness == 1, "codes = factors: \(good)")
+        let bad = try DCIScore.compute(trainingCodes: noise, trainingFactors: factors, testCodes: testNoise, testFactors: testFactors)
+        #expect(bad.disentanglement < 0.2 && bad.completeness < 0.2 && bad.informativeness < 0.4, "noise: \(bad)")
+    }
+}
