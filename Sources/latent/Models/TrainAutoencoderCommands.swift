@@ -26,7 +26,7 @@ struct AutoencoderTrainingOptions: ParsableArguments {
     var batchSize: Int = 128
     @Option(help: "Adam's learning rate.")
     var learningRate: Double = 1e-3
-    @Option(help: "Model file to write (.safetensors); also the checkpoint written after every epoch.")
+    @Option(help: "Model file (.safetensors): the checkpoint written after every epoch, with the optimizer state for --resume.")
     var output: String
     @Flag(help: "Continue from --output's checkpoint instead of starting afresh.")
     var resume = false
@@ -135,9 +135,9 @@ struct TrainAutoencoderCommand: ParsableCommand {
             let data = try options.dataset.load(folder: options.dataFolder, limit: options.limit, seed: options.global.seed)
             stderr("autoencoder on \(options.dataset.rawValue): \(data.train.rows) training and \(data.test.rows) test images, seed \(options.global.seed)")
             let url = URL(fileURLWithPath: options.output)
-            let model = try configuration.fit(data.train, evaluation: data.test, checkpoint: url, resume: options.resume,
-                                              onEvent: options.reporter(metrics: ["reconstruction", "sparsity"]))
-            try model.save(to: url)
+            // the last epoch's checkpoint is the model file (`FittedAutoencoder.load` reads it)
+            _ = try configuration.fit(data.train, evaluation: data.test, checkpoint: url, resume: options.resume,
+                                      onEvent: options.reporter(metrics: ["reconstruction", "sparsity"]))
             stderr("wrote \(options.output)")
         }
     }
@@ -181,7 +181,6 @@ struct TrainVAECommand: ParsableCommand {
             let url = URL(fileURLWithPath: options.output)
             let model = try configuration.fit(data.train, evaluation: data.test, checkpoint: url, resume: options.resume,
                                               onEvent: options.reporter(metrics: ["elbo", "reconstruction", "kl"]))
-            try model.save(to: url)
             if iwaeSamples > 0 {
                 let ll = model.logLikelihood(data.test, samples: iwaeSamples, seed: options.global.seed)
                 let mean = ll.reduce(0, +) / Double(ll.count)
