@@ -27,6 +27,13 @@ struct AutoencoderCommandTests {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: s.path("p.png")))
             #expect(bytes.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), "\(command) wrote no PNG")
         }
+
+        let scores = try s.run("disentanglement --model v.safetensors --samples 300 --votes 40 --batch-size 8 --seed 1")
+        #expect(scores.status == 0, "\(scores.stderr)")
+        let lines = scores.stdout.split(separator: "\n")
+        #expect(lines.map { $0.prefix { $0 != ":" } } == ["MIG", "SAP", "DCI disentanglement", "DCI completeness", "DCI informativeness",
+                                                           "FactorVAE score", "beta-VAE score"])
+        #expect(lines.allSatisfy { line in Double(line.split(separator: " ").last!).map { $0 >= 0 && $0 <= 1 } ?? false }, "\(scores.stdout)")
     }
 
     @Test func errorsAndExitCodes() throws {
