@@ -2,6 +2,7 @@
 // Latent — representation learning in Swift on OpenBLAS and LAPACKE.
 // Layers (arrows point down only; see docs/architecture.md):
 //   latent (CLI) → LatentExperiments, Latent (umbrella)
+//     → LatentModels → LatentNN
 //     → LatentDecomposition, LatentEval, LatentManifold, LatentPlot, LatentNN → LatentIO → LatentCore → CLapack, CZlib
 import PackageDescription
 
@@ -14,6 +15,7 @@ let package = Package(
         .library(name: "LatentCore", targets: ["LatentCore"]),
         .library(name: "LatentIO", targets: ["LatentIO"]),
         .library(name: "LatentNN", targets: ["LatentNN"]),
+        .library(name: "LatentModels", targets: ["LatentModels"]),
         .executable(name: "latent", targets: ["latent"]),
     ],
     dependencies: [
@@ -43,11 +45,12 @@ let package = Package(
                            .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: optimise),
         .target(name: "LatentEval", dependencies: ["LatentCore"], swiftSettings: optimise),
-        .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentEval", "LatentNN", "LatentPlot", "LatentManifold"]),
+        .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentEval", "LatentNN", "LatentPlot", "LatentManifold", "LatentModels"]),
         .target(name: "LatentPlot", dependencies: ["LatentCore", "LatentIO", "CZlib"], swiftSettings: optimise),
         .target(name: "LatentManifold", dependencies: ["LatentCore", "LatentDecomposition"], swiftSettings: optimise),
         .target(name: "LatentNN", dependencies: ["LatentCore", "LatentIO"], swiftSettings: optimise),
         .target(name: "LatentText", dependencies: ["LatentCore", "LatentIO"], swiftSettings: optimise),
+        .target(name: "LatentModels", dependencies: ["LatentCore", "LatentIO", "LatentNN"], swiftSettings: optimise),
 
         // MARK: - Command line
         .executableTarget(
@@ -65,6 +68,7 @@ let package = Package(
         .testTarget(name: "LatentCLITests", dependencies: ["LatentExperiments", "LatentTestSupport"]),
         .testTarget(name: "LatentEvalTests", dependencies: ["LatentEval", "LatentTestSupport"]),
         .testTarget(name: "LatentNNTests", dependencies: ["LatentNN", "LatentTestSupport"]),
+        .testTarget(name: "LatentModelsTests", dependencies: ["LatentModels", "LatentTestSupport"]),
         // End-to-end tests of the `latent` binary; depending on the executable makes SwiftPM build it first.
         .testTarget(name: "LatentCommandLineTests", dependencies: ["latent", "LatentIO", "LatentDecomposition", "LatentTestSupport"]),
         .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot", "LatentDecomposition", "LatentTestSupport"]),

@@ -6,3 +6,4 @@
 @_exported import LatentNN
 @_exported import LatentPlot
 @_exported import LatentManifold
+@_exported import LatentModels

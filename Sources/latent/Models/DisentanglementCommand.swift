@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+/// `latent disentanglement`: scores a VAE trained on dSprites with the disentanglement_lib metrics.
+struct DisentanglementCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "disentanglement",
+        abstract: "Score a dSprites VAE: MIG, SAP, DCI, FactorVAE and β-VAE scores of its posterior means.",
+        discussion: """
+        MIG, SAP and DCI use --samples random dSprites images (DCI: 80% to fit its classifiers, 20% to test);
+        FactorVAE and β-VAE draw their own batches. Codes are the posterior means. The orientation factor
+        counts as discrete classes (disentanglement_lib does the same). DCI uses a logistic-regression
+        importance model, not gradient-boosted trees (see docs/autoencoders.md).
+        """)
+
+    @Option(help: "A VAE model file trained on dSprites (64 × 64 inputs).")
+    var model: String
+    @Option(help: "Images for MIG, SAP and DCI.")
+    var samples: Int = 10_000
+    @Option(help: "Votes (FactorVAE) and examples (β-VAE) for training; half as many for evaluation.")
+    var votes: Int = 10_000
+    @Option(help: "Images per vote or example.")
+    var batchSize: Int = 64
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        try global.validate()
+        if samples < 10 { throw ValidationError("--samples must be at least 10, got \(samples)") }
+        if votes < 2 { throw ValidationError("--votes must be at least 2, got \(votes)") }
+        if batchSize < 2 { throw ValidationError("--batch-size must be at least 2, got \(batchSize)") }
+    }
+
+    func run() throws {
+        global.apply()
+        try Failures.guarded {
+            let vae = try FittedVariationalAutoencoder<Float>.load(from: URL(fileURLWithPath: model))
+            guard vae.inputSize == DSprites.imageSize * DSprites.imageSize else {
+                throw Failure("\(model) takes \(vae.inputSize) features, not dSprites' 64 × 64 images")
+            }
+            guard vae.codeSize >= 2 else { throw Failure("\(model) has a \(vae.codeSize)-dimensional code; the metrics need at least 2") }
+            let indices = DSprites.sample(samples, seed: global.seed)
+            let codes = vae.encode(DSprites.images(indices))
+            let factors = indices.map { DSprites.factors(of: $0) }
+            // dSprites' shape factor is categorical and the others ordinal; all are class indices here
+            let mig = try MutualInformationGap.compute(codes: codes, factors: factors)
+            let sap = try SeparatedAttributePredictability.compute(codes: codes, factors: factors)
+            let cut = samples * 4 / 5
+            let dci = try DCIScore.compute(trainingCodes: codes.rows(0..<cut), trainingFactors: Array(factors[..<cut]),
+                                           testCodes: codes.rows(cut..<samples), testFactors: Array(factors[cut...]))
+            let truth = GroundTruth<Float>(factorSizes: DSprites.factorSizes) { rows in vae.encode(DSprites.images(rows.map(DSprites.index(of:)))) }
+            let factorVAE = try FactorVAEScore.compute(truth, batchSize: batchSize, trainingVotes: votes, evaluationVotes: votes / 2,
+                                                       varianceSamples: samples, seed: global.seed)
+            let beta = try BetaVAEScore.compute(truth, batchSize: batchSize, trainingExamples: votes, evaluationExamples: votes / 2, seed: global.seed)
+            let scores: [(String, Double)] = [("MIG", mig.score), ("SAP", sap.score), ("DCI disentanglement", dci.disentanglement),
+                                              ("DCI completeness", dci.completeness), ("DCI informativeness", dci.informativeness),
+                                              ("FactorVAE score", factorVAE.score), ("beta-VAE score", beta.score)]
+            for (name, value) in scores {
+                guard value.isFinite else { throw Failure("\(name) is not finite") }
+                print("\(name): \(format(value, 4))")
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import LatentCore
+import LatentIO
+import Testing
+
+/// `latent train vae|autoencoder`, `latent sample|interpolate|traverse` on generated dSprites.
+@Suite("latent autoencoder commands")
+struct AutoencoderCommandTests {
+    @Test func trainResumeAndDraw() throws {
+        let s = try Scratch()
+        let train = "train vae --dataset dsprites --limit 40 --hidden 16 --code-size 2 --batch-size 20 --beta 4 --seed 3 --output v.safetensors"
+        let first = try s.run(train + " --epochs 1")
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.hasPrefix("epoch 1/1  train loss "))
+        let resumed = try s.run(train + " --epochs 2 --resume --iwae-samples 3")
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.hasPrefix("epoch 2/2") && resumed.stdout.contains("test log-likelihood (IWAE, 3 samples): -"))
+        let straight = try s.run("train vae --dataset dsprites --limit 40 --hidden 16 --code-size 2 --batch-size 20 --beta 4 --seed 3 --output w.safetensors --epochs 2")
+        #expect(straight.status == 0)
+        // the resumed model is the uninterrupted one, byte for byte
+        #expect(try Data(contentsOf: URL(fileURLWithPath: s.path("v.safetensors"))) == Data(contentsOf: URL(fileURLWithPath: s.path("w.safetensors"))))
+
+        for command in ["sample --count 6 --columns 3", "traverse --steps 4 --dsprites-index 1000",
+                        "interpolate --dataset dsprites --pairs 0:600000 --steps 4 --path spherical"] {
+            let r = try s.run(command + " --model v.safetensors --output p.png")
+            #expect(r.status == 0, "\(command): \(r.stderr)")
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: s.path("p.png")))
+            #expect(bytes.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), "\(command) wrote no PNG")
+        }
+
+        let scores = try s.run("disentanglement --model v.safetensors --samples 300 --votes 40 --batch-size 8 --seed 1")
+        #expect(scores.status == 0, "\(scores.stderr)")
+        let lines = scores.stdout.split(separator: "\n")
+        #expect(lines.map { $0.prefix { $0 != ":" } } == ["MIG", "SAP", "DCI disentanglement", "DCI completeness", "DCI informativeness",
+                                                           "FactorVAE score", "beta-VAE score"])
+        #expect(lines.allSatisfy { line in Double(line.split(separator: " ").last!).map { $0 >= 0 && $0 <= 1 } ?? false }, "\(scores.stdout)")
+    }
+
+    @Test func errorsAndExitCodes() throws {
+        let s = try Scratch()
+        #expect(try s.run("train vae --dataset dsprites --architecture conv --filters 4,4,4,4,4,4,4 --output x.safetensors").status == 2)
+        #expect(try s.run("train autoencoder --dataset dsprites --noise masking --noise-level 1.5 --output x.safetensors").status == 2)
+        #expect(try s.run("train vae --dataset dsprites --resume --output missing.safetensors").status == 2)
+        let ae = try s.run("train autoencoder --dataset dsprites --limit 20 --hidden 8 --code-size 2 --epochs 1 --output a.safetensors")
+        #expect(ae.status == 0, "\(ae.stderr)")
+        let wrongKind = try s.run("sample --model a.safetensors --output p.png")
+        #expect(wrongKind.status == 1 && wrongKind.stderr.contains("expected \"vae\""))
+        #expect(try s.run("sample --model a.safetensors --output a.safetensors").status == 2)
+        #expect(!s.exists("p.png"))
+    }
+}
