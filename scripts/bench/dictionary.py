@@ -51,7 +51,7 @@ def main():
     args = p.parse_args()
 
     threads = str(args.threads)
-    os.environ.update(OMP_WAIT_POLICY="PASSIVE", OMP_NUM_THREADS=threads, OPENBLAS_NUM_THREADS=threads,
+    os.environ.update(OMP_NUM_THREADS=threads, OPENBLAS_NUM_THREADS=threads,
                       MKL_NUM_THREADS=threads)
     x = load_fashion_mnist(args.data)
     train = x if args.rows is None else x[: args.rows]
