@@ -71,7 +71,8 @@ final class Word2VecTests: XCTestCase {
         let model = try config.train(corpus)
         let expected = Subsampling(vocabulary: corpus.vocabulary, sample: 1e-2).expectedKeptTokens * 4
         XCTAssertEqual(Double(model.report.effectiveWords), expected, accuracy: expected * 0.01)
-        XCTAssertLessThan(expected, 0.5 * 120_000)
+        // Each word has ≈ 1250 of 30 000 tokens: t = 300, keep (√(1250/300) + 1) · 300/1250 ≈ 0.73.
+        XCTAssertEqual(expected / 120_000, 0.73, accuracy: 0.02)
     }
 
     func testEmptyVocabularyAndBadSettings() throws {
