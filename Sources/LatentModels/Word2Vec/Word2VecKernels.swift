@@ -1,5 +1,7 @@
-/// The vector kernels of the word2vec inner loop, on raw pointers (the role BLAS `sdot`/`saxpy`
-/// play in word2vec.c and gensim), eight lanes at a time.
+import Foundation
+
+// The vector kernels of the word2vec inner loop, on raw pointers (the role BLAS `sdot`/`saxpy`
+// play in word2vec.c and gensim), eight lanes at a time.
 
 @inline(__always)
 func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
@@ -44,15 +46,9 @@ struct SigmoidTable {
 
     init() {
         values = (0..<SigmoidTable.size).map { i in
-            let e = Float.exp((Float(i) / Float(SigmoidTable.size) * 2 - 1) * SigmoidTable.maxExp)
-            return e / (e + 1)
+            let e = Foundation.exp((Double(i) / Double(SigmoidTable.size) * 2 - 1) * Double(SigmoidTable.maxExp))
+            return Float(e / (e + 1))
         }
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-extension Float {
-    static func exp(_ x: Float) -> Float { Glibc.expf(x) }
-}
-#endif
