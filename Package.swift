@@ -2,8 +2,8 @@
 // Latent — representation learning in Swift on OpenBLAS and LAPACKE.
 // Layers (arrows point down only; see docs/architecture.md):
 //   latent (CLI) → LatentExperiments, Latent (umbrella)
-//     → LatentModels → LatentNN
-//     → LatentDecomposition, LatentEval, LatentManifold, LatentPlot, LatentNN → LatentIO → LatentCore → CLapack, CZlib
+//     → LatentModels → LatentNN, LatentText (word2vec over corpora)
+//     → LatentDecomposition, LatentEval, LatentManifold, LatentPlot, LatentNN, LatentText → LatentIO → LatentCore → CLapack, CZlib
 import PackageDescription
 
 let optimise: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "LatentCore", targets: ["LatentCore"]),
         .library(name: "LatentIO", targets: ["LatentIO"]),
         .library(name: "LatentNN", targets: ["LatentNN"]),
+        .library(name: "LatentText", targets: ["LatentText"]),
         .library(name: "LatentModels", targets: ["LatentModels"]),
         .executable(name: "latent", targets: ["latent"]),
     ],
@@ -45,12 +46,12 @@ let package = Package(
                            .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: optimise),
         .target(name: "LatentEval", dependencies: ["LatentCore"], swiftSettings: optimise),
-        .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentEval", "LatentNN", "LatentPlot", "LatentManifold", "LatentModels"]),
+        .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentEval", "LatentNN", "LatentPlot", "LatentManifold", "LatentText", "LatentModels"]),
         .target(name: "LatentPlot", dependencies: ["LatentCore", "LatentIO", "CZlib"], swiftSettings: optimise),
         .target(name: "LatentManifold", dependencies: ["LatentCore", "LatentDecomposition"], swiftSettings: optimise),
         .target(name: "LatentNN", dependencies: ["LatentCore", "LatentIO"], swiftSettings: optimise),
         .target(name: "LatentText", dependencies: ["LatentCore", "LatentIO"], swiftSettings: optimise),
-        .target(name: "LatentModels", dependencies: ["LatentCore", "LatentIO", "LatentNN"], swiftSettings: optimise),
+        .target(name: "LatentModels", dependencies: ["LatentCore", "LatentIO", "LatentNN", "LatentText"], swiftSettings: optimise),
 
         // MARK: - Command line
         .executableTarget(
@@ -72,6 +73,8 @@ let package = Package(
         // End-to-end tests of the `latent` binary; depending on the executable makes SwiftPM build it first.
         .testTarget(name: "LatentCommandLineTests", dependencies: ["latent", "LatentIO", "LatentDecomposition", "LatentTestSupport"]),
         .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot", "LatentDecomposition", "LatentTestSupport"]),
+        .testTarget(name: "LatentTextTests", dependencies: ["LatentText", "LatentTestSupport"]),
+        .testTarget(name: "LatentModelsTests", dependencies: ["LatentModels", "LatentText", "LatentTestSupport"]),
         .testTarget(name: "LatentManifoldTests", dependencies: ["LatentManifold", "LatentTestSupport"]),
         .testTarget(name: "LatentTextTests", dependencies: ["LatentText", "LatentTestSupport"]),
     ],

@@ -6,4 +6,5 @@
 @_exported import LatentNN
 @_exported import LatentPlot
 @_exported import LatentManifold
+@_exported import LatentText
 @_exported import LatentModels

@@ -38,11 +38,14 @@ public struct ScatterPlot: Sendable {
     /// The SVG of the first two columns of `points` (`n × d`, d ≥ 2), coloured by `labels` (n
     /// class indices; nil draws every point in the first palette colour without a legend). Rows
     /// with a non-finite coordinate are left out. The axes span the finite data plus 4 %.
+    /// `pointNames` (n strings, e.g. words) are written in small grey text beside their points.
     /// - Complexity: O(n).
-    public func svg<S: BLASScalar>(_ points: Matrix<S>, labels: [Int]? = nil) -> SVGDocument {
+    public func svg<S: BLASScalar>(_ points: Matrix<S>, labels: [Int]? = nil, pointNames: [String]? = nil) -> SVGDocument {
         precondition(points.columns >= 2, "ScatterPlot: points must have at least 2 columns, got \(points.shapeDescription)")
         precondition(labels == nil || labels!.count == points.rows,
                      "ScatterPlot: \(labels!.count) labels for \(points.rows) points")
+        precondition(pointNames == nil || pointNames!.count == points.rows,
+                     "ScatterPlot: \(pointNames!.count) point names for \(points.rows) points")
         var xs = [Double](), ys = [Double](), keep = [Int]()
         for i in 0..<points.rows {
             let x = Double(points[i, 0]), y = Double(points[i, 1])
@@ -73,6 +76,13 @@ public struct ScatterPlot: Sendable {
             if !run.isEmpty { svg.raw(run) }
             svg.endGroup()
         }
+        if let pointNames {
+            svg.beginGroup(["class": "point-names", "font-size": "8", "fill": "#333333"])
+            for (k, i) in keep.enumerated() {
+                svg.element("text", ["x": n(frame.px(xs[k]) + pointRadius + 1), "y": n(frame.py(ys[k]) + 3)], text: pointNames[i])
+            }
+            svg.endGroup()
+        }
         if labels != nil {
             frame.drawLegend(&svg, zip(names, classes.indices).map { LegendEntry(name: $0, color: Palette.categorical($1), isLine: false) })
         }
@@ -81,7 +91,7 @@ public struct ScatterPlot: Sendable {
 
     /// Writes `svg(points, labels:)` to `url` atomically.
     /// - Throws: `IOError.cannotWrite` when the file cannot be written.
-    public func write<S: BLASScalar>(_ points: Matrix<S>, labels: [Int]? = nil, to url: URL) throws {
-        try svg(points, labels: labels).write(to: url)
+    public func write<S: BLASScalar>(_ points: Matrix<S>, labels: [Int]? = nil, pointNames: [String]? = nil, to url: URL) throws {
+        try svg(points, labels: labels, pointNames: pointNames).write(to: url)
     }
 }

@@ -22,5 +22,6 @@ struct LatentCommand: ParsableCommand {
         subcommands: [PCACommand.self, KernelPCACommand.self, ICACommand.self, DictionaryCommand.self, NMFCommand.self,
                       RBMCommand.self, EmbedCommand.self, InspectCommand.self, FewShotCommand.self, ProbeCommand.self,
                       ClusterCommand.self, TSNECommand.self, PlotCommand.self, TrainCommand.self, BatchCommand.self, RunsCommand.self, DemoCommand.self, InfoCommand.self,
-                      BenchCommand.self, SampleCommand.self, InterpolateCommand.self, TraverseCommand.self, DisentanglementCommand.self])
+                      BenchCommand.self, SampleCommand.self, InterpolateCommand.self, TraverseCommand.self, DisentanglementCommand.self,
+                      Word2VecCommand.self])
 }

@@ -115,6 +115,14 @@ final class SVGInspector: NSObject, XMLParserDelegate {
         #expect(svg.count("circle") == 3 && svg.count("g", class: "legend-entry") == 0)
     }
 
+    @Test func pointNamesAreWrittenBesideTheirPoints() throws {
+        let points = Matrix<Double>([[0, 0], [1, 2], [.nan, 1], [3, 1]])
+        let svg = try #require(SVGInspector.parse(ScatterPlot().svg(points, pointNames: ["king", "<queen>", "lost", "naïve"]).text))
+        let names = svg.textsByGroup.filter { $0.group == "point-names" }.map(\.text)
+        #expect(names == ["king", "<queen>", "naïve"], "the row with a NaN coordinate has neither point nor name")
+        #expect(svg.count("circle") == 3)
+    }
+
     @Test func accuracyAgainstShotsOnALogTwoAxis() throws {
         let plot = LinePlot(title: "Few-shot accuracy", xLabel: "shots per class", yLabel: "accuracy",
                             xScale: .log2, yRange: 0...1)
