@@ -139,11 +139,14 @@ def latent_results():
     return json.loads(out.strip().splitlines()[-1])
 
 
+PASSIVE_POLICY = "PASSIVE"
+
+
 def torch_in_subprocess(passive):
     """PyTorch's numbers from a fresh process: its defaults, or with OMP_WAIT_POLICY=PASSIVE."""
     env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
-    if passive:
-        env["OMP_WAIT_POLICY"] = "PASSIVE"
+    if passive:   # the second column only; the headline is PyTorch's own default
+        env["OMP_WAIT_POLICY"] = PASSIVE_POLICY
     cmd = [sys.executable, __file__, "--torch-only"] + [a for a in sys.argv[1:] if a != "--no-passive"]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
     return json.loads(out.strip().splitlines()[-1])

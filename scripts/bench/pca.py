@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# Peers run with their own defaults (no OMP_WAIT_POLICY): what a user gets.
 
 import numpy as np  # noqa: E402
 
@@ -72,7 +72,7 @@ def main():
     print(f"data {x.shape[0]}x{x.shape[1]} float32 ({x.nbytes / 2**20:.0f} MiB), {args.components} components, "
           f"{args.threads} threads")
 
-    env = dict(os.environ, OMP_WAIT_POLICY="PASSIVE", OPENBLAS_NUM_THREADS=str(args.threads))
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(args.threads))
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "x.npy")
         np.save(path, x)

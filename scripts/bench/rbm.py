@@ -33,7 +33,7 @@ args = parser.parse_args()
 # Thread settings must be in place before NumPy loads OpenBLAS / OpenMP.
 for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[name] = str(args.threads)
-os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
+# No OMP_WAIT_POLICY: peers run with their own defaults.
 
 import numpy as np  # noqa: E402
 from sklearn.neural_network import BernoulliRBM  # noqa: E402

@@ -23,7 +23,7 @@ import subprocess
 import tempfile
 import time
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# Peers run with their own defaults (no OMP_WAIT_POLICY).
 
 import numpy as np  # noqa: E402
 
