@@ -6,8 +6,8 @@
 
 The data go to Latent as a temporary .npy (`latent bench pca --input … --json`); scikit-learn's
 solvers (full, covariance_eigh where available, randomized) run in this process under
-threadpoolctl with the same thread count. OMP_WAIT_POLICY=PASSIVE keeps idle OpenMP threads from
-spinning. Prints one line per solver and the ratio of Latent's best time to scikit-learn's fastest,
+threadpoolctl with the same thread count and their own defaults otherwise (run on an idle machine).
+Prints one line per solver and the ratio of Latent's best time to scikit-learn's fastest,
 the largest explained-variance-ratio difference against scikit-learn's full SVD, and Latent's peak
 resident memory as a multiple of the input's bytes.
 """

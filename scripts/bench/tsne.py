@@ -8,8 +8,8 @@ The images (t10k, scaled to [0, 1]) are reduced to 50 dimensions by scikit-learn
 to a temporary pca50.npy (float32) that all three tools embed: perplexity 30, theta/angle 0.5,
 PCA initialisation, learning rate "auto", 1000 iterations in all (250 of them with early
 exaggeration 12), exact nearest neighbours. scikit-learn and openTSNE run in this process under
-threadpoolctl and n_jobs with the same thread count as `latent bench tsne --threads`;
-OMP_WAIT_POLICY=PASSIVE keeps idle OpenMP threads from spinning. Differences that remain:
+threadpoolctl and n_jobs with the same thread count as `latent bench tsne --threads`, otherwise
+with their own defaults (run on an idle machine). Differences that remain:
 openTSNE's learning rate "auto" is n / 12 (scikit-learn and Latent: max(n / 48, 50)), and each tool
 reports its own KL estimate. Prints seconds, final KL and 10-NN preservation (fraction of each
 point's 10 nearest neighbours in the 50-D input that are among its 10 nearest in the embedding)
