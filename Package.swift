@@ -69,11 +69,9 @@ let package = Package(
         .testTarget(name: "LatentCLITests", dependencies: ["LatentExperiments", "LatentTestSupport"]),
         .testTarget(name: "LatentEvalTests", dependencies: ["LatentEval", "LatentTestSupport"]),
         .testTarget(name: "LatentNNTests", dependencies: ["LatentNN", "LatentTestSupport"]),
-        .testTarget(name: "LatentModelsTests", dependencies: ["LatentModels", "LatentTestSupport"]),
         // End-to-end tests of the `latent` binary; depending on the executable makes SwiftPM build it first.
         .testTarget(name: "LatentCommandLineTests", dependencies: ["latent", "LatentIO", "LatentDecomposition", "LatentTestSupport"]),
         .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot", "LatentDecomposition", "LatentTestSupport"]),
-        .testTarget(name: "LatentTextTests", dependencies: ["LatentText", "LatentTestSupport"]),
         .testTarget(name: "LatentModelsTests", dependencies: ["LatentModels", "LatentText", "LatentTestSupport"]),
         .testTarget(name: "LatentManifoldTests", dependencies: ["LatentManifold", "LatentTestSupport"]),
         .testTarget(name: "LatentTextTests", dependencies: ["LatentText", "LatentTestSupport"]),
