@@ -89,7 +89,7 @@ struct AutoencoderTrainingOptions: ParsableArguments {
 
     func checkResume() throws {
         if resume && !FileManager.default.fileExists(atPath: output) {
-            throw ValidationError("--resume: there is no checkpoint at \(output)")
+            throw UsageError("--resume: there is no checkpoint at \(output)")
         }
     }
 }
