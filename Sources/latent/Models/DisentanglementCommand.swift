@@ -16,11 +16,11 @@ struct DisentanglementCommand: ParsableCommand {
 
     @Option(help: "A VAE model file trained on dSprites (64 × 64 inputs).")
     var model: String
-    @Option(help: "Images for MIG, SAP and DCI.")
+    @Option(parsing: .unconditional, help: "Images for MIG, SAP and DCI.")
     var samples: Int = 10_000
-    @Option(help: "Votes (FactorVAE) and examples (β-VAE) for training; half as many for evaluation.")
+    @Option(parsing: .unconditional, help: "Votes (FactorVAE) and examples (β-VAE) for training; half as many for evaluation.")
     var votes: Int = 10_000
-    @Option(help: "Images per vote or example.")
+    @Option(parsing: .unconditional, help: "Images per vote or example.")
     var batchSize: Int = 64
     @OptionGroup var global: GlobalOptions
 

@@ -31,9 +31,9 @@ struct VAEPictureOptions: ParsableArguments {
 struct SampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "sample", abstract: "Decode samples from a VAE's prior into a PNG grid.")
     @OptionGroup var options: VAEPictureOptions
-    @Option(help: "Number of samples.")
+    @Option(parsing: .unconditional, help: "Number of samples.")
     var count: Int = 64
-    @Option(help: "Images per grid row.")
+    @Option(parsing: .unconditional, help: "Images per grid row.")
     var columns: Int = 8
 
     func validate() throws {
@@ -62,7 +62,7 @@ struct InterpolateCommand: ParsableCommand {
     var dataFolder: String?
     @Option(help: "Pairs of image indices, e.g. 0:1,2:3.")
     var pairs: String = "0:1"
-    @Option(help: "Images per path, both ends included.")
+    @Option(parsing: .unconditional, help: "Images per path, both ends included.")
     var steps: Int = 10
     @Option(help: "Path: linear or spherical (slerp).")
     var path: LatentPaths.Interpolation = .linear
@@ -119,11 +119,11 @@ struct TraverseCommand: ParsableCommand {
         commandName: "traverse",
         abstract: "Latent traversals of a VAE: one row per code dimension, swept over ±range around the prior's centre or an image's code.")
     @OptionGroup var options: VAEPictureOptions
-    @Option(help: "Sweep around the code of this dSprites image index instead of the prior's centre (0).")
+    @Option(parsing: .unconditional, help: "Sweep around the code of this dSprites image index instead of the prior's centre (0).")
     var dspritesIndex: Int?
-    @Option(help: "Images per row.")
+    @Option(parsing: .unconditional, help: "Images per row.")
     var steps: Int = 9
-    @Option(help: "Half-width of the sweep in prior standard deviations.")
+    @Option(parsing: .unconditional, help: "Half-width of the sweep in prior standard deviations.")
     var range: Double = 3
 
     func validate() throws {

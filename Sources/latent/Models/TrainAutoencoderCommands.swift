@@ -10,7 +10,7 @@ struct AutoencoderTrainingOptions: ParsableArguments {
     var dataset: ModelDataset = .fashionMNIST
     @Option(help: "Folder holding the Fashion-MNIST files (default: /usr/share/datasets/fashion-mnist).")
     var dataFolder: String?
-    @Option(help: "Training images: the first N of Fashion-MNIST, or N random dSprites images (default 20000).")
+    @Option(parsing: .unconditional, help: "Training images: the first N of Fashion-MNIST, or N random dSprites images (default 20000).")
     var limit: Int?
     @Option(help: "Encoder/decoder: mlp (fully connected) or conv (4×4 stride-2 convolutions).")
     var architecture: ArchitectureKind = .mlp
@@ -18,13 +18,13 @@ struct AutoencoderTrainingOptions: ParsableArguments {
     var hidden: String = "512"
     @Option(help: "Filters of each convolution layer, comma-separated (image sides must divide by 2^layers).")
     var filters: String = "32,64"
-    @Option(help: "Code size.")
+    @Option(parsing: .unconditional, help: "Code size.")
     var codeSize: Int = 16
-    @Option(help: "Total number of epochs (a resumed run trains until this many are done).")
+    @Option(parsing: .unconditional, help: "Total number of epochs (a resumed run trains until this many are done).")
     var epochs: Int = 10
-    @Option(help: "Samples per mini-batch.")
+    @Option(parsing: .unconditional, help: "Samples per mini-batch.")
     var batchSize: Int = 128
-    @Option(help: "Adam's learning rate.")
+    @Option(parsing: .unconditional, help: "Adam's learning rate.")
     var learningRate: Double = 1e-3
     @Option(help: "Model file (.safetensors): the checkpoint written after every epoch, with the optimizer state for --resume.")
     var output: String
@@ -106,13 +106,13 @@ struct TrainAutoencoderCommand: ParsableCommand {
     @OptionGroup var options: AutoencoderTrainingOptions
     @Option(help: "Denoising corruption of the training inputs: none, gaussian or masking.")
     var noise: NoiseKind = .none
-    @Option(help: "Gaussian noise standard deviation, or the masked fraction in (0, 1).")
+    @Option(parsing: .unconditional, help: "Gaussian noise standard deviation, or the masked fraction in (0, 1).")
     var noiseLevel: Double = 0.3
     @Option(help: "Sparsity penalty on the code: none, l1, or kl (sigmoid codes, KL to --sparsity-target).")
     var sparsity: SparsityKind = .none
-    @Option(help: "Weight of the sparsity penalty.")
+    @Option(parsing: .unconditional, help: "Weight of the sparsity penalty.")
     var sparsityWeight: Double = 1e-3
-    @Option(help: "Target mean activation for --sparsity kl, in (0, 1).")
+    @Option(parsing: .unconditional, help: "Target mean activation for --sparsity kl, in (0, 1).")
     var sparsityTarget: Double = 0.05
 
     var configuration: Autoencoder<Float> {
@@ -150,15 +150,15 @@ struct TrainVAECommand: ParsableCommand {
         abstract: "Train a VAE (Bernoulli decoder): β on the KL, or an annealed capacity (Burgess et al. 2018).")
 
     @OptionGroup var options: AutoencoderTrainingOptions
-    @Option(help: "Weight β on the KL term (1: the plain VAE).")
+    @Option(parsing: .unconditional, help: "Weight β on the KL term (1: the plain VAE).")
     var beta: Double = 1
-    @Option(help: "Maximum capacity C in nats: train on γ·|KL − C| with C raised linearly to this (replaces --beta).")
+    @Option(parsing: .unconditional, help: "Maximum capacity C in nats: train on γ·|KL − C| with C raised linearly to this (replaces --beta).")
     var capacity: Double?
-    @Option(help: "γ of the capacity objective.")
+    @Option(parsing: .unconditional, help: "γ of the capacity objective.")
     var gamma: Double = 1000
-    @Option(help: "Optimizer steps over which C rises from 0 to --capacity.")
+    @Option(parsing: .unconditional, help: "Optimizer steps over which C rises from 0 to --capacity.")
     var annealSteps: Int = 100_000
-    @Option(help: "Importance samples for the test log-likelihood estimate printed at the end (0: skip).")
+    @Option(parsing: .unconditional, help: "Importance samples for the test log-likelihood estimate printed at the end (0: skip).")
     var iwaeSamples: Int = 0
 
     var configuration: VariationalAutoencoder<Float> {

@@ -24,7 +24,7 @@ struct Word2VecEvaluateCommand: ParsableCommand {
     @Option(help: "Analogy method: 3cosadd or 3cosmul.")
     var method: AnalogyMethod = .add
 
-    @Option(help: "Only the N most frequent words count (≥ 1).")
+    @Option(parsing: .unconditional, help: "Only the N most frequent words count (≥ 1).")
     var restrict = 300_000
 
     @Flag(help: "Match words with their case.")
@@ -67,13 +67,13 @@ struct Word2VecPlotCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output SVG file.")
     var output: String
 
-    @Option(help: "How many of the most frequent words (2…10000).")
+    @Option(parsing: .unconditional, help: "How many of the most frequent words (2…10000).")
     var words = 500
 
-    @Option(help: "t-SNE perplexity (> 0, below the number of words).")
+    @Option(parsing: .unconditional, help: "t-SNE perplexity (> 0, below the number of words).")
     var perplexity = 30.0
 
-    @Option(help: "Seed for t-SNE.")
+    @Option(parsing: .unconditional, help: "Seed for t-SNE.")
     var seed: UInt64 = 0
 
     func validate() throws {

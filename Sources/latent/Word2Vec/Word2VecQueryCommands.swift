@@ -12,10 +12,10 @@ struct Word2VecSimilarCommand: ParsableCommand {
     @Argument(help: "Query words.")
     var words: [String]
 
-    @Option(help: "Neighbours per word (≥ 1).")
+    @Option(parsing: .unconditional, help: "Neighbours per word (≥ 1).")
     var count = 10
 
-    @Option(help: "Only the N most frequent words are candidates (≥ 1). (default: all)")
+    @Option(parsing: .unconditional, help: "Only the N most frequent words are candidates (≥ 1). (default: all)")
     var restrict: Int?
 
     func validate() throws {
@@ -52,10 +52,10 @@ struct Word2VecAnalogyCommand: ParsableCommand {
     @Option(help: "3cosadd or 3cosmul.")
     var method: AnalogyMethod = .add
 
-    @Option(help: "Answers to show (≥ 1).")
+    @Option(parsing: .unconditional, help: "Answers to show (≥ 1).")
     var count = 10
 
-    @Option(help: "Only the N most frequent words are candidates (≥ 1). (default: all)")
+    @Option(parsing: .unconditional, help: "Only the N most frequent words are candidates (≥ 1). (default: all)")
     var restrict: Int?
 
     func validate() throws {

@@ -26,13 +26,13 @@ struct Word2VecTrainCommand: ParsableCommand {
     @Option(help: "skipgram or cbow.")
     var architecture: Word2Vec.Architecture = .skipGram
 
-    @Option(help: "Vector length (1…100000).")
+    @Option(parsing: .unconditional, help: "Vector length (1…100000).")
     var dimension = 100
 
-    @Option(help: "Largest context distance (1…10000); each position draws its window from 1…window.")
+    @Option(parsing: .unconditional, help: "Largest context distance (1…10000); each position draws its window from 1…window.")
     var window = 5
 
-    @Option(help: "Negative samples per prediction (0…1000; 0 needs --hierarchical-softmax).")
+    @Option(parsing: .unconditional, help: "Negative samples per prediction (0…1000; 0 needs --hierarchical-softmax).")
     var negative = 5
 
     @Flag(help: "Also (or with --negative 0, only) train by hierarchical softmax.")
@@ -41,19 +41,19 @@ struct Word2VecTrainCommand: ParsableCommand {
     @Flag(help: "CBOW: sum the context vectors instead of averaging them.")
     var cbowSum = false
 
-    @Option(help: "Subsampling threshold (gensim's sample; 0 = off, ≥ 0).")
+    @Option(parsing: .unconditional, help: "Subsampling threshold (gensim's sample; 0 = off, ≥ 0).")
     var sample = 1e-3
 
-    @Option(help: "Initial learning rate (> 0).")
+    @Option(parsing: .unconditional, help: "Initial learning rate (> 0).")
     var alpha = 0.025
 
-    @Option(help: "Final learning rate (0…alpha), reached linearly at the end of the last epoch.")
+    @Option(parsing: .unconditional, help: "Final learning rate (0…alpha), reached linearly at the end of the last epoch.")
     var minAlpha = 0.0001
 
-    @Option(help: "Passes over the corpus (1…10000).")
+    @Option(parsing: .unconditional, help: "Passes over the corpus (1…10000).")
     var epochs = 5
 
-    @Option(help: "Words occurring fewer times are dropped (≥ 1).")
+    @Option(parsing: .unconditional, help: "Words occurring fewer times are dropped (≥ 1).")
     var minCount = 5
 
     @Option(help: "Tokenisation: whitespace (gensim's LineSentence) or alphanumeric (letters, digits, ').")
@@ -62,10 +62,10 @@ struct Word2VecTrainCommand: ParsableCommand {
     @Flag(help: "Lower-case the corpus.")
     var lowercase = false
 
-    @Option(help: "Seed for the initial vectors and every random draw.")
+    @Option(parsing: .unconditional, help: "Seed for the initial vectors and every random draw.")
     var seed: UInt64 = 1
 
-    @Option(help: "Worker threads (1…1024). (default: all cores)")
+    @Option(parsing: .unconditional, help: "Worker threads (1…1024). (default: all cores)")
     var threads: Int?
 
     @Flag(help: "No progress on stderr.")
