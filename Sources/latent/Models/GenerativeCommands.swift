@@ -12,9 +12,7 @@ struct VAEPictureOptions: ParsableArguments {
 
     func validate() throws {
         try global.validate()
-        if URL(fileURLWithPath: output).standardizedFileURL == URL(fileURLWithPath: model).standardizedFileURL {
-            throw ValidationError("--output must not overwrite --model")
-        }
+        try OutputSafety.validate(inputs: [.file("--model", model)], outputs: [.file("--output", output)])
     }
 
     /// The model and the side of its (one-channel, square) images.

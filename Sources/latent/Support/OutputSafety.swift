@@ -1,4 +1,5 @@
 import Foundation
+import ArgumentParser
 import Latent
 
 /// The one check every command with outputs runs before any work: no output may be one of the
@@ -42,6 +43,12 @@ enum OutputSafety {
             seen.append((output, key))
             try checkWritable(output)
         }
+    }
+
+    /// `check` for use inside an argument parser `validate()`, where only a `ValidationError`
+    /// makes the parser exit 2.
+    static func validate(inputs: [Named?], outputs: [Named?]) throws {
+        do { try check(inputs: inputs, outputs: outputs) } catch let error as UsageError { throw ValidationError(error.message) }
     }
 
     /// Device and inode of the file `path` names, following links; nil when there is none.

@@ -44,18 +44,6 @@ extension AnalogyMethod: ExpressibleByArgument {}
 extension Word2Vec.Architecture: ExpressibleByArgument {}
 extension Tokenization.Splitting: ExpressibleByArgument {}
 
-enum OutputPaths {
-    /// Refuses an output path that names the same file as an input (same device and inode, or the
-    /// same standardised path when the output does not exist yet).
-    static func refuseOverwriting(input: String, output: String, option: String) throws {
-        let a = URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path
-        let b = URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath().path
-        var sa = stat(), sb = stat()
-        let same = a == b || (stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino)
-        if same { throw ValidationError("\(option) \(output) is the input file \(input); refusing to overwrite it") }
-    }
-}
-
 /// `0.1234` with four decimals, or `n/a` for a missing value (never a non-finite number).
 func formatted(_ value: Double?, _ decimals: Int = 4) -> String {
     guard let value, value.isFinite else { return "n/a" }

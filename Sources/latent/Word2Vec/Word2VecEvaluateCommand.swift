@@ -79,7 +79,7 @@ struct Word2VecPlotCommand: ParsableCommand {
     func validate() throws {
         if !(2...10_000).contains(words) { throw ValidationError("--words must be in 2…10000, got \(words)") }
         if !(perplexity > 0 && perplexity < Double(words)) { throw ValidationError("--perplexity must be in (0, \(words)), got \(perplexity)") }
-        try OutputPaths.refuseOverwriting(input: file.vectors, output: output, option: "--output")
+        try OutputSafety.validate(inputs: [.file("vectors", file.vectors)], outputs: [.file("--output", output)])
     }
 
     func run() throws {

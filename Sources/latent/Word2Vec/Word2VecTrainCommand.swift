@@ -76,7 +76,7 @@ struct Word2VecTrainCommand: ParsableCommand {
         if epochs > 10_000 { throw ValidationError("--epochs must be in 1…10000, got \(epochs)") }
         if minCount < 1 { throw ValidationError("--min-count must be at least 1, got \(minCount)") }
         if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must be in 1…1024, got \(threads)") }
-        try OutputPaths.refuseOverwriting(input: corpus, output: output, option: "--output")
+        try OutputSafety.validate(inputs: [.file("corpus", corpus)], outputs: [.file("--output", output)])
     }
 
     func configuration(threads: Int) -> Word2Vec {
