@@ -78,7 +78,7 @@ struct TruncatedSVDTests {
         #expect(throws: EstimatorError.tooFewSamples(method: "truncated-svd", samples: 1, needed: 2)) {
             try TruncatedSVDModel.fit(.ones(1, 3), components: 1, center: true, solver: "svd")
         }
-        #expect(throws: EvaluationError.degenerate(evaluation: "explained-variance", reason: "the data has zero variance")) {
+        #expect(throws: EstimatorError.invalidData(method: "explained-variance", reason: "the data has zero variance")) {
             let flat = Dataset(name: "flat", features: .ones(5, 3))
             let model = FittedModel(outputFeatures: 3, transform: { $0 }, reconstruct: { $0 })
             _ = try EvaluationRegistry.explainedVariance.evaluate(flat, model)
