@@ -6,7 +6,7 @@ import LatentEval
 public struct EvaluationSpec: Sendable {
     /// What an evaluation needs from the method or the dataset; checked before anything runs.
     public enum Requirement: Hashable, Sendable {
-        /// The method can reconstruct its input (`MethodSpec.canReconstruct`).
+        /// The method can reconstruct its input (`MethodDescriptor.canReconstruct`).
         case reconstruction
         /// The dataset has labels (`label-column`).
         case labels
