@@ -7,6 +7,8 @@
 import PackageDescription
 
 let optimise: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+// Targets moved to the Swift 6 language mode (issue 14); the package default below stays 5 for the rest.
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "Latent",
@@ -37,18 +39,18 @@ let package = Package(
         .target(
             name: "LatentCore",
             dependencies: ["CLapack", .product(name: "RealModule", package: "swift-numerics")],
-            swiftSettings: optimise, linkerSettings: [.linkedLibrary("m")]),
-        .target(name: "LatentIO", dependencies: ["LatentCore", "CZlib"], swiftSettings: optimise),
-        .target(name: "LatentDecomposition", dependencies: ["LatentCore"], swiftSettings: optimise),
+            swiftSettings: optimise + swift6, linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "LatentIO", dependencies: ["LatentCore", "CZlib"], swiftSettings: optimise + swift6),
+        .target(name: "LatentDecomposition", dependencies: ["LatentCore"], swiftSettings: optimise + swift6),
         .target(
             name: "LatentExperiments",
-            dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentEval",
+            dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentEval", "LatentManifold",
                            .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift")],
-            swiftSettings: optimise),
-        .target(name: "LatentEval", dependencies: ["LatentCore"], swiftSettings: optimise),
+            swiftSettings: optimise + swift6),
+        .target(name: "LatentEval", dependencies: ["LatentCore"], swiftSettings: optimise + swift6),
         .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentEval", "LatentNN", "LatentPlot", "LatentManifold", "LatentText", "LatentModels"]),
-        .target(name: "LatentPlot", dependencies: ["LatentCore", "LatentIO", "CZlib"], swiftSettings: optimise),
-        .target(name: "LatentManifold", dependencies: ["LatentCore", "LatentDecomposition"], swiftSettings: optimise),
+        .target(name: "LatentPlot", dependencies: ["LatentCore", "LatentIO", "CZlib"], swiftSettings: optimise + swift6),
+        .target(name: "LatentManifold", dependencies: ["LatentCore", "LatentDecomposition"], swiftSettings: optimise + swift6),
         .target(name: "LatentNN", dependencies: ["LatentCore", "LatentIO"], swiftSettings: optimise),
         .target(name: "LatentText", dependencies: ["LatentCore", "LatentIO"], swiftSettings: optimise),
         .target(name: "LatentModels", dependencies: ["LatentCore", "LatentIO", "LatentNN", "LatentText"], swiftSettings: optimise),

@@ -1,19 +1,20 @@
 import CLapack
 import Dispatch
+import Synchronization
 
 /// Thread counts for Latent's own loops and for OpenBLAS, and the loop that splits work.
 public enum Parallel {
-    nonisolated(unsafe) private static var _threads = defaultThreadCount()
+    private static let _threads = Atomic<Int>(defaultThreadCount())
 
     /// The number of threads that Latent's elementwise loops use (default: the `LATENT_NUM_THREADS`,
     /// then `OPENBLAS_NUM_THREADS` environment variable, else the number of active processors).
-    public static var threadCount: Int { _threads }
+    public static var threadCount: Int { _threads.load(ordering: .relaxed) }
 
     /// Sets the thread count for Latent's loops *and* OpenBLAS (`openblas_set_num_threads`).
     /// Call it before starting work, not from inside a parallel loop.
     public static func setThreadCount(_ n: Int) {
         precondition(n >= 1, "Parallel.setThreadCount: need at least one thread, got \(n)")
-        _threads = n
+        _threads.store(n, ordering: .relaxed)
         openblas_set_num_threads(Int32(n))
     }
 
@@ -47,6 +48,11 @@ public enum Parallel {
         let chunks = Swift.min(4 * threads, most)
         let size = (count + chunks - 1) / chunks
         withoutActuallyEscaping(body) { body in
+            // `concurrentPerform` wants a `@Sendable` closure; `body` is not declared so, because
+            // callers hand in closures over unsafe buffers. Sharing it is safe here: the closure
+            // cannot outlive this call (`concurrentPerform` returns after every iteration ran), and
+            // this function's contract is that concurrent calls of `body` touch disjoint indices.
+            nonisolated(unsafe) let body = body
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
                 let lo = c * size
                 let hi = Swift.min(count, lo + size)

@@ -1,3 +1,5 @@
+import LatentCore
+
 /// The distinct labels of a data set in ascending order, and each sample's position among them.
 ///
 /// Evaluations accept any integer labels (e.g. 0…9, or 3, 7, 42); internally they work with the
@@ -16,11 +18,11 @@ public struct ClassIndex: Sendable, Equatable, Codable {
     /// The dense index of `label`, or `nil` when it is not among `classes`.
     public func index(of label: Int) -> Int? { lookup[label] }
 
-    /// Dense indices of `labels`; throws `EvaluationError.invalidData` naming the first unknown label.
+    /// Dense indices of `labels`; throws `EstimatorError.invalidData` naming the first unknown label.
     public func indices(of labels: [Int], method: String) throws -> [Int] {
         try labels.enumerated().map { i, label in
             guard let c = lookup[label] else {
-                throw EvaluationError.invalidData(method: method, reason: "label \(label) of sample \(i) is not among the training classes \(classes)")
+                throw EstimatorError.invalidData(method: method, reason: "label \(label) of sample \(i) is not among the training classes \(classes)")
             }
             return c
         }

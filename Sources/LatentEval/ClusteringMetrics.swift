@@ -52,14 +52,14 @@ public enum ClusteringMetrics {
     /// by `Xoshiro256StarStar(seed:)` (silhouettes computed within that sample, as scikit-learn
     /// does; its choice of rows differs, being drawn by NumPy).
     /// - Parameters: `x` n × d, `labels` n integers with 2 ≤ (distinct labels) ≤ n − 1.
-    /// - Throws: `EvaluationError.invalidData` for too few or too many clusters.
+    /// - Throws: `EstimatorError.invalidData` for too few or too many clusters.
     /// - Complexity: O(n²·d) time by GEMM blocks of 512 rows, O(512·n) memory.
     public static func silhouetteScore<Scalar: BLASScalar>(_ x: Matrix<Scalar>, labels: [Int], sampleSize: Int? = nil,
                                                            seed: UInt64 = 0) throws -> Double {
         precondition(x.rows == labels.count, "silhouetteScore: \(x.rows) rows, \(labels.count) labels")
         var data = x, labels = labels
         if let size = sampleSize, size < x.rows {
-            guard size >= 2 else { throw EvaluationError.invalidParameter(method: "silhouetteScore", name: "sampleSize", reason: "must be at least 2, got \(size)") }
+            guard size >= 2 else { throw EstimatorError.invalidParameter(method: "silhouetteScore", name: "sampleSize", reason: "must be at least 2, got \(size)") }
             var rng = Xoshiro256StarStar(seed: seed)
             let chosen = rng.choice(x.rows, count: size)
             data = x.rows(at: chosen)
@@ -67,9 +67,9 @@ public enum ClusteringMetrics {
         }
         let index = ClassIndex(labels)
         guard index.classes.count >= 2 && index.classes.count <= data.rows - 1 else {
-            throw EvaluationError.invalidData(method: "silhouetteScore", reason: "needs 2...\(data.rows - 1) clusters (samples − 1), got \(index.classes.count)")
+            throw EstimatorError.invalidData(method: "silhouetteScore", reason: "needs 2...\(data.rows - 1) clusters (samples − 1), got \(index.classes.count)")
         }
-        try data.requireFinite(for: "silhouetteScore")
+        try data.requireFiniteInput(for: "silhouetteScore")
         let cluster = index.members(of: labels).enumerated().reduce(into: [Int](repeating: 0, count: labels.count)) { out, entry in
             for i in entry.element { out[i] = entry.offset }
         }

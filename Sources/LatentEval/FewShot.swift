@@ -58,7 +58,7 @@ public struct FewShotEvaluation: Sendable, Equatable, Codable {
     ///   - testFeatures: n_test × d representations of the test split.
     ///   - testLabels: n_test labels, each among the training classes.
     /// - Returns: one `FewShotResult` per entry of `shots`, in that order.
-    /// - Throws: `EvaluationError` for bad parameters, NaN features, a class with too few
+    /// - Throws: `EstimatorError` for bad parameters, NaN features, a class with too few
     ///   training rows, or a test label absent from training.
     public func evaluate<Scalar: BLASScalar>(trainFeatures: Matrix<Scalar>, trainLabels: [Int],
                                              testFeatures: Matrix<Scalar>, testLabels: [Int]) throws -> [FewShotResult] {
@@ -67,18 +67,18 @@ public struct FewShotEvaluation: Sendable, Equatable, Codable {
         precondition(testFeatures.rows == testLabels.count, "\(method): \(testFeatures.rows) test rows, \(testLabels.count) labels")
         precondition(trainFeatures.columns == testFeatures.columns,
                      "\(method): train features \(trainFeatures.shapeDescription), test features \(testFeatures.shapeDescription)")
-        guard episodes >= 1 else { throw EvaluationError.invalidParameter(method: method, name: "episodes", reason: "must be at least 1, got \(episodes)") }
+        guard episodes >= 1 else { throw EstimatorError.invalidParameter(method: method, name: "episodes", reason: "must be at least 1, got \(episodes)") }
         guard !shots.isEmpty, shots.allSatisfy({ $0 >= 1 }) else {
-            throw EvaluationError.invalidParameter(method: method, name: "shots", reason: "must be a non-empty list of positive counts, got \(shots)")
+            throw EstimatorError.invalidParameter(method: method, name: "shots", reason: "must be a non-empty list of positive counts, got \(shots)")
         }
-        guard trainFeatures.rows > 0, testFeatures.rows > 0 else { throw EvaluationError.invalidData(method: method, reason: "empty training or test split") }
-        try trainFeatures.requireFinite(for: method)
-        try testFeatures.requireFinite(for: method)
+        guard trainFeatures.rows > 0, testFeatures.rows > 0 else { throw EstimatorError.invalidData(method: method, reason: "empty training or test split") }
+        try trainFeatures.requireFiniteInput(for: method)
+        try testFeatures.requireFiniteInput(for: method)
         let index = ClassIndex(trainLabels)
         let members = index.members(of: trainLabels)
         let target = try index.indices(of: testLabels, method: method)
         if let c = members.indices.first(where: { members[$0].count < shots.max()! }) {
-            throw EvaluationError.invalidData(method: method, reason: "class \(index.classes[c]) has \(members[c].count) training rows, fewer than \(shots.max()!) shots")
+            throw EstimatorError.invalidData(method: method, reason: "class \(index.classes[c]) has \(members[c].count) training rows, fewer than \(shots.max()!) shots")
         }
 
         // Centre by the mean training feature, then L2-normalise every row, once.

@@ -51,19 +51,19 @@ public struct KMeans: Sendable, Equatable, Codable {
     }
 
     /// Clusters the rows of `x` (n × d).
-    /// - Throws: `EvaluationError` for `k` outside `1...n`, bad parameters or non-finite data.
+    /// - Throws: `EstimatorError` for `k` outside `1...n`, bad parameters or non-finite data.
     public func fit<Scalar: BLASScalar>(_ x: Matrix<Scalar>) throws -> KMeansModel<Scalar> {
         let method = "KMeans"
         guard clusters >= 1 && clusters <= x.rows else {
-            throw EvaluationError.invalidParameter(method: method, name: "clusters", reason: "must be in 1...\(x.rows) (the number of rows), got \(clusters)")
+            throw EstimatorError.invalidParameter(method: method, name: "clusters", reason: "must be in 1...\(x.rows) (the number of rows), got \(clusters)")
         }
         guard restarts >= 1, maxIterations >= 1, tolerance >= 0 else {
-            throw EvaluationError.invalidParameter(method: method, name: "restarts/maxIterations/tolerance", reason: "must be ≥ 1, ≥ 1, ≥ 0; got \(restarts), \(maxIterations), \(tolerance)")
+            throw EstimatorError.invalidParameter(method: method, name: "restarts/maxIterations/tolerance", reason: "must be ≥ 1, ≥ 1, ≥ 0; got \(restarts), \(maxIterations), \(tolerance)")
         }
         if case let .kMeansPlusPlus(trials?) = initialization, trials < 1 {
-            throw EvaluationError.invalidParameter(method: method, name: "trials", reason: "must be positive, got \(trials)")
+            throw EstimatorError.invalidParameter(method: method, name: "trials", reason: "must be positive, got \(trials)")
         }
-        try x.requireFinite(for: method)
+        try x.requireFiniteInput(for: method)
         let (centred, mean) = x.centered()
         let norms = centred.rowSquaredNorms()
         let threshold = tolerance * centred.variance(over: .rows).reduce(0) { $0 + Double($1) } / Double(x.columns)

@@ -40,20 +40,20 @@ public struct KNearestNeighbors: Sendable, Equatable, Codable {
     /// - Parameters:
     ///   - trainFeatures: n_train × d reference rows; `trainLabels`: their n_train labels.
     ///   - queries: n_query × d rows to classify.
-    /// - Throws: `EvaluationError` when `k` is not in `1...n_train`, `τ ≤ 0`, or data is non-finite.
+    /// - Throws: `EstimatorError` when `k` is not in `1...n_train`, `τ ≤ 0`, or data is non-finite.
     public func predict<Scalar: BLASScalar>(trainFeatures: Matrix<Scalar>, trainLabels: [Int], queries: Matrix<Scalar>) throws -> [Int] {
         let method = "KNearestNeighbors"
         precondition(trainFeatures.rows == trainLabels.count, "\(method): \(trainFeatures.rows) training rows, \(trainLabels.count) labels")
         precondition(trainFeatures.columns == queries.columns, "\(method): train \(trainFeatures.shapeDescription), queries \(queries.shapeDescription)")
         guard k >= 1 && k <= trainFeatures.rows else {
-            throw EvaluationError.invalidParameter(method: method, name: "k", reason: "must be in 1...\(trainFeatures.rows), got \(k)")
+            throw EstimatorError.invalidParameter(method: method, name: "k", reason: "must be in 1...\(trainFeatures.rows), got \(k)")
         }
-        guard chunkSize >= 1 else { throw EvaluationError.invalidParameter(method: method, name: "chunkSize", reason: "must be positive, got \(chunkSize)") }
+        guard chunkSize >= 1 else { throw EstimatorError.invalidParameter(method: method, name: "chunkSize", reason: "must be positive, got \(chunkSize)") }
         if case let .temperature(tau) = weighting, !(tau > 0) {
-            throw EvaluationError.invalidParameter(method: method, name: "temperature", reason: "must be positive, got \(tau)")
+            throw EstimatorError.invalidParameter(method: method, name: "temperature", reason: "must be positive, got \(tau)")
         }
-        try trainFeatures.requireFinite(for: method)
-        try queries.requireFinite(for: method)
+        try trainFeatures.requireFiniteInput(for: method)
+        try queries.requireFiniteInput(for: method)
         let index = ClassIndex(trainLabels)
         let target = try index.indices(of: trainLabels, method: method)
         let classCount = index.classes.count
@@ -68,16 +68,16 @@ public struct KNearestNeighbors: Sendable, Equatable, Codable {
             block.storage.withUnsafeBufferPointer { s in
                 predictions.withUnsafeMutableBufferPointer { out in
                     Parallel.forEachChunk(count: end - start, minimumPerThread: 16) { rows in
-                        var top = TopK<Scalar>(k: k)
+                        var top = SmallestK<Scalar>(capacity: k)   // similarities, negated
                         var votes = [Double](repeating: 0, count: classCount)
                         for r in rows {
-                            top.reset()
-                            for j in 0..<n { top.offer(s[r * n + j], index: j) }
+                            top.removeAll()
+                            for j in 0..<n { top.offer(-s[r * n + j], index: j) }
                             for c in 0..<classCount { votes[c] = 0 }
-                            for (similarity, j) in zip(top.values, top.indices) {
+                            for (negated, j) in top.sorted() {
                                 switch weighting {
                                 case .uniform: votes[target[j]] += 1
-                                case let .temperature(tau): votes[target[j]] += Double.exp(Double(similarity) / tau)
+                                case let .temperature(tau): votes[target[j]] += Double.exp(-Double(negated) / tau)
                                 }
                             }
                             var best = 0
@@ -99,34 +99,5 @@ public struct KNearestNeighbors: Sendable, Equatable, Codable {
         let predicted = try predict(trainFeatures: trainFeatures, trainLabels: trainLabels, queries: queries)
         guard !predicted.isEmpty else { return 0 }
         return Double(zip(predicted, queryLabels).filter { $0 == $1 }.count) / Double(predicted.count)
-    }
-}
-
-/// The `k` largest values seen so far with their indices, sorted descending; on equal values the
-/// earlier index ranks first. `offer` is O(1) when the value does not enter, O(k) when it does.
-@usableFromInline
-struct TopK<Scalar: Comparable> {
-    let k: Int
-    var values: [Scalar] = []
-    var indices: [Int] = []
-
-    init(k: Int) {
-        self.k = k
-        values.reserveCapacity(k + 1)
-        indices.reserveCapacity(k + 1)
-    }
-
-    mutating func reset() { values.removeAll(keepingCapacity: true); indices.removeAll(keepingCapacity: true) }
-
-    @inline(__always)
-    mutating func offer(_ value: Scalar, index: Int) {
-        if values.count == k {
-            guard value > values[k - 1] else { return }
-            values.removeLast(); indices.removeLast()
-        }
-        var position = values.count
-        while position > 0 && values[position - 1] < value { position -= 1 }
-        values.insert(value, at: position)
-        indices.insert(index, at: position)
     }
 }

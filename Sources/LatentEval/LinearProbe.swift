@@ -54,7 +54,7 @@ public struct LinearProbe: Sendable, Equatable, Codable {
     /// Fits and scores one probe per fraction.
     /// - Parameters: train n_train × d with labels, test n_test × d with labels.
     /// - Returns: one result per fraction, in order.
-    /// - Throws: `EvaluationError` for a fraction outside (0, 1], a subset with fewer than two
+    /// - Throws: `EstimatorError` for a fraction outside (0, 1], a subset with fewer than two
     ///   classes, or what `LogisticRegression.fit` throws.
     public func evaluate<Scalar: BLASScalar>(trainFeatures: Matrix<Scalar>, trainLabels: [Int], testFeatures: Matrix<Scalar>,
                                              testLabels: [Int]) throws -> [LinearProbeResult] {
@@ -62,7 +62,7 @@ public struct LinearProbe: Sendable, Equatable, Codable {
         precondition(testFeatures.rows == testLabels.count, "LinearProbe: \(testFeatures.rows) test rows, \(testLabels.count) labels")
         precondition(trainFeatures.columns == testFeatures.columns, "LinearProbe: train \(trainFeatures.shapeDescription), test \(testFeatures.shapeDescription)")
         if let bad = fractions.first(where: { !($0 > 0 && $0 <= 1) }) {
-            throw EvaluationError.invalidParameter(method: "LinearProbe", name: "fractions", reason: "must lie in (0, 1], got \(bad)")
+            throw EstimatorError.invalidParameter(method: "LinearProbe", name: "fractions", reason: "must lie in (0, 1], got \(bad)")
         }
         var (train, test) = (trainFeatures, testFeatures)
         if standardize {

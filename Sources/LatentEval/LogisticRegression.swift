@@ -40,19 +40,19 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
     }
 
     /// Fits the weights to `x` (n × d) and `labels` (n integers, at least two distinct).
-    /// - Throws: `EvaluationError` for a bad `C`, fewer than two classes, or non-finite data.
+    /// - Throws: `EstimatorError` for a bad `C`, fewer than two classes, or non-finite data.
     ///   Non-convergence is not an error: see `report`.
     public func fit<Scalar: BLASScalar>(_ x: Matrix<Scalar>, labels: [Int]) throws -> LogisticRegressionModel<Scalar> {
         let method = "LogisticRegression"
         precondition(x.rows == labels.count, "\(method): \(x.rows) rows, \(labels.count) labels")
-        guard C > 0, C.isFinite else { throw EvaluationError.invalidParameter(method: method, name: "C", reason: "must be positive and finite, got \(C)") }
+        guard C > 0, C.isFinite else { throw EstimatorError.invalidParameter(method: method, name: "C", reason: "must be positive and finite, got \(C)") }
         guard tolerance >= 0, maxIterations >= 0, history >= 1 else {
-            throw EvaluationError.invalidParameter(method: method, name: "tolerance/maxIterations/history", reason: "must be ≥ 0, ≥ 0, ≥ 1; got \(tolerance), \(maxIterations), \(history)")
+            throw EstimatorError.invalidParameter(method: method, name: "tolerance/maxIterations/history", reason: "must be ≥ 0, ≥ 0, ≥ 1; got \(tolerance), \(maxIterations), \(history)")
         }
-        try x.requireFinite(for: method)
+        try x.requireFiniteInput(for: method)
         let index = ClassIndex(labels)
         guard index.classes.count >= 2 else {
-            throw EvaluationError.invalidData(method: method, reason: "needs at least two classes, got \(index.classes)")
+            throw EstimatorError.invalidData(method: method, reason: "needs at least two classes, got \(index.classes)")
         }
         let target = try index.indices(of: labels, method: method)
         let (k, d) = (index.classes.count, x.columns)
@@ -143,7 +143,7 @@ public struct LogisticRegressionModel<Scalar: BLASScalar>: Sendable, Codable {
     }
 
     /// scikit-learn's objective `C·Σᵢ CEᵢ + ½‖W‖²` of these weights on `x` and `labels`.
-    /// - Throws: `EvaluationError.invalidData` for a label outside `classes`.
+    /// - Throws: `EstimatorError.invalidData` for a label outside `classes`.
     public func objective(_ x: Matrix<Scalar>, labels: [Int]) throws -> Double {
         let index = ClassIndex(classes)
         let target = try index.indices(of: labels, method: "LogisticRegressionModel")

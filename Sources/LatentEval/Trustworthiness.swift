@@ -11,16 +11,16 @@ public enum EmbeddingMetrics {
     /// rank of `j` among `i`'s neighbours in the input space (1 = nearest), both by Euclidean
     /// distance; equal distances rank by index. 1 means no embedded neighbour is a stranger.
     /// - Parameters: `x` n × d input rows, `embedding` n × e, `neighbors` k with 1 ≤ k < n/2.
-    /// - Throws: `EvaluationError.invalidParameter` for k out of range.
+    /// - Throws: `EstimatorError.invalidParameter` for k out of range.
     /// - Complexity: O(n²·(d + e)) by GEMM blocks of 512 rows, plus O(n²·k) for the ranks; O(512·n) memory.
     public static func trustworthiness<Scalar: BLASScalar>(_ x: Matrix<Scalar>, embedding: Matrix<Scalar>, neighbors: Int = 5) throws -> Double {
         precondition(x.rows == embedding.rows, "trustworthiness: \(x.rows) input rows, \(embedding.rows) embedded rows")
         let n = x.rows, k = neighbors
         guard k >= 1 && Double(k) < Double(n) / 2 else {
-            throw EvaluationError.invalidParameter(method: "trustworthiness", name: "neighbors", reason: "must be in 1..<n/2 = \(n)/2, got \(k)")
+            throw EstimatorError.invalidParameter(method: "trustworthiness", name: "neighbors", reason: "must be in 1..<n/2 = \(n)/2, got \(k)")
         }
-        try x.requireFinite(for: "trustworthiness")
-        try embedding.requireFinite(for: "trustworthiness")
+        try x.requireFiniteInput(for: "trustworthiness")
+        try embedding.requireFiniteInput(for: "trustworthiness")
         let (xNorms, eNorms) = (x.rowSquaredNorms(), embedding.rowSquaredNorms())
         var penalty = 0.0
         var start = 0
@@ -30,9 +30,9 @@ public enum EmbeddingMetrics {
             let embedded = Matrix.squaredDistances(embedding.rows(start..<end), embedding, aNorms: Array(eNorms[start..<end]), bNorms: eNorms)
             for r in 0..<(end - start) {
                 let i = start + r
-                var nearest = TopK<Scalar>(k: k)
-                for j in 0..<n where j != i { nearest.offer(-embedded.storage[r * n + j], index: j) }
-                for j in nearest.indices {
+                var nearest = SmallestK<Scalar>(capacity: k)
+                for j in 0..<n where j != i { nearest.offer(embedded.storage[r * n + j], index: j) }
+                for (_, j) in nearest.sorted() {
                     let dj = input.storage[r * n + j]
                     var rank = 1
                     for l in 0..<n where l != i {

@@ -1,3 +1,4 @@
+import LatentCore
 import Foundation
 import LatentIO
 import Yams
@@ -86,10 +87,14 @@ private struct BatchParser {
 
             var labelColumn: ColumnReference?
             if let entry = f["label-column"] {
+                // Columns count as on the command line (`--label-column`): 1 is the first, -1 the last.
                 switch scalar(entry.value) {
-                case let .int(i)?: labelColumn = .index(i)
+                case .int(0)?: throw fail(entry.value, "dataset '\(name)': 'label-column' positions count from 1 (1 is the first column, -1 the last), got 0")
+                case let .int(i)?: labelColumn = .index(i > 0 ? i - 1 : i)
+                case .string("first")?: labelColumn = .index(0)
+                case .string("last")?: labelColumn = .index(-1)
                 case let .string(s)?: labelColumn = .name(s)
-                default: throw fail(entry.value, "dataset '\(name)': 'label-column' must be a column index or name, got '\(show(entry.value))'")
+                default: throw fail(entry.value, "dataset '\(name)': 'label-column' must be a column position (1 is the first, -1 the last) or name, got '\(show(entry.value))'")
                 }
             }
 

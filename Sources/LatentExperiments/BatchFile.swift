@@ -1,3 +1,4 @@
+import LatentCore
 import Foundation
 
 /// A parsed and checked batch file: which methods, with which parameter grids and seeds, run on
@@ -8,7 +9,7 @@ import Foundation
 /// datasets:
 ///   - name: blobs
 ///     path: blobs.npy          # relative to the batch file's folder
-///     label-column: -1         # optional; .npy: a column index (negative counts from the end)
+///     label-column: -1         # optional; a 1-based position (-1: the last column), or a CSV header name
 /// methods:
 ///   - method: truncated-svd
 ///     components: [2, 3]       # a list expands the grid (cartesian product)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import LatentCore
 import LatentIO
 
@@ -157,8 +158,9 @@ public struct BatchRunner: Sendable {
         defer { if workers > 1 { Parallel.setThreadCount(previousThreads) } }
 
         let tally = Tally()
-        let execute = { (item: (key: RunKey, id: Int64)) in
-            let outcome = self.execute(item.key, runID: item.id, batch: batch, datasets: datasets, stop: stop, onEvent: onEvent)
+        let loaded = datasets   // read-only from here on, shared by the workers
+        let execute: @Sendable ((key: RunKey, id: Int64)) -> Void = { item in
+            let outcome = self.execute(item.key, runID: item.id, batch: batch, datasets: loaded, stop: stop, onEvent: onEvent)
             tally.add(outcome)
         }
         if workers <= 1 {
@@ -211,7 +213,7 @@ public struct BatchRunner: Sendable {
                 return .success(.interrupted)
             }
             do {
-                let model = ReconstructionMemo.wrap(try method.fit(dataset, key.parameters, key.seed))
+                let model = ReconstructionMemo.wrap(try method.fit(dataset.features, key.parameters, key.seed))
                 if stop.isStopped { return try interrupted() }
                 var metrics = model.metrics
                 for name in evaluations {
@@ -260,9 +262,10 @@ struct RunError: Error, CustomStringConvertible {
 
 /// Remembers the last reconstruction of a run's model, so evaluations that each reconstruct the
 /// dataset (reconstruction error, explained variance) compute it once.
-private final class ReconstructionMemo: @unchecked Sendable {
-    private let lock = NSLock()
-    private var last: (input: Matrix<Double>, output: Matrix<Double>)?
+private final class ReconstructionMemo: Sendable {
+    /// The last input and its reconstruction; held while computing, so concurrent evaluations
+    /// of one run wait for the first instead of reconstructing twice.
+    private let last = Mutex<(input: Matrix<Double>, output: Matrix<Double>)?>(nil)
 
     static func wrap(_ model: FittedModel) -> FittedModel {
         guard let reconstruct = model.reconstruct else { return model }
@@ -273,43 +276,46 @@ private final class ReconstructionMemo: @unchecked Sendable {
     }
 
     func value(for x: Matrix<Double>, _ compute: (Matrix<Double>) throws -> Matrix<Double>) throws -> Matrix<Double> {
-        lock.lock()
-        defer { lock.unlock() }
-        if let last, last.input == x { return last.output }
-        let output = try compute(x)
-        last = (x, output)
-        return output
+        try last.withLock { last in
+            if let last, last.input == x { return last.output }
+            let output = try compute(x)
+            last = (x, output)
+            return output
+        }
     }
 }
 
-/// Counters shared by the workers of a batch.
-private final class Tally: @unchecked Sendable {
-    private let lock = NSLock()
-    private var statuses = [RunStatus]()
-    private var nextIndex = 0
-    private(set) var storeError: Error?
+/// Counters shared by the workers of a batch; every access holds the lock.
+private final class Tally: Sendable {
+    private struct State {
+        var statuses = [RunStatus]()
+        var nextIndex = 0
+        var storeError: (any Error)?
+    }
+    private let state = Mutex(State())
+
+    /// The first error of the run store, if any.
+    var storeError: (any Error)? { state.withLock { $0.storeError } }
 
     func add(_ outcome: Result<RunStatus, Error>) {
-        lock.lock()
-        defer { lock.unlock() }
-        switch outcome {
-        case .success(let s): statuses.append(s)
-        case .failure(let e): if storeError == nil { storeError = e }
+        state.withLock { state in
+            switch outcome {
+            case .success(let s): state.statuses.append(s)
+            case .failure(let e): if state.storeError == nil { state.storeError = e }
+            }
         }
     }
 
     func count(_ status: RunStatus) -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return statuses.filter { $0 == status }.count
+        state.withLock { $0.statuses.filter { $0 == status }.count }
     }
 
     /// The next unclaimed index below `n`, or nil when all are claimed.
     func take(below n: Int) -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard nextIndex < n else { return nil }
-        nextIndex += 1
-        return nextIndex - 1
+        state.withLock { state in
+            guard state.nextIndex < n else { return nil }
+            state.nextIndex += 1
+            return state.nextIndex - 1
+        }
     }
 }

@@ -22,8 +22,9 @@ public struct Dataset: Sendable {
     }
 }
 
-/// Which column of a data file holds the labels: by 0-based position, or by header name (for
-/// formats with a header row).
+/// Which column of a data file holds the labels: by position, or by header name (for formats with
+/// a header row). Batch files write positions from 1, as the command line does (`label-column: 1`
+/// is the first column, `-1` the last); this value stores them from 0.
 public enum ColumnReference: Hashable, Sendable, CustomStringConvertible {
     /// The 0-based column position; negative counts from the end (`-1`: the last column).
     case index(Int)
@@ -33,7 +34,7 @@ public enum ColumnReference: Hashable, Sendable, CustomStringConvertible {
     /// `3` or `class`.
     public var description: String {
         switch self {
-        case let .index(i): return String(i)
+        case let .index(i): return String(i >= 0 ? i + 1 : i)
         case let .name(s): return s
         }
     }

@@ -122,14 +122,14 @@ public struct DatasetRegistry: Sendable {
     public static func split(_ m: Matrix<Double>, labelColumn: Int, path: String) throws -> (features: Matrix<Double>, labels: [Int]?) {
         let j = labelColumn < 0 ? m.columns + labelColumn : labelColumn
         guard j >= 0 && j < m.columns else {
-            throw DatasetError(path: path, message: "label column \(labelColumn) does not exist: the data has \(m.columns) columns")
+            throw DatasetError(path: path, message: "label column \(ColumnReference.index(labelColumn)) does not exist: the data has \(m.columns) columns (positions count from 1; -1 is the last)")
         }
         let column = m.column(j)
         var labels = [Int]()
         labels.reserveCapacity(column.count)
         for (i, v) in column.enumerated() {
             guard v.isFinite, v == v.rounded(), abs(v) < 1e15 else {
-                throw DatasetError(path: path, message: "label column \(labelColumn), row \(i): \(v) is not a whole number")
+                throw DatasetError(path: path, message: "label column \(ColumnReference.index(labelColumn)), row \(i + 1): \(v) is not a whole number")
             }
             labels.append(Int(v))
         }

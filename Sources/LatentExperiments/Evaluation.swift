@@ -6,7 +6,7 @@ import LatentEval
 public struct EvaluationSpec: Sendable {
     /// What an evaluation needs from the method or the dataset; checked before anything runs.
     public enum Requirement: Hashable, Sendable {
-        /// The method can reconstruct its input (`MethodSpec.canReconstruct`).
+        /// The method can reconstruct its input (`MethodDescriptor.canReconstruct`).
         case reconstruction
         /// The dataset has labels (`label-column`).
         case labels
@@ -83,7 +83,7 @@ public struct EvaluationRegistry: Sendable {
         // Shot counts that every class's pool can supply.
         let shots = [1, 2, 4, 8].filter { $0 <= smallestPool }
         guard !queries.isEmpty else {
-            throw EvaluationError.degenerate(evaluation: "fewshot", reason: "too few labelled rows for a query set")
+            throw EstimatorError.invalidData(method: "fewshot", reason: "too few labelled rows for a query set")
         }
         let results = try FewShotEvaluation(shots: shots, episodes: 20, seed: 0).evaluate(
             trainFeatures: z.rows(at: pool), trainLabels: pool.map { labels[$0] },
@@ -117,13 +117,13 @@ public struct EvaluationRegistry: Sendable {
         let x = data.features
         let sse = try squaredError(x, model)
         let total = x.centered().centered.storage.reduce(0) { $0 + $1 * $1 }
-        guard total > 0 else { throw EvaluationError.degenerate(evaluation: "explained-variance", reason: "the data has zero variance") }
+        guard total > 0 else { throw EstimatorError.invalidData(method: "explained-variance", reason: "the data has zero variance") }
         return ["explained-variance": 1 - sse / total]
     }
 
     /// `‖X − X̂‖²_F` for the model's reconstruction.
     static func squaredError(_ x: Matrix<Double>, _ model: FittedModel) throws -> Double {
-        guard let reconstruct = model.reconstruct else { throw EvaluationError.cannotReconstruct }
+        guard let reconstruct = model.reconstruct else { throw EstimatorError.invalidData(method: "reconstruction", reason: "the fitted model cannot reconstruct its input") }
         let xHat = try reconstruct(x)
         precondition(xHat.rows == x.rows && xHat.columns == x.columns,
                      "reconstruction \(xHat.shapeDescription) for data \(x.shapeDescription)")
@@ -133,22 +133,6 @@ public struct EvaluationRegistry: Sendable {
                 for i in 0..<a.count { let e = a[i] - b[i]; total += e * e }
                 return total
             }
-        }
-    }
-}
-
-/// An evaluation that could not be computed.
-public enum EvaluationError: Error, Equatable, CustomStringConvertible {
-    /// The model has no reconstruction (the batch parser normally rejects this before running).
-    case cannotReconstruct
-    /// The data makes the metric undefined.
-    case degenerate(evaluation: String, reason: String)
-
-    /// The reason, for messages and the run store.
-    public var description: String {
-        switch self {
-        case .cannotReconstruct: return "the fitted model cannot reconstruct its input"
-        case let .degenerate(evaluation, reason): return "\(evaluation): \(reason)"
         }
     }
 }

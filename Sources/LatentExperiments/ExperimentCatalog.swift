@@ -1,3 +1,5 @@
+import LatentCore
+
 /// Everything a batch file may name: methods, evaluations and data sources. Batch files are
 /// checked against a catalog before anything runs.
 public struct ExperimentCatalog: Sendable {
@@ -21,7 +23,7 @@ public struct ExperimentCatalog: Sendable {
 
     /// The evaluations a run of `method` on `dataset` gets when the batch file names none: every
     /// registered evaluation whose requirements they meet, sorted by name.
-    public func defaultEvaluations(for method: MethodSpec, hasLabels: Bool) -> [String] {
+    public func defaultEvaluations(for method: MethodDescriptor, hasLabels: Bool) -> [String] {
         evaluations.names.filter { name in
             let e = evaluations[name]!
             return (!e.requirements.contains(.reconstruction) || method.canReconstruct)

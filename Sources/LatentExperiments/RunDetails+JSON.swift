@@ -1,3 +1,4 @@
+import LatentCore
 import Foundation
 
 extension RunDetails: Encodable {

@@ -1,3 +1,4 @@
+import LatentCore
 import Foundation
 import GRDB
 

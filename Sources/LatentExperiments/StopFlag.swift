@@ -1,25 +1,20 @@
-import Foundation
+import Synchronization
 
 /// A thread-safe "please stop" flag. A batch checks it between the steps of every run (before a
 /// run starts, after fitting, after each evaluation); the `latent` tool sets it on Ctrl-C.
-public final class StopFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stopped = false
+public final class StopFlag: Sendable {
+    private let stopped = Mutex(false)
 
     /// A flag that is not set.
     public init() {}
 
     /// Asks the batch to stop at its next check.
     public func stop() {
-        lock.lock()
-        stopped = true
-        lock.unlock()
+        stopped.withLock { $0 = true }
     }
 
     /// Whether `stop()` was called.
     public var isStopped: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return stopped
+        stopped.withLock { $0 }
     }
 }

@@ -16,7 +16,7 @@ import LatentDecomposition
 enum TruncatedSVDMethod {
     static let name = "truncated-svd"
 
-    static let spec = MethodSpec(
+    static let descriptor = MethodDescriptor(
         name: name,
         summary: "top-k right singular vectors of the centred data (PCA without whitening)",
         parameters: [
@@ -25,8 +25,8 @@ enum TruncatedSVDMethod {
             .choice("solver", ["svd", "eigen"], default: "svd", help: "SVD of the data or eigenvectors of its scatter matrix"),
         ],
         canReconstruct: true
-    ) { data, p, _ in
-        let model = try TruncatedSVDModel.fit(data.features, components: p.int("components"),
+    ) { x, p, _ in
+        let model = try TruncatedSVDModel.fit(x, components: p.int("components"),
                                               center: p.bool("center"), solver: p.string("solver"))
         return FittedModel(model, artifacts: [
             "components": model.components,

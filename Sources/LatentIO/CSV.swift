@@ -164,7 +164,9 @@ struct CSVReader<S: BLASScalar> {
             case .first: return 0
             case .last: return width - 1
             case .index(let i):
-                guard i >= 0 && i < width else { throw malformed(1, 1, "column index \(i) is outside the \(width) columns (indices count from 0)") }
+                guard i >= 0 && i < width else {
+                    throw malformed(1, 1, "column \(i >= 0 ? i + 1 : i) is outside the \(width) columns (positions count from 1; -1 is the last)")
+                }
                 return i
             case .name(let name):
                 guard hasHeader else { throw malformed(1, 1, "column '\(name)' chosen by name, but the file has no header") }

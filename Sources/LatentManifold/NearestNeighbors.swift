@@ -69,7 +69,7 @@ public struct NearestNeighbors: Sendable, Equatable, Codable {
                     distances.withUnsafeMutableBufferPointer { dist in
                         let (c, idx, dist) = (c, idx, dist)
                         Parallel.forEachChunk(count: rowsHere, minimumPerThread: Swift.max(1, 65536 / Swift.max(1, n))) { range in
-                            var heap = NeighborHeap(capacity: k)
+                            var heap = SmallestK<Double>(capacity: k)
                             for local in range {
                                 let i = blockStart + local
                                 heap.removeAll()
@@ -77,9 +77,9 @@ public struct NearestNeighbors: Sendable, Equatable, Codable {
                                 let qn = queryNorms[i]
                                 for j in 0..<n where !(excludingSelf && j == i) {
                                     let value = Swift.max(0, qn + refNorms[j] + row[j])
-                                    heap.offer(distance: value, index: j)
+                                    heap.offer(value, index: j)
                                 }
-                                heap.writeSorted(indices: idx.baseAddress! + i * k, distances: dist.baseAddress! + i * k)
+                                for (slot, kept) in heap.sorted().enumerated() { idx[i * k + slot] = kept.index; dist[i * k + slot] = kept.key }
                                 NearestNeighbors.refine(query: i, queries: queries, references: references, d: d,
                                                         indices: idx.baseAddress! + i * k, distances: dist.baseAddress! + i * k, k: k)
                             }
@@ -120,62 +120,5 @@ public struct NearestNeighbors: Sendable, Equatable, Codable {
             for j in 0..<columns { let v = x[i * columns + j]; s += v * v }
             return s
         }
-    }
-}
-
-/// A bounded max-heap of (distance, index) that keeps the `capacity` smallest offers;
-/// ordering is by distance, then index, so results are deterministic under ties.
-struct NeighborHeap {
-    private var distances: [Double]
-    private var indices: [Int]
-    private(set) var count = 0
-    let capacity: Int
-
-    init(capacity: Int) {
-        self.capacity = capacity
-        distances = [Double](repeating: 0, count: capacity)
-        indices = [Int](repeating: 0, count: capacity)
-    }
-
-    mutating func removeAll() { count = 0 }
-
-    @inline(__always)
-    private func greater(_ a: Int, _ b: Int) -> Bool {
-        distances[a] > distances[b] || (distances[a] == distances[b] && indices[a] > indices[b])
-    }
-
-    @inline(__always)
-    mutating func offer(distance: Double, index: Int) {
-        if count < capacity {
-            var i = count
-            count += 1
-            distances[i] = distance; indices[i] = index
-            while i > 0 {
-                let parent = (i - 1) / 2
-                if greater(i, parent) { swapAt(i, parent); i = parent } else { break }
-            }
-        } else if distance < distances[0] || (distance == distances[0] && index < indices[0]) {
-            distances[0] = distance; indices[0] = index
-            var i = 0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var largest = i
-                if l < count && greater(l, largest) { largest = l }
-                if r < count && greater(r, largest) { largest = r }
-                if largest == i { break }
-                swapAt(i, largest); i = largest
-            }
-        }
-    }
-
-    @inline(__always)
-    private mutating func swapAt(_ a: Int, _ b: Int) {
-        distances.swapAt(a, b); indices.swapAt(a, b)
-    }
-
-    /// Writes the kept entries in increasing (distance, index) order.
-    func writeSorted(indices out: UnsafeMutablePointer<Int>, distances outD: UnsafeMutablePointer<Double>) {
-        let order = (0..<count).sorted { distances[$0] < distances[$1] || (distances[$0] == distances[$1] && indices[$0] < indices[$1]) }
-        for (slot, h) in order.enumerated() { out[slot] = indices[h]; outD[slot] = distances[h] }
     }
 }

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Latent
 import LatentExperiments
+import Synchronization
 
 /// `latent batch FILE.yaml`: runs every (dataset, method, grid point, seed) of a batch file and
 /// records runs and metrics in a SQLite file. Running the same file again resumes it.
@@ -150,14 +151,15 @@ struct BatchCommand: ParsableCommand {
 }
 
 /// Prints batch events to stderr, one line each, numbered as runs start.
-private final class BatchProgress: @unchecked Sendable {
-    private let lock = NSLock()
-    private var total = 0
-    private var started = 0
+private final class BatchProgress: Sendable {
+    /// Runs to run and runs started so far; held while printing so lines keep their order.
+    private let counts = Mutex((total: 0, started: 0))
 
     func report(_ event: BatchEvent) {
-        lock.lock()
-        defer { lock.unlock() }
+        counts.withLock { counts in report(event, &counts.total, &counts.started) }
+    }
+
+    private func report(_ event: BatchEvent, _ total: inout Int, _ started: inout Int) {
         switch event {
         case let .planned(all, toRun):
             total = toRun
@@ -199,16 +201,15 @@ enum BatchLock {
 }
 
 /// A thread-safe counter.
-private final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
+private final class Counter: Sendable {
+    private let value = Mutex(0)
 
     /// Adds one and returns the new value.
     func increment() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += 1
-        return value
+        value.withLock { value in
+            value += 1
+            return value
+        }
     }
 }
 

@@ -7,7 +7,7 @@ import Latent
 /// e.g. `model.mean has 3 values, but model.components has 4 columns`.
 extension FittedModel {
     func validate() throws {
-        var check = ModelCheck()
+        let check = ModelCheck()
         switch self {
         case let .pca(m):
             let (k, d) = (m.components.rows, m.components.columns)

@@ -18,27 +18,6 @@ private func parseClassNames(_ option: String?) -> [String]? {
     return option.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
 }
 
-/// Integer labels from a `.npy` file or a text file with one label per line.
-private func readLabels(_ path: String) throws -> [Int] {
-    let url = URL(fileURLWithPath: path)
-    if url.pathExtension.lowercased() == "npy" { return try NPY.readIntegers(url) }
-    let data: Data
-    do { data = try Data(contentsOf: url) } catch {
-        throw IOError.cannotRead(path: path, reason: (error as NSError).localizedDescription)
-    }
-    let text = String(decoding: data, as: UTF8.self)
-    var labels = [Int]()
-    for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-        let field = String(line).trimmingCharacters(in: .whitespaces)
-        if field.isEmpty { continue }
-        guard let value = Int(field) else {
-            throw IOError.malformed(path: path, line: number + 1, column: 1, reason: "\"\(field)\" is not an integer label")
-        }
-        labels.append(value)
-    }
-    return labels
-}
-
 /// `latent plot grid INPUT.npy --output grid.png`: the rows of a matrix as a grid of images.
 struct PlotGrid: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -95,7 +74,7 @@ struct PlotGrid: ParsableCommand {
         let rows = Matrix<Float>(rows: k, columns: matrix.columns, storage: Array(matrix.storage.prefix(k * matrix.columns)))
         var captions: [String]?
         if let labels {
-            let values = try readLabels(labels)
+            let values = try LabelFile.read(labels)
             guard values.count >= k else { throw ValidationError("\(labels): \(values.count) labels for \(k) images") }
             let names = parseClassNames(classNames)
             captions = values.prefix(k).map { l in names.flatMap { l >= 0 && l < $0.count ? $0[l] : nil } ?? "\(l)" }
@@ -114,17 +93,10 @@ struct PlotScatter: ParsableCommand {
         commandName: "scatter",
         abstract: "Scatter plot (SVG) of the first two columns of an embedding, coloured by class.")
 
-    @Argument(help: "Embedding as .npy or .csv (first two feature columns are plotted).")
-    var input: String
+    @OptionGroup(title: "Input") var input: InputOptions
 
     @Option(help: "Where to write the SVG.")
     var output: String
-
-    @Option(help: "Integer labels (.npy or one per line).")
-    var labels: String?
-
-    @Option(help: "For CSV input: the column that holds class labels (name or 0-based index).")
-    var labelColumn: String?
 
     @Option(help: "Names for integer labels: 'fashion-mnist' or a comma-separated list.")
     var classNames: String?
@@ -142,34 +114,23 @@ struct PlotScatter: ParsableCommand {
         guard output.lowercased().hasSuffix(".svg") else { throw ValidationError("--output must end in .svg, got \(output)") }
         try OptionRange.check("--radius", radius, above: 0, atMost: 1000)
         try OptionRange.check("--opacity", opacity, above: 0, atMost: 1)
-        if labels != nil && labelColumn != nil { throw ValidationError("give --labels or --label-column, not both") }
     }
 
     func run() throws {
-        try OutputSafety.check(inputs: [.file("input", input), .file("--labels", labels)],
-                               outputs: [.file("--output", output)])
-        let url = URL(fileURLWithPath: input)
-        var points: Matrix<Double>
-        var classes: [Int]?
+        try OutputSafety.check(inputs: input.namedFiles, outputs: [.file("--output", output)])
+        let data = try input.load()
+        let points = data.x
+        var classes = data.labels?.indices
         var names = parseClassNames(classNames)
-        if url.pathExtension.lowercased() == "csv" {
-            let column: CSV.Column? = labelColumn.map { Int($0).map(CSV.Column.index) ?? .name($0) }
-            let table: CSVTable<Double> = try CSV.read(url, label: column)
-            points = table.features
-            if let raw = table.labels {
-                let integers = raw.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-                if names != nil && integers.count == raw.count {
-                    classes = integers                      // numeric labels index --class-names
-                } else if let encoding = table.classes {
-                    classes = encoding.indices              // text labels name themselves
-                    names = encoding.classNames
-                }
+        if let labels = data.labels {
+            let integers = labels.strings.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            if names != nil && integers.count == labels.count {
+                classes = integers                          // numeric labels index --class-names
+            } else if let own = labels.classNames {
+                names = own                                 // text labels (and fashion-mnist) name themselves
             }
-        } else {
-            points = try NPY.read(url)
         }
-        if let labels { classes = try readLabels(labels) }
-        guard points.columns >= 2 else { throw ValidationError("\(input): need at least 2 columns, found \(points.columns)") }
+        guard points.columns >= 2 else { throw Failure("\(data.name): need at least 2 feature columns, found \(points.columns)") }
         if let classes, classes.count != points.rows {
             throw ValidationError("\(classes.count) labels for \(points.rows) points")
         }

@@ -2,49 +2,43 @@ import ArgumentParser
 import Foundation
 import Latent
 
-/// `latent tsne INPUT --output emb.csv`: embeds the rows of a `.npy` or `.csv` matrix with t-SNE
-/// and writes the embedding as CSV (or `.npy` when the output name ends in `.npy`).
+/// `latent tsne INPUT --output emb.csv`: embeds the rows of a data file with t-SNE and writes the
+/// embedding as CSV (or `.npy` when the output name ends in `.npy`). Input and labels are read by
+/// the shared `InputOptions`; the defaults are `MethodDescriptor.tsne`'s (batch files' `tsne`).
 struct TSNECommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tsne",
-        abstract: "Embed the rows of a .npy or .csv matrix with t-SNE (Barnes–Hut by default).")
+        abstract: "Embed the rows of a data file with t-SNE (Barnes–Hut by default).")
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "Input matrix: .npy, or .csv (numeric columns; a header is detected).")
-    var input: String
+    @OptionGroup(title: "Input") var input: InputOptions
 
     @Option(name: .shortAndLong, help: "Output file: .csv (columns tsne1, tsne2, …) or .npy.")
     var output: String
 
     @Option(parsing: .unconditional, help: "Output dimensions (2 or 3 with Barnes–Hut).")
-    var components = 2
+    var components = MethodDescriptor.tsne.defaults.int("components")
 
     @Option(parsing: .unconditional, help: "Perplexity (effective number of neighbours; below the number of rows).")
-    var perplexity = 30.0
+    var perplexity = MethodDescriptor.tsne.defaults.double("perplexity")
 
     @Option(help: "Gradient method: barnes-hut or exact (small inputs only: O(n²) memory).")
     var method = "barnes-hut"
 
     @Option(parsing: .unconditional, help: "Barnes–Hut accuracy θ (0 = exact repulsion; larger is faster and coarser).")
-    var theta = 0.5
+    var theta = MethodDescriptor.tsne.defaults.double("theta")
 
     @Option(help: "Initialisation: pca or random.")
-    var initialization = "pca"
+    var initialization = MethodDescriptor.tsne.defaults.string("initialization")
 
     @Option(help: "Learning rate, or 'auto' (max(n / 48, 50)).")
     var learningRate = "auto"
 
     @Option(parsing: .unconditional, help: "Total iterations (at least 250).")
-    var iterations = 1000
+    var iterations = MethodDescriptor.tsne.defaults.int("iterations")
 
-    @Option(help: "With a .csv input: the label column (by name) to leave out of the features (it colours --plot).")
-    var label: String?
-
-    @Option(help: "Class labels for --plot: an integer .npy file, one per row (with a .npy input).")
-    var labels: String?
-
-    @Option(help: "Also draw the 2-D embedding as an SVG scatter plot coloured by class.")
+    @Option(help: "Also draw the 2-D embedding as an SVG scatter plot coloured by class (--label-column or --labels).")
     var plot: String?
 
     func validate() throws {
@@ -69,24 +63,11 @@ struct TSNECommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        try OutputSafety.check(inputs: [.file("input", input), .file("--labels", labels)],
-                               outputs: [.file("--output", output), .file("--plot", plot)])
-        let url = URL(fileURLWithPath: input)
-        let x: Matrix<Double>
-        var classes: [Int]? = try labels.map { try NPY.readIntegers(URL(fileURLWithPath: $0)) }
-        var classNames: [String]?
-        _ = try InputOptions.read(input)   // a missing file or a folder, named
-        if url.pathExtension.lowercased() == "npy" {
-            x = try NPY.read(url)
-        } else {
-            let table: CSVTable<Double> = try DataHints.csv(input) { try CSV.read(url, label: label.map { .name($0) }) }
-            x = table.features
-            if let encoding = table.classes { classes = encoding.indices; classNames = encoding.classNames }
-        }
+        try OutputSafety.check(inputs: input.namedFiles, outputs: [.file("--output", output), .file("--plot", plot)])
+        let data = try input.load()
+        let (x, input) = (data.x, data.name)
+        let (classes, classNames) = (data.labels?.indices, data.labels?.classNames)
         try DataCheck.requireUsable(x, name: input)
-        if let classes, classes.count != x.rows {
-            throw Failure("\(labels ?? input): \(classes.count) labels for the \(x.rows) rows of \(input)")
-        }
         if perplexity >= Double(x.rows) {
             throw Failure("\(input) has \(x.rows) rows; --perplexity \(perplexity) must be below the number of rows")
         }
@@ -111,7 +92,7 @@ struct TSNECommand: ParsableCommand {
             try CSV.write(model.embedding, to: out, columnNames: (1...components).map { "tsne\($0)" })
         }
         if let plot {
-            try ScatterPlot(title: "t-SNE of \(url.lastPathComponent) (perplexity \(perplexity))", xLabel: "t-SNE 1", yLabel: "t-SNE 2",
+            try ScatterPlot(title: "t-SNE of \(URL(fileURLWithPath: input).lastPathComponent) (perplexity \(perplexity))", xLabel: "t-SNE 1", yLabel: "t-SNE 2",
                             classNames: classNames)
                 .write(model.embedding, labels: classes, to: URL(fileURLWithPath: plot))
         }

@@ -90,16 +90,16 @@ struct DisentanglementTests {
 
     @Test func badInputIsRejected() throws {
         let (codes, factors) = try sample()
-        #expect(throws: EvaluationError.self) { try MutualInformationGap.compute(codes: codes, factors: Array(factors.dropLast())) }
-        #expect(throws: EvaluationError.self) { try MutualInformationGap.compute(codes: codes, factors: factors, bins: 0) }
+        #expect(throws: EstimatorError.self) { try MutualInformationGap.compute(codes: codes, factors: Array(factors.dropLast())) }
+        #expect(throws: EstimatorError.self) { try MutualInformationGap.compute(codes: codes, factors: factors, bins: 0) }
         let constant = factors.map { [$0[0], 7] }
-        #expect(throws: EvaluationError.invalidData(method: "MIG", reason: "factor 1 takes a single value (zero entropy)")) {
+        #expect(throws: EstimatorError.invalidData(method: "MIG", reason: "factor 1 takes a single value (zero entropy)")) {
             try MutualInformationGap.compute(codes: codes, factors: constant)
         }
         var bad = codes
         bad[2, 1] = .nan
-        #expect(throws: EvaluationError.nonFinite(method: "SAP", row: 2, column: 1)) { try SeparatedAttributePredictability.compute(codes: bad, factors: factors) }
-        #expect(throws: EvaluationError.self) { try FactorVAEScore.compute(entangled(noiseSeed: 1), batchSize: 1, seed: 0) }
+        #expect(throws: EstimatorError.nonFinite(method: "SAP", row: 2, column: 1)) { try SeparatedAttributePredictability.compute(codes: bad, factors: factors) }
+        #expect(throws: EstimatorError.self) { try FactorVAEScore.compute(entangled(noiseSeed: 1), batchSize: 1, seed: 0) }
     }
 }
 

@@ -70,11 +70,11 @@ import LatentTestSupport
     @Test func rejectsBadInput() throws {
         let (x, y) = separatedBlobs(count: 20, classes: 4, dimension: 3, seed: 1, as: Float.self)
         let run = FewShotEvaluation(shots: [8], episodes: 2)
-        #expect(throws: EvaluationError.self) { try run.evaluate(trainFeatures: x, trainLabels: y, testFeatures: x, testLabels: y) }
-        #expect(throws: EvaluationError.self) {
+        #expect(throws: EstimatorError.self) { try run.evaluate(trainFeatures: x, trainLabels: y, testFeatures: x, testLabels: y) }
+        #expect(throws: EstimatorError.self) {
             try FewShotEvaluation(shots: [1], episodes: 2).evaluate(trainFeatures: x, trainLabels: y, testFeatures: x, testLabels: y.map { $0 + 1 })
         }
-        #expect(throws: EvaluationError.self) {
+        #expect(throws: EstimatorError.self) {
             try FewShotEvaluation(shots: [0]).evaluate(trainFeatures: x, trainLabels: y, testFeatures: x, testLabels: y)
         }
         let single = FewShotResult(shots: 1, accuracies: [0.5])

@@ -52,7 +52,7 @@ private func sameUpToPermutation(_ a: [Int], _ b: [Int]) -> Bool {
         }
         let one = try KMeans(clusters: 1).fit(x)
         #expect(Swift.abs(one.inertia - Double(x.rows) * x.variance(over: .rows).reduce(0, +)) < 1e-8 * one.inertia)
-        #expect(throws: EvaluationError.self) { try KMeans(clusters: 91).fit(x) }
-        #expect(throws: EvaluationError.self) { try KMeans(clusters: 0).fit(x) }
+        #expect(throws: EstimatorError.self) { try KMeans(clusters: 91).fit(x) }
+        #expect(throws: EstimatorError.self) { try KMeans(clusters: 0).fit(x) }
     }
 }

@@ -24,8 +24,8 @@ import LatentTestSupport
         let knn = KNearestNeighbors(k: 1, weighting: .uniform, chunkSize: 16)
         #expect(try knn.predict(trainFeatures: x, trainLabels: shuffled, queries: x) == shuffled)
         #expect(try knn.accuracy(trainFeatures: x, trainLabels: shuffled, queries: x, queryLabels: shuffled) == 1)
-        #expect(throws: EvaluationError.self) { try KNearestNeighbors(k: 61).predict(trainFeatures: x, trainLabels: labels, queries: x) }
-        #expect(throws: EvaluationError.self) {
+        #expect(throws: EstimatorError.self) { try KNearestNeighbors(k: 61).predict(trainFeatures: x, trainLabels: labels, queries: x) }
+        #expect(throws: EstimatorError.self) {
             try KNearestNeighbors(k: 3, weighting: .temperature(0)).predict(trainFeatures: x, trainLabels: labels, queries: x)
         }
     }

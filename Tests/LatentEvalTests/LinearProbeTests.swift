@@ -32,7 +32,7 @@ import LatentTestSupport
             .evaluate(trainFeatures: x, trainLabels: y, testFeatures: test, testLabels: testLabels)
         let direct = try probe.regression.fit(x, labels: y)
         #expect(plain[0].accuracy == direct.accuracy(test, labels: testLabels))
-        #expect(throws: EvaluationError.self) {
+        #expect(throws: EstimatorError.self) {
             try LinearProbe(fractions: [0]).evaluate(trainFeatures: x, trainLabels: y, testFeatures: test, testLabels: testLabels)
         }
     }

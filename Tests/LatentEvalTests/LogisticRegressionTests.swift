@@ -72,11 +72,11 @@ import LatentTestSupport
         let model = try LogisticRegression().fit(x, labels: shifted)
         #expect(model.classes == [-2, 7, 40])
         #expect(model.accuracy(x, labels: shifted) == 1)
-        #expect(throws: EvaluationError.self) { try LogisticRegression(C: 0).fit(x, labels: shifted) }
-        #expect(throws: EvaluationError.self) { try LogisticRegression().fit(x, labels: [Int](repeating: 1, count: 90)) }
+        #expect(throws: EstimatorError.self) { try LogisticRegression(C: 0).fit(x, labels: shifted) }
+        #expect(throws: EstimatorError.self) { try LogisticRegression().fit(x, labels: [Int](repeating: 1, count: 90)) }
         var bad = x
         bad[3, 1] = .nan
-        #expect(throws: EvaluationError.nonFinite(method: "LogisticRegression", row: 3, column: 1)) { try LogisticRegression().fit(bad, labels: shifted) }
+        #expect(throws: EstimatorError.nonFinite(method: "LogisticRegression", row: 3, column: 1)) { try LogisticRegression().fit(bad, labels: shifted) }
     }
 
     @Test func lbfgsMinimisesRosenbrock() {

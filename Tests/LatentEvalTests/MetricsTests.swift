@@ -34,7 +34,7 @@ import LatentTestSupport
         let sampled = try ClusteringMetrics.silhouetteScore(x, labels: labels, sampleSize: 60, seed: 3)
         #expect(sampled == (try ClusteringMetrics.silhouetteScore(x, labels: labels, sampleSize: 60, seed: 3)))
         #expect(Swift.abs(sampled - score) < 0.2)
-        #expect(throws: EvaluationError.self) { try ClusteringMetrics.silhouetteScore(x, labels: [Int](repeating: 0, count: x.rows)) }
+        #expect(throws: EstimatorError.self) { try ClusteringMetrics.silhouetteScore(x, labels: [Int](repeating: 0, count: x.rows)) }
         // A singleton cluster contributes 0: points 0 and 1 together, 10 alone give
         // ((10 − 1)/10 + (9 − 1)/9 + 0) / 3 (sklearn: 0.5962962962962962).
         let tiny = Matrix<Double>([[0], [1], [10]])
@@ -50,6 +50,6 @@ import LatentTestSupport
         #expect(Swift.abs(try EmbeddingMetrics.trustworthiness(x, embedding: embedding, neighbors: 10) - reference[1]) < 1e-10)
         // An embedding that keeps all the information is perfectly trustworthy.
         #expect(try EmbeddingMetrics.trustworthiness(x, embedding: x * 3, neighbors: 5) == 1)
-        #expect(throws: EvaluationError.self) { try EmbeddingMetrics.trustworthiness(x, embedding: embedding, neighbors: 75) }
+        #expect(throws: EstimatorError.self) { try EmbeddingMetrics.trustworthiness(x, embedding: embedding, neighbors: 75) }
     }
 }

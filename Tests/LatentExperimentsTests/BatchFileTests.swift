@@ -35,7 +35,7 @@ struct BatchFileTests {
         datasets:
           - name: wine
             path: wine.npy
-            label-column: 5        # optional
+            label-column: 6        # optional
         methods:
           - method: truncated-svd
             components: [2, 3]     # a list expands the grid
@@ -145,13 +145,13 @@ struct BatchFileTests {
               - method: pcaa
                 components: 2
             """
-        #expect(throws: BatchFileError(path: "batch.yaml", line: 7, message: "method 'pcaa' is not known; known: dict, ica, kpca, linear-autoencoder, nmf, pca, rbm, truncated-svd")) {
+        #expect(throws: BatchFileError(path: "batch.yaml", line: 7, message: "method 'pcaa' is not known; known: dict, ica, kpca, linear-autoencoder, nmf, pca, rbm, truncated-svd, tsne")) {
             try parse(yaml, catalog: .standard)
         }
         do {
             _ = try parse(yaml, catalog: .standard)
         } catch {
-            #expect("\(error)" == "batch.yaml:7: method 'pcaa' is not known; known: dict, ica, kpca, linear-autoencoder, nmf, pca, rbm, truncated-svd")
+            #expect("\(error)" == "batch.yaml:7: method 'pcaa' is not known; known: dict, ica, kpca, linear-autoencoder, nmf, pca, rbm, truncated-svd, tsne")
         }
     }
 

@@ -35,7 +35,7 @@ struct BatchRunnerTests {
     static let twoByTwo = """
         name: resume
         datasets:
-          - {name: toy, path: toy.npy, label-column: 5}
+          - {name: toy, path: toy.npy, label-column: 6}
         methods:
           - method: truncated-svd
             components: [1, 2]
@@ -214,11 +214,11 @@ struct BatchRunnerTests {
     func catalogMismatch() throws {
         let store = try RunStore(path: folder.path("r.sqlite"))
         let b = try batch("name: m\ndatasets: [{name: toy, path: toy.npy}]\nmethods:\n  - method: toy\n")
-        #expect(throws: BatchFileError(path: "batch.yaml", line: 4, message: "method 'toy' is not known; known: dict, ica, kpca, linear-autoencoder, nmf, pca, rbm, truncated-svd")) {
+        #expect(throws: BatchFileError(path: "batch.yaml", line: 4, message: "method 'toy' is not known; known: dict, ica, kpca, linear-autoencoder, nmf, pca, rbm, truncated-svd, tsne")) {
             try BatchRunner(store: store).run(b)
         }
         var catalog = ToyMethods.catalog()
-        let c = try batch("name: m\ndatasets: [{name: toy, path: toy.npy, label-column: 5}]\nmethods: [{method: toy}]\nevaluations: [label-count]\n")
+        let c = try batch("name: m\ndatasets: [{name: toy, path: toy.npy, label-column: 6}]\nmethods: [{method: toy}]\nevaluations: [label-count]\n")
         catalog.evaluations = .standard
         #expect(throws: BatchFileError.self) { try BatchRunner(store: store, catalog: catalog).run(c) }
         #expect(try store.runs().isEmpty)
@@ -230,10 +230,10 @@ struct BatchRunnerTests {
         let (x, y) = try DatasetRegistry.split(m, labelColumn: -1, path: "m.npy")
         #expect(x == Matrix([[1, 2], [3, 4], [5, 6]]) && y == [0, 1, 1])
         #expect(try DatasetRegistry.split(m, labelColumn: 0, path: "m.npy").labels == [1, 3, 5])
-        #expect(throws: DatasetError(path: "m.npy", message: "label column 3 does not exist: the data has 3 columns")) {
+        #expect(throws: DatasetError(path: "m.npy", message: "label column 4 does not exist: the data has 3 columns (positions count from 1; -1 is the last)")) {
             try DatasetRegistry.split(m, labelColumn: 3, path: "m.npy")
         }
-        #expect(throws: DatasetError(path: "m.npy", message: "label column 1, row 0: 0.5 is not a whole number")) {
+        #expect(throws: DatasetError(path: "m.npy", message: "label column 2, row 1: 0.5 is not a whole number")) {
             try DatasetRegistry.split(Matrix([[1, 0.5]]), labelColumn: 1, path: "m.npy")
         }
         let path = try folder.write("l.npy", m)

@@ -1,4 +1,5 @@
 import Foundation
+import LatentCore
 import Testing
 @testable import LatentExperiments
 
@@ -32,15 +33,15 @@ struct ParameterTests {
         #expect(ParameterSpec(name: "r", kind: .double(min: nil, max: nil), default: .int(2)).defaultValue == .double(2))
     }
 
-    @Test("MethodSpec.resolve fills defaults and names unknown or invalid parameters")
+    @Test("MethodDescriptor.resolve fills defaults and names unknown or invalid parameters")
     func resolve() throws {
         let spec = MethodRegistry.standard["truncated-svd"]!
         #expect(try spec.resolve([:]) == ["components": .int(2), "center": .bool(true), "solver": .string("svd")])
         #expect(try spec.resolve(["components": .int(4)])["components"] == .int(4))
-        #expect(throws: MethodSpec.ResolveError(parameter: "k", message: "method 'truncated-svd' has no parameter 'k'; parameters: center, components, solver")) {
+        #expect(throws: MethodDescriptor.ResolveError(parameter: "k", message: "method 'truncated-svd' has no parameter 'k'; parameters: center, components, solver")) {
             try spec.resolve(["k": .int(1)])
         }
-        #expect(throws: MethodSpec.ResolveError(parameter: "components", message: "parameter 'components' of method 'truncated-svd' must be at least 1, got 0")) {
+        #expect(throws: MethodDescriptor.ResolveError(parameter: "components", message: "parameter 'components' of method 'truncated-svd' must be at least 1, got 0")) {
             try spec.resolve(["components": .int(0)])
         }
     }

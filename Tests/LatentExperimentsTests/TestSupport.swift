@@ -47,27 +47,27 @@ final class TemporaryFolder: @unchecked Sendable {
 enum ToyMethods {
     /// `toy`: the identity map scaled by `scale`; metrics echo the seed; `fail: true` throws;
     /// optional hook runs inside fit (e.g. to set a stop flag).
-    static func toy(hook: (@Sendable (UInt64) -> Void)? = nil) -> MethodSpec {
-        MethodSpec(name: "toy", summary: "scaled identity (tests only)",
+    static func toy(hook: (@Sendable (UInt64) -> Void)? = nil) -> MethodDescriptor {
+        MethodDescriptor(name: "toy", summary: "scaled identity (tests only)",
                    parameters: [.double("scale", default: 1, min: 0), .bool("fail", default: false),
                                 .choice("mode", ["a", "b"], default: "a"), .int("width", default: 1, min: 1, max: 9)],
-                   canReconstruct: true) { data, p, seed in
+                   canReconstruct: true) { x, p, seed in
             hook?(seed)
             if p.bool("fail") {
                 throw EstimatorError.invalidParameter(method: "toy", name: "fail", reason: "asked to fail")
             }
             let s = p.double("scale")
-            return FittedModel(outputFeatures: data.features.columns,
+            return FittedModel(outputFeatures: x.columns,
                                transform: { $0 },
                                reconstruct: { $0 * s },
                                metrics: ["seed-echo": Double(seed), "scale-echo": s],
-                               artifacts: ["scaled": data.features.rows(0..<2) * s])
+                               artifacts: ["scaled": x.rows(0..<2) * s])
         }
     }
 
     /// `encoder-only`: a method without reconstruction.
-    static let encoderOnly = MethodSpec(name: "encoder-only", summary: "no decoder", parameters: [], canReconstruct: false) { data, _, _ in
-        FittedModel(outputFeatures: data.features.columns, transform: { $0 })
+    static let encoderOnly = MethodDescriptor(name: "encoder-only", summary: "no decoder", parameters: [], canReconstruct: false) { x, _, _ in
+        FittedModel(outputFeatures: x.columns, transform: { $0 })
     }
 
     /// The standard catalog plus the toy methods and a label-requiring evaluation.

@@ -18,7 +18,7 @@ struct TruncatedSVDTests {
 
     func metrics(_ data: Dataset, _ parameters: Parameters) throws -> [String: Double] {
         let spec = MethodRegistry.standard["truncated-svd"]!
-        let model = try spec.fit(data, try spec.resolve(parameters), 0)
+        let model = try spec.fit(data.features, try spec.resolve(parameters), 0)
         var m = model.metrics
         for e in [EvaluationRegistry.reconstructionError, EvaluationRegistry.explainedVariance] {
             m.merge(try e.evaluate(data, model)) { _, b in b }
@@ -78,7 +78,7 @@ struct TruncatedSVDTests {
         #expect(throws: EstimatorError.tooFewSamples(method: "truncated-svd", samples: 1, needed: 2)) {
             try TruncatedSVDModel.fit(.ones(1, 3), components: 1, center: true, solver: "svd")
         }
-        #expect(throws: EvaluationError.degenerate(evaluation: "explained-variance", reason: "the data has zero variance")) {
+        #expect(throws: EstimatorError.invalidData(method: "explained-variance", reason: "the data has zero variance")) {
             let flat = Dataset(name: "flat", features: .ones(5, 3))
             let model = FittedModel(outputFeatures: 3, transform: { $0 }, reconstruct: { $0 })
             _ = try EvaluationRegistry.explainedVariance.evaluate(flat, model)
@@ -89,7 +89,7 @@ struct TruncatedSVDTests {
     func artifacts() throws {
         let data = try Self.blobs()
         let spec = MethodRegistry.standard["truncated-svd"]!
-        let model = try spec.fit(data, try spec.resolve(["components": .int(2)]), 0)
+        let model = try spec.fit(data.features, try spec.resolve(["components": .int(2)]), 0)
         #expect(model.outputFeatures == 2)
         #expect(Set(model.artifacts.keys) == ["components", "singular-values", "mean"])
         #expect(model.artifacts["components"]!.shape == (2, 6))

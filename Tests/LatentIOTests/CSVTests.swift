@@ -248,8 +248,8 @@ import LatentIO
         #expect(error("a,b\n1,2\n", label: .name("c")) == m(1, 1, "no column named 'c'; the header has 'a', 'b'"))
         #expect(error("a,b,a\n1,2,3\n", label: .name("a")) == m(1, 3, "column name 'a' appears more than once"))
         #expect(error("1,2\n", header: .absent, label: .name("a")) == m(1, 1, "column 'a' chosen by name, but the file has no header"))
-        #expect(error("a,b\n1,2\n", label: .index(2)) == m(1, 1, "column index 2 is outside the 2 columns (indices count from 0)"))
-        #expect(error("a,b\n1,2\n", drop: [.index(-1)]) == m(1, 1, "column index -1 is outside the 2 columns (indices count from 0)"))
+        #expect(error("a,b\n1,2\n", label: .index(2)) == m(1, 1, "column 3 is outside the 2 columns (positions count from 1; -1 is the last)"))
+        #expect(error("a,b\n1,2\n", drop: [.index(-1)]) == m(1, 1, "column -1 is outside the 2 columns (positions count from 1; -1 is the last)"))
         #expect(error("a,b\n1,2\n", label: .last, drop: [.name("b")]) == m(1, 2, "column 2 is both the label and dropped"))
         #expect(error("a,b\n1,x\n3,\n", label: .last) == m(3, 2, "missing label"))
         // A multi-line quoted field moves later lines on.

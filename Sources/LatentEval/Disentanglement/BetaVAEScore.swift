@@ -16,14 +16,14 @@ public struct BetaVAEScore: Sendable, Equatable {
 
     /// Scores the representation of `truth`; every draw comes from `seed`. Defaults are
     /// `disentanglement_lib`'s (64, 10,000, 5,000).
-    /// - Throws: `EvaluationError` for sizes < 1 or non-finite codes, or what the logistic
+    /// - Throws: `EstimatorError` for sizes < 1 or non-finite codes, or what the logistic
     ///   regression throws.
     /// - Complexity: `2·batchSize·(trainingExamples + evaluationExamples)` encodings and one fit.
     public static func compute<S: BLASScalar>(_ truth: GroundTruth<S>, batchSize: Int = 64, trainingExamples: Int = 10_000,
                                               evaluationExamples: Int = 5_000, seed: UInt64) throws -> BetaVAEScore {
         let method = "β-VAE score"
         for (name, value) in [("batchSize", batchSize), ("trainingExamples", trainingExamples), ("evaluationExamples", evaluationExamples)] where value < 1 {
-            throw EvaluationError.invalidParameter(method: method, name: name, reason: "\(value) must be at least 1")
+            throw EstimatorError.invalidParameter(method: method, name: name, reason: "\(value) must be at least 1")
         }
         var rng = Xoshiro256StarStar(seed: seed)
         func examples(_ count: Int) throws -> (Matrix<Double>, [Int]) {

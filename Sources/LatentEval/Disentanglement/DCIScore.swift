@@ -30,7 +30,7 @@ public struct DCIScore: Sendable, Equatable {
 
     /// DCI of a representation from training codes and factors (to fit the classifiers) and test
     /// codes and factors (for informativeness). Every factor needs at least 2 classes in training.
-    /// - Throws: `EvaluationError` for mismatched or non-finite input, or what the logistic
+    /// - Throws: `EstimatorError` for mismatched or non-finite input, or what the logistic
     ///   regression throws.
     /// - Complexity: one logistic-regression fit per factor, O(n·k·classes) per L-BFGS evaluation.
     public static func compute<S: BLASScalar>(trainingCodes: Matrix<S>, trainingFactors: [[Int]],
@@ -39,7 +39,7 @@ public struct DCIScore: Sendable, Equatable {
         try FactorData.validate(trainingCodes, trainingFactors, method: method)
         try FactorData.validate(testCodes, testFactors, method: method, minimumSamples: 1)
         guard testCodes.columns == trainingCodes.columns, testFactors[0].count == trainingFactors[0].count else {
-            throw EvaluationError.invalidData(method: method, reason: "training and test sets have different code or factor counts")
+            throw EstimatorError.invalidData(method: method, reason: "training and test sets have different code or factor counts")
         }
         let k = trainingCodes.columns, factorCount = trainingFactors[0].count
         // standardise by the training statistics (population standard deviation; 1 for a constant code)
@@ -55,7 +55,7 @@ public struct DCIScore: Sendable, Equatable {
         for j in 0..<factorCount {
             let y = FactorData.factor(trainingFactors, j)
             guard Set(y).count >= 2 else {
-                throw EvaluationError.invalidData(method: method, reason: "factor \(j) takes a single value in the training set")
+                throw EstimatorError.invalidData(method: method, reason: "factor \(j) takes a single value in the training set")
             }
             let model = try LogisticRegression(C: C).fit(train, labels: y)
             for i in 0..<k {

@@ -8,17 +8,17 @@ enum FactorData {
     /// `factors` has the same length ≥ 1, and every code is finite.
     static func validate<S: BLASScalar>(_ codes: Matrix<S>, _ factors: [[Int]], method: String, minimumSamples: Int = 2) throws {
         guard codes.rows == factors.count else {
-            throw EvaluationError.invalidData(method: method, reason: "\(codes.rows) codes for \(factors.count) factor rows")
+            throw EstimatorError.invalidData(method: method, reason: "\(codes.rows) codes for \(factors.count) factor rows")
         }
         guard codes.rows >= minimumSamples else {
-            throw EvaluationError.invalidData(method: method, reason: "needs at least \(minimumSamples) samples, got \(codes.rows)")
+            throw EstimatorError.invalidData(method: method, reason: "needs at least \(minimumSamples) samples, got \(codes.rows)")
         }
-        guard codes.columns >= 1 else { throw EvaluationError.invalidData(method: method, reason: "codes have no dimensions") }
+        guard codes.columns >= 1 else { throw EstimatorError.invalidData(method: method, reason: "codes have no dimensions") }
         let width = factors[0].count
         guard width >= 1, factors.allSatisfy({ $0.count == width }) else {
-            throw EvaluationError.invalidData(method: method, reason: "factor rows must all have the same number (≥ 1) of factors")
+            throw EstimatorError.invalidData(method: method, reason: "factor rows must all have the same number (≥ 1) of factors")
         }
-        try codes.requireFinite(for: method)
+        try codes.requireFiniteInput(for: method)
     }
 
     /// Column `j` of the factor rows.
@@ -53,7 +53,7 @@ public struct GroundTruth<Scalar: BLASScalar> {
     func codes(_ factors: [[Int]], method: String) throws -> Matrix<Scalar> {
         let z = represent(factors)
         precondition(z.rows == factors.count, "\(method): the representation returned \(z.rows) rows for \(factors.count) samples")
-        try z.requireFinite(for: method)
+        try z.requireFiniteInput(for: method)
         return z
     }
 }

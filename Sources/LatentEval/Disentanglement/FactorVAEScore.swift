@@ -25,7 +25,7 @@ public struct FactorVAEScore: Sendable, Equatable {
 
     /// Scores the representation of `truth`; every draw comes from `seed`. Defaults are
     /// `disentanglement_lib`'s (64, 10,000, 5,000, 10,000).
-    /// - Throws: `EvaluationError` for sizes < 1 (batch < 2) or non-finite codes.
+    /// - Throws: `EstimatorError` for sizes < 1 (batch < 2) or non-finite codes.
     /// - Complexity: `(trainingVotes + evaluationVotes)·batchSize + varianceSamples` encodings.
     public static func compute<S: BLASScalar>(_ truth: GroundTruth<S>, batchSize: Int = 64, trainingVotes: Int = 10_000,
                                               evaluationVotes: Int = 5_000, varianceSamples: Int = 10_000,
@@ -33,7 +33,7 @@ public struct FactorVAEScore: Sendable, Equatable {
         let method = "FactorVAE score"
         for (name, value, least) in [("batchSize", batchSize, 2), ("trainingVotes", trainingVotes, 1),
                                      ("evaluationVotes", evaluationVotes, 1), ("varianceSamples", varianceSamples, 2)] where value < least {
-            throw EvaluationError.invalidParameter(method: method, name: name, reason: "\(value) must be at least \(least)")
+            throw EstimatorError.invalidParameter(method: method, name: name, reason: "\(value) must be at least \(least)")
         }
         var rng = Xoshiro256StarStar(seed: seed)
         let global = columnVariances(try truth.codes(truth.sampleFactors(varianceSamples, using: &rng), method: method))

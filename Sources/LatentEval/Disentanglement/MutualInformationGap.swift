@@ -20,19 +20,19 @@ public struct MutualInformationGap: Sendable, Equatable {
     public let factorEntropies: [Double]
 
     /// MIG of `codes` (`n × k`, k ≥ 2) against `factors` (`n` rows of K classes).
-    /// - Throws: `EvaluationError` for mismatched or non-finite input, fewer than 2 code
+    /// - Throws: `EstimatorError` for mismatched or non-finite input, fewer than 2 code
     ///   dimensions, a constant factor (zero entropy), or `bins < 1`.
     /// - Complexity: O(n·k·K) plus the contingency tables.
     public static func compute<S: BLASScalar>(codes: Matrix<S>, factors: [[Int]], bins: Int = 20) throws -> MutualInformationGap {
         let method = "MIG"
         try FactorData.validate(codes, factors, method: method)
-        guard bins >= 1 else { throw EvaluationError.invalidParameter(method: method, name: "bins", reason: "\(bins) must be at least 1") }
-        guard codes.columns >= 2 else { throw EvaluationError.invalidData(method: method, reason: "needs at least 2 code dimensions, got \(codes.columns)") }
+        guard bins >= 1 else { throw EstimatorError.invalidParameter(method: method, name: "bins", reason: "\(bins) must be at least 1") }
+        guard codes.columns >= 2 else { throw EstimatorError.invalidData(method: method, reason: "needs at least 2 code dimensions, got \(codes.columns)") }
         let discrete = (0..<codes.columns).map { histogramDiscretise(FactorData.code(codes, $0), bins: bins) }
         let columns = (0..<factors[0].count).map { FactorData.factor(factors, $0) }
         let entropies = columns.map { Contingency($0, $0).mutualInformation() }
         if let j = entropies.firstIndex(where: { $0 <= 0 }) {
-            throw EvaluationError.invalidData(method: method, reason: "factor \(j) takes a single value (zero entropy)")
+            throw EstimatorError.invalidData(method: method, reason: "factor \(j) takes a single value (zero entropy)")
         }
         let mi = discrete.map { z in columns.map { Contingency($0, z).mutualInformation() } }
         let gaps = columns.indices.map { j -> Double in

@@ -19,20 +19,20 @@ public struct SeparatedAttributePredictability: Sendable, Equatable {
     public let scores: [[Double]]
 
     /// SAP of `codes` (`n × k`, k ≥ 2) against `factors` (`n` rows of K values).
-    /// - Throws: `EvaluationError` for mismatched or non-finite input, fewer than 2 code
+    /// - Throws: `EstimatorError` for mismatched or non-finite input, fewer than 2 code
     ///   dimensions, or a constant factor.
     /// - Complexity: O(n·k·K).
     public static func compute<S: BLASScalar>(codes: Matrix<S>, factors: [[Int]]) throws -> SeparatedAttributePredictability {
         let method = "SAP"
         try FactorData.validate(codes, factors, method: method)
-        guard codes.columns >= 2 else { throw EvaluationError.invalidData(method: method, reason: "needs at least 2 code dimensions, got \(codes.columns)") }
+        guard codes.columns >= 2 else { throw EstimatorError.invalidData(method: method, reason: "needs at least 2 code dimensions, got \(codes.columns)") }
         let columns = (0..<factors[0].count).map { FactorData.factor(factors, $0).map(Double.init) }
         let n = Double(codes.rows)
         func centred(_ v: [Double]) -> [Double] { let m = v.reduce(0, +) / n; return v.map { $0 - m } }
         let v = columns.map(centred)
         let variancesV = v.map { $0.reduce(0) { $0 + $1 * $1 } / (n - 1) }
         if let j = variancesV.firstIndex(where: { $0 <= 0 }) {
-            throw EvaluationError.invalidData(method: method, reason: "factor \(j) takes a single value (zero variance)")
+            throw EstimatorError.invalidData(method: method, reason: "factor \(j) takes a single value (zero variance)")
         }
         let scores = (0..<codes.columns).map { i -> [Double] in
             let z = centred(FactorData.code(codes, i))

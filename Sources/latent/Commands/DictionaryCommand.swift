@@ -31,16 +31,16 @@ struct DictionaryCommand: ParsableCommand, FitCommand {
     var atoms: Int?
 
     @Option(parsing: .unconditional, help: "Sparsity penalty α of the fit.")
-    var alpha = 1.0
+    var alpha = MethodDescriptor.dictionary.defaults.double("alpha")
 
     @Flag(help: "--online: mini-batch learning (default); --batch: all rows in each iteration.")
     var mode: Mode = .online
 
     @Option(parsing: .unconditional, help: "Online: rows per mini-batch.")
-    var batchSize = 256
+    var batchSize = MethodDescriptor.dictionary.defaults.int("batch-size")
 
     @Option(parsing: .unconditional, help: "Online: passes over the data.")
-    var epochs = 1
+    var epochs = MethodDescriptor.dictionary.defaults.int("epochs")
 
     @Flag(inversion: .prefixedNo, help: "Online: shuffle the rows once before the passes.")
     var shuffle = true

@@ -11,7 +11,8 @@ protocol FitCommand: ParsableCommand {
     var global: GlobalOptions { get }
     var input: InputOptions { get }
     var output: OutputOptions { get }
-    /// The options as recorded in the model file and the summary.
+    /// The options as recorded in the model file and the summary, keyed by the command's flag
+    /// names (kebab-case, as batch files spell parameters); see `recordedFlags`.
     var recordedOptions: [String: JSONValue] { get }
     /// Fits on `x`, reporting progress.
     func fit(_ x: Matrix<Double>, progress: Progress) throws -> FittedModel
@@ -26,6 +27,15 @@ extension FitCommand {
 }
 
 extension FitCommand {
+    /// `recordedOptions` with camelCase keys spelled as the flags (`maxIter` → `max-iter`).
+    /// Model files written before this change keep their camelCase keys; `options` is a record
+    /// of the run and is read back as it is.
+    var recordedFlags: [String: JSONValue] {
+        Dictionary(uniqueKeysWithValues: recordedOptions.map { key, value in
+            (key.reduce(into: "") { out, c in if c.isUppercase { out += "-" + c.lowercased() } else { out.append(c) } }, value)
+        })
+    }
+
     /// The shared run: stages on stderr, the summary or the output file, the model file.
     func runFit() throws {
         global.apply()
@@ -50,12 +60,12 @@ extension FitCommand {
             summary.field("input", "input", .string(data.name))
             summary.field("samples", "samples", .int(data.x.rows))
             model.describe(into: &summary)
-            summary.field("options", "options", .object(recordedOptions))
+            summary.field("options", "options", .object(recordedFlags))
             summary.field("fitSeconds", "fit time (s)", .number((fitSeconds * 1000).rounded() / 1000))
 
             if let path = output.saveModel {
                 progress.stage("writing model \(path)")
-                try ModelFile(model: model, options: recordedOptions).write(to: path)
+                try ModelFile(model: model, options: recordedFlags).write(to: path)
                 summary.hidden("modelFile", .string(path))
             }
             if let path = output.output, let z {

@@ -20,10 +20,10 @@ struct ICACommand: ParsableCommand, FitCommand {
     var components: Int?
 
     @Option(help: "parallel: all sources at once; deflation: one after another.")
-    var algorithm: Algorithm = .parallel
+    var algorithm = Algorithm(rawValue: MethodDescriptor.fastICA.defaults.string("algorithm"))!
 
     @Option(help: "Contrast function G (its derivative is the non-linearity).")
-    var fun: Fun = .logcosh
+    var fun = Fun(rawValue: MethodDescriptor.fastICA.defaults.string("fun"))!
 
     @Option(parsing: .unconditional, help: "logcosh's alpha, in [1, 2].")
     var funAlpha = 1.0
@@ -35,10 +35,10 @@ struct ICACommand: ParsableCommand, FitCommand {
     var whitenSolver: WhitenSolver = .svd
 
     @Option(parsing: .unconditional, help: "Tolerance on the change of the unmixing matrix.")
-    var tol = 1e-4
+    var tol = MethodDescriptor.fastICA.defaults.double("tol")
 
     @Option(parsing: .unconditional, help: "Maximum iterations.")
-    var maxIter = 200
+    var maxIter = MethodDescriptor.fastICA.defaults.int("max-iter")
 
     @OptionGroup(title: "Input") var input: InputOptions
     @OptionGroup(title: "Output") var output: OutputOptions

@@ -22,16 +22,16 @@ struct KernelPCACommand: ParsableCommand, FitCommand {
     var components: Int?
 
     @Option(help: "Kernel function.")
-    var kernel: Kernel = .linear
+    var kernel = Kernel(rawValue: MethodDescriptor.kernelPCA.defaults.string("kernel"))!
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Kernel coefficient for poly, rbf and sigmoid. (default: 1 / features)", valueName: "x"))
     var gamma: Double?
 
     @Option(parsing: .unconditional, help: "Degree of the poly kernel.")
-    var degree = 3
+    var degree = MethodDescriptor.kernelPCA.defaults.int("degree")
 
     @Option(parsing: .unconditional, help: "Constant term of the poly and sigmoid kernels.")
-    var coef0 = 1.0
+    var coef0 = MethodDescriptor.kernelPCA.defaults.double("coef0")
 
     @Flag(help: "Also learn the pre-image map (kernel ridge regression) so embeddings can be mapped back.")
     var fitInverseTransform = false

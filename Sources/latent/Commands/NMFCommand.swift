@@ -25,10 +25,10 @@ struct NMFCommand: ParsableCommand, FitCommand {
     var components: Int?
 
     @Option(help: "cd: coordinate descent (Frobenius only); mu: multiplicative updates.")
-    var solver: Solver = .cd
+    var solver = Solver(rawValue: MethodDescriptor.nmf.defaults.string("solver"))!
 
     @Option(help: "The divergence minimised (kullback-leibler needs --solver mu).")
-    var betaLoss: BetaLoss = .frobenius
+    var betaLoss = BetaLoss(rawValue: MethodDescriptor.nmf.defaults.string("beta-loss"))!
 
     @Option(name: .customLong("init"), help: ArgumentHelp("Initial factors. (default: nndsvda when components ≤ min(samples, features), else random)", valueName: "method"))
     var initialization: Initialization?
@@ -43,10 +43,10 @@ struct NMFCommand: ParsableCommand, FitCommand {
     var l1Ratio = 0.0
 
     @Option(parsing: .unconditional, help: "Maximum iterations.")
-    var maxIter = 200
+    var maxIter = MethodDescriptor.nmf.defaults.int("max-iter")
 
     @Option(parsing: .unconditional, help: "Tolerance on the relative decrease of the error.")
-    var tol = 1e-4
+    var tol = MethodDescriptor.nmf.defaults.double("tol")
 
     @OptionGroup(title: "Input") var input: InputOptions
     @OptionGroup(title: "Output") var output: OutputOptions

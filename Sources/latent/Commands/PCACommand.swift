@@ -37,7 +37,7 @@ struct PCACommand: ParsableCommand, FitCommand {
     var variance: Double?
 
     @Option(help: "SVD solver: auto picks covariance-eigen for tall data, full for small, randomized for few components.")
-    var solver: Solver = .auto
+    var solver = Solver(rawValue: MethodDescriptor.pca.defaults.string("solver"))!
 
     @Flag(help: "Scale the scores to unit variance.")
     var whiten = false

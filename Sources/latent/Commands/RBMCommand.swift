@@ -18,16 +18,16 @@ struct RBMCommand: ParsableCommand, FitCommand {
         """)
 
     @Option(parsing: .unconditional, help: "Hidden units.")
-    var hidden = 256
+    var hidden = MethodDescriptor.rbm.defaults.int("hidden")
 
     @Option(parsing: .unconditional, help: "Learning rate.")
-    var learningRate = 0.1
+    var learningRate = MethodDescriptor.rbm.defaults.double("learning-rate")
 
     @Option(parsing: .unconditional, help: "Rows per update.")
-    var batchSize = 10
+    var batchSize = MethodDescriptor.rbm.defaults.int("batch-size")
 
     @Option(parsing: .unconditional, help: "Passes over the data.")
-    var epochs = 10
+    var epochs = MethodDescriptor.rbm.defaults.int("epochs")
 
     @Option(parsing: .unconditional, help: "Gibbs steps per update (CD-k / PCD-k).")
     var cdK = 1

@@ -87,7 +87,7 @@ struct InputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("CSV: comma-separated columns to ignore, by name or 1-based position.", valueName: "a,b,…"))
     var dropColumns: String?
 
-    @Option(help: ArgumentHelp("NPY/IDX: a file of integer labels, one per row (.npy or IDX).", valueName: "file"))
+    @Option(help: ArgumentHelp("NPY/IDX: a file of integer labels, one per row (.npy, IDX, or text with one per line).", valueName: "file"))
     var labels: String?
 
     @Flag(help: "IDX and fashion-mnist: divide unsigned-byte pixels by 255 so values lie in [0, 1] (needed by rbm).")
@@ -188,10 +188,7 @@ struct InputOptions: ParsableArguments {
     }
 
     private func readLabels() throws -> Labels? {
-        guard let labels else { return nil }
-        let bytes = try Self.read(labels)
-        if labels.lowercased().hasSuffix(".npy") { return .integers(try NPY.decodeIntegers(bytes, path: labels)) }
-        return .integers(try IDX.decodeLabels(bytes, path: labels))
+        try labels.map { .integers(try LabelFile.read($0)) }
     }
 
     /// The bytes of `path`, failing with `path: cannot read: no such file` and the like.

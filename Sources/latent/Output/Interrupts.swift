@@ -1,25 +1,30 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Ctrl-C and `kill` during a run: removes the temporary files of outputs being written
 /// (`AtomicFile` names them `.NAME.PID.RANDOM.tmp` beside the destination), then exits with
 /// 128 + the signal number, so an interrupted run leaves neither a partial nor a stray file.
 enum Interrupts {
-    nonisolated(unsafe) private static var protected: [String] = []
-    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
-    private static let lock = NSLock()
+    /// Outputs to clean up, and the signal sources (kept alive while the process runs).
+    private struct State: ~Copyable {
+        var protected: [String] = []
+        var sources: [DispatchSourceSignal] = []
+    }
+    private static let state = Mutex(State())
 
     /// Installs the handlers (once) and remembers `path` as an output of this run.
     static func protect(_ path: String) {
-        lock.lock(); defer { lock.unlock() }
-        protected.append(path)
-        guard sources.isEmpty else { return }
-        for sig in [SIGINT, SIGTERM, SIGHUP] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: DispatchQueue.global())
-            source.setEventHandler { cleanUp(); exit(128 + sig) }
-            source.resume()
-            sources.append(source)
+        state.withLock { state in
+            state.protected.append(path)
+            guard state.sources.isEmpty else { return }
+            for sig in [SIGINT, SIGTERM, SIGHUP] {
+                signal(sig, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: sig, queue: DispatchQueue.global())
+                source.setEventHandler { cleanUp(); exit(128 + sig) }
+                source.resume()
+                state.sources.append(source)
+            }
         }
     }
 
@@ -29,7 +34,7 @@ enum Interrupts {
     }
 
     private static func cleanUp() {
-        lock.lock(); defer { lock.unlock() }
+        let protected = state.withLock { $0.protected }
         let pid = ProcessInfo.processInfo.processIdentifier
         for path in protected {
             let url = URL(fileURLWithPath: path)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Latent
+import Synchronization
 
 /// A usage error found while running (after parsing): the command line asks for something that
 /// cannot be done (an output that is an input, a folder that does not exist). Exit code 2, one
@@ -82,19 +83,17 @@ extension LatentCommand {
 /// Work to do when a command ends normally or with an error (not on a signal): e.g. checkpointing
 /// a SQLite write-ahead log so the database is one self-contained file.
 enum Finalizers {
-    nonisolated(unsafe) private static var actions: [() -> Void] = []
-    private static let lock = NSLock()
+    private static let actions = Mutex<[@Sendable () -> Void]>([])
 
-    static func add(_ action: @escaping () -> Void) {
-        lock.lock(); defer { lock.unlock() }
-        actions.append(action)
+    static func add(_ action: @escaping @Sendable () -> Void) {
+        actions.withLock { $0.append(action) }
     }
 
     static func runAll() {
-        lock.lock()
-        let pending = actions
-        actions = []
-        lock.unlock()
+        let pending = actions.withLock { all in
+            defer { all = [] }
+            return all
+        }
         for action in pending.reversed() { action() }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Latent
+import Synchronization
 
 /// A run failure the CLI reports as one line (`latent: <message>`) with exit code 1: bad data,
 /// a missing file, a model that does not fit the input, a fit that failed.
@@ -111,14 +112,13 @@ enum CLIWords {
 
 /// Serialised writes to stderr (progress lines come from a timer thread too).
 enum StandardError {
-    private static let lock = NSLock()
+    private static let lock = Mutex(())
 
     /// Writes `text` followed by a newline.
     static func line(_ text: String) { write(text + "\n") }
 
     /// Writes `text` as is.
     static func write(_ text: String) {
-        lock.lock(); defer { lock.unlock() }
-        FileHandle.standardError.write(Data(text.utf8))
+        lock.withLock { _ in FileHandle.standardError.write(Data(text.utf8)) }
     }
 }

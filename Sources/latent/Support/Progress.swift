@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Progress on stderr for long fits.
 ///
@@ -8,14 +9,14 @@ import Foundation
 /// counter. Otherwise (a log file, a pipe, CI) it writes a plain line at most every
 /// `plainInterval` seconds (5, or `LATENT_PROGRESS_INTERVAL` from the environment) plus one when
 /// a stage ends, so logs stay short. `--quiet` silences all.
-final class Progress: @unchecked Sendable {
+final class Progress: Sendable {
     let enabled: Bool
     let isTerminal: Bool
     /// Seconds between plain (non-terminal) lines.
     let plainInterval: Double
 
-    private let lock = NSLock()
-    private var lineOpen = false
+    /// Whether a transient line is on screen; held while writing so lines never interleave.
+    private let lineOpen = Mutex(false)
 
     init(quiet: Bool) {
         enabled = !quiet
@@ -62,16 +63,18 @@ final class Progress: @unchecked Sendable {
 
     /// Writes a line that the next write replaces (terminal only).
     fileprivate func emit(transient text: String) {
-        lock.lock(); defer { lock.unlock() }
-        StandardError.write("\r\u{1B}[2K" + text)
-        lineOpen = true
+        lineOpen.withLock { open in
+            StandardError.write("\r\u{1B}[2K" + text)
+            open = true
+        }
     }
 
     /// Writes a permanent line, first clearing a transient one.
     fileprivate func emit(final text: String) {
-        lock.lock(); defer { lock.unlock() }
-        StandardError.write((lineOpen ? "\r\u{1B}[2K" : "") + text + "\n")
-        lineOpen = false
+        lineOpen.withLock { open in
+            StandardError.write((open ? "\r\u{1B}[2K" : "") + text + "\n")
+            open = false
+        }
     }
 }
 

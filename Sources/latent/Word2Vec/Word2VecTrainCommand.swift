@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import Latent
 
 /// `latent word2vec train CORPUS -o vectors.bin`: trains word2vec on a text file.
@@ -99,11 +100,10 @@ struct Word2VecTrainCommand: ParsableCommand {
             progress.stage("\(text.rawTokenCount) tokens, \(text.rawVocabularySize) distinct words, \(text.vocabulary.count) with count ≥ \(minCount), \(text.sentenceCount) sentences")
             let workers = threads ?? Parallel.threadCount
             let reporter = progress.steps("training \(architecture.rawValue)", total: 1000)
-            let lock = NSLock()
+            let lock = Mutex(())   // training threads report concurrently; one update at a time
             let model = try configuration(threads: workers).train(text) { p in
-                lock.lock(); defer { lock.unlock() }
-                reporter.update(done: Int(p.fraction * 1000),
-                                detail: String(format: "%.0f words/s, α %.5f", p.wordsPerSecond, p.alpha))
+                lock.withLock { _ in reporter.update(done: Int(p.fraction * 1000),
+                                detail: String(format: "%.0f words/s, α %.5f", p.wordsPerSecond, p.alpha)) }
             }
             reporter.finish(detail: String(format: "%.0f effective words/s", model.report.wordsPerSecond))
             let out = URL(fileURLWithPath: output)

@@ -1,5 +1,3 @@
-import Foundation
-
 /// One hyperparameter value of a run: an integer, a real number, a flag or a word.
 ///
 /// Values are stored in the run store as canonical JSON (see `Parameters.canonicalJSON`), so two
@@ -25,7 +23,7 @@ public enum ParameterValue: Hashable, Sendable, Codable, CustomStringConvertible
     }
 
     /// The shortest decimal text that reads back as the same `Double` (`0.1`, `2.0`, `1e-06`).
-    static func format(_ v: Double) -> String { "\(v)" }
+    public static func format(_ v: Double) -> String { "\(v)" }
 
     /// Reads a JSON scalar: a boolean, an integer, a real number or a string, tried in that order.
     public init(from decoder: Decoder) throws {
@@ -49,34 +47,17 @@ public enum ParameterValue: Hashable, Sendable, Codable, CustomStringConvertible
 }
 
 /// A method's full set of hyperparameters by name (every declared parameter present, defaults
-/// filled in by `MethodSpec.resolve`).
+/// filled in by `MethodDescriptor.resolve`).
 public typealias Parameters = [String: ParameterValue]
 
 extension Dictionary where Key == String, Value == ParameterValue {
-    /// Canonical JSON text: keys sorted, no whitespace, e.g. `{"center":true,"components":2}`.
-    /// This text is part of a run's identity in the run store. - Complexity: O(k log k).
-    public var canonicalJSON: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a [String: ParameterValue] cannot fail: every case is a JSON scalar.
-        let data = try! encoder.encode(self)
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    /// Parses canonical JSON written by `canonicalJSON`. Whole numbers read back as `.int`, so pass
-    /// the result through `MethodSpec.resolve` when exact kinds matter.
-    /// - Throws: `DecodingError` for text that is not a JSON object of scalars.
-    public static func fromCanonicalJSON(_ text: String) throws -> Parameters {
-        try JSONDecoder().decode(Parameters.self, from: Data(text.utf8))
-    }
-
     /// `name=value` pairs sorted by name, comma separated: `center=true, components=2`.
     public var summary: String {
         keys.sorted().map { "\($0)=\(self[$0]!)" }.joined(separator: ", ")
     }
 
     /// The integer parameter `name`. Stops (programmer error) when the method did not declare it
-    /// as an integer: `MethodSpec.resolve` guarantees declared kinds.
+    /// as an integer: `MethodDescriptor.resolve` guarantees declared kinds.
     public func int(_ name: String) -> Int {
         guard case let .int(v)? = self[name] else { preconditionFailure("parameter \(name) is \(String(describing: self[name])), not an int") }
         return v

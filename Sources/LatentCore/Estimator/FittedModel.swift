@@ -1,11 +1,9 @@
-import LatentCore
-import LatentDecomposition
-
 /// What a method produced on one run, in the form the evaluations use: a map from samples to
 /// representations, optionally a map back to the input space, the method's own metrics (e.g. its
 /// fit report) and named matrices worth saving (components, dictionary atoms, …).
 ///
-/// Any fitted model of `LatentDecomposition` converts with one call: `FittedModel(pcaModel)`.
+/// Any fitted transformer converts with one call: `FittedModel(pcaModel)`. A method's
+/// `MethodDescriptor.fit` returns one.
 public struct FittedModel: Sendable {
     /// Number of output features of `transform`.
     public let outputFeatures: Int

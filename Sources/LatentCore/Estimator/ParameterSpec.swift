@@ -73,6 +73,9 @@ public struct ParameterSpec: Sendable {
     public struct ParameterError: Error, Equatable, CustomStringConvertible {
         /// The reason, e.g. `must be an integer, got 'two'`.
         public let description: String
+
+        /// A refusal with `description` as its reason.
+        public init(description: String) { self.description = description }
     }
 
     private static func check(_ value: ParameterValue, kind: Kind) -> Result<Void, ParameterError> {

@@ -29,7 +29,6 @@ enum LARS {
         let eps = S.ulpOfOne                                  // LARS's `eps` argument (machine precision)
         let tiny32 = S(Float.leastNormalMagnitude)
         let equalityTolerance = S(Float.ulpOfOne) * scale     // on C rather than on C / scale
-        let maxFeatures = Swift.min(maxIterations, k)
         var excluded = [Bool]()                               // degenerate atoms (rare), allocated lazily
         var n = 0, iteration = 0
         var drop = false

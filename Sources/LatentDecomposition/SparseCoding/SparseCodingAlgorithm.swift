@@ -1,3 +1,5 @@
+import LatentCore
+
 /// How `SparseCoder` finds the code `z` (one row per sample, one entry per atom) of a sample `x`
 /// against a dictionary `D` (atoms × features, rows of unit norm), as scikit-learn's `sparse_encode`.
 ///
