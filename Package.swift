@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "LatentTextTests", dependencies: ["LatentText", "LatentTestSupport"]),
         // Scenarios run under `mpirun` by LatentDistributedTests (distributed vs single-process results).
         .executableTarget(name: "latent-mpi-check", dependencies: ["LatentDistributed", "LatentCore", "LatentNN", "LatentDecomposition"], path: "Tests/DistributedCheck"),
-        .testTarget(name: "LatentDistributedTests", dependencies: ["latent-mpi-check", "LatentTestSupport"]),
+        .testTarget(name: "LatentDistributedTests", dependencies: ["latent-mpi-check", "latent", "LatentTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -64,10 +64,12 @@ where Task.Batch == Source.Batch, Task.Scalar: MPIElement {
         reduction = GradientAllReduce(communicator: communicator, parameters: parameters, buffers: buffers,
                                       bucketElements: bucketElements)
 
+        let settings = metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
         try communicator.requireAgreement(
             [Int64(bitPattern: seed), Int64(training.sampleCount), Int64(training.batchSize), Int64(training.batchCount),
-             Int64(evaluation?.sampleCount ?? -1), Int64(parameters.count), Int64(reduction.elementsPerStep)],
-            on: "the training set-up (seed, samples, batch size, batches, evaluation samples, parameters, elements per step)")
+             Int64(evaluation?.sampleCount ?? -1), Int64(parameters.count), Int64(reduction.elementsPerStep),
+             Int64(bitPattern: StableHash.fnv1a(settings))],
+            on: "the training set-up (seed, samples, batch size, batches, evaluation samples, parameters, elements per step, hash of the checkpoint metadata)")
         // start from rank 0's weights, so the ranks are identical whatever their initialisation did
         for (_, tensor) in model.namedTensors() { try communicator.broadcast(&tensor.storage) }
 

@@ -67,7 +67,7 @@ enum MPIRun {
         process.arguments = ["--oversubscribe", "-np", String(ranks), program.path] + arguments
         process.currentDirectoryURL = folder
         process.environment = environment
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
@@ -93,12 +93,12 @@ enum MPIRun {
     static func run(ranks: Int, _ program: URL, _ arguments: [String], in folder: URL, timeout: Double = 300,
                     file: StaticString = #filePath, line: UInt = #line) throws -> MPIResult {
         let log = folder.appendingPathComponent("mpirun-\(UUID().uuidString).log")
-        let start = Date()
+        let began = Date()
         let process = try start(ranks: ranks, program, arguments, log: log, in: folder)
         _ = wait(process, timeout: timeout, file: file, line: line)
         let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         return MPIResult(status: process.isRunning ? -1 : process.terminationStatus, output: output,
-                         seconds: Date().timeIntervalSince(start))
+                         seconds: Date().timeIntervalSince(began))
     }
 }
 
