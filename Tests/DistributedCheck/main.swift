@@ -92,7 +92,12 @@ func trainScenario(_ world: Communicator, checkpoint: URL) throws {
     let (second, net) = try distributed()
     try second.resume(from: checkpoint)
     let secondReports = try second.fit(epochs: 2)
+    // every rank must hold bit-identical weights: compare a hash of their bit patterns
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for v in net.parameters.flatMap(\.storage) { hash = (hash ^ UInt64(v.bitPattern)) &* 0x0000_0100_0000_01B3 }
+    let hashes = try world.allGather(Int64(bitPattern: hash))
     guard world.isRoot else { return }
+    print("train ranks identical: \(Set(hashes).count == 1)")
     let reference = setup.model()
     let trainer = Trainer(model: reference, optimizer: Adam(parameters: reference.parameters, learningRate: 0.01), seed: 3)
     let single = try trainer.fit(setup.loader, evaluation: setup.evaluation, epochs: 2)

@@ -28,7 +28,8 @@ final class DistributedScenarioTests: XCTestCase {
     }
 
     /// Data-parallel training (an MLP, Adam, batches of 24 cut into 2 or 3 shards, 1 epoch, a
-    /// checkpoint, then a resumed second epoch: 10 steps) gives the single-process parameters.
+    /// checkpoint, then a resumed second epoch: 10 steps) gives the single-process parameters, and
+    /// every rank holds bit-identical weights.
     /// Tolerance 1e-5 relative to the largest weight: the global gradient is Σ n_r·g_r / n in Float
     /// instead of one mean over the batch, so each step's gradient differs by a few ulps (~1e-7
     /// relative); Adam's update lr·m̂/(√v̂ + ε) carries that relative error into a change of
@@ -42,6 +43,7 @@ final class DistributedScenarioTests: XCTestCase {
             let result = try MPIRun.run(ranks: ranks, MPIRun.checker, ["train", checkpoint], in: scratch.url)
             XCTAssertEqual(result.status, 0, result.output)
             XCTAssertTrue(result.output.contains("train steps: 10 vs 10"), result.output)
+            XCTAssertTrue(result.output.contains("train ranks identical: true"), "the ranks' weights differ:\n\(result.output)")
             for label in ["train parameters", "train loss", "train evaluation loss"] {
                 let difference = try XCTUnwrap(result.value(label), "no \(label) line in:\n\(result.output)")
                 XCTAssertLessThan(difference, 1e-5, "\(label) on \(ranks) ranks")

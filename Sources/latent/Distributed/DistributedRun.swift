@@ -31,8 +31,12 @@ enum DistributedRun {
             try? world.finalize()
             throw ExitCode.failure
         } catch {
-            StandardError.line("latent: \(world.isRoot ? "" : "rank \(world.rank): ")\(Failures.message(for: error))")
-            world.abort(code: error is UsageError || error is ValidationError ? 2 : 1)
+            // a usage error comes from the options, the same on every rank: rank 0 says it
+            let usage = error is UsageError || error is ValidationError
+            if world.isRoot || !usage {
+                StandardError.line("latent: \(world.isRoot ? "" : "rank \(world.rank): ")\(Failures.message(for: error))")
+            }
+            world.abort(code: usage ? 2 : 1)
         }
     }
 
