@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "LatentText", targets: ["LatentText"]),
         .library(name: "LatentModels", targets: ["LatentModels"]),
         .executable(name: "latent", targets: ["latent"]),
+        .library(name: "LatentDistributed", targets: ["LatentDistributed"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
@@ -34,6 +35,9 @@ let package = Package(
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .systemLibrary(
             name: "CZlib", path: "Modules/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Open MPI (Debian libopenmpi-dev); only LatentDistributed and the CLI link it.
+        .systemLibrary(
+            name: "CMPI", path: "Modules/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
 
         // MARK: - Library layers
         .target(
@@ -54,11 +58,13 @@ let package = Package(
         .target(name: "LatentNN", dependencies: ["LatentCore", "LatentIO"], swiftSettings: optimise),
         .target(name: "LatentText", dependencies: ["LatentCore", "LatentIO"], swiftSettings: optimise),
         .target(name: "LatentModels", dependencies: ["LatentCore", "LatentIO", "LatentNN", "LatentText"], swiftSettings: optimise),
+        // Scale-out over MPI: not in the `Latent` umbrella, so a program that never scales out never links Open MPI.
+        .target(name: "LatentDistributed", dependencies: ["CMPI", "LatentCore", "LatentIO", "LatentNN", "LatentDecomposition"], swiftSettings: optimise),
 
         // MARK: - Command line
         .executableTarget(
             name: "latent",
-            dependencies: ["Latent", "LatentExperiments", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Latent", "LatentExperiments", "LatentDistributed", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: optimise),
 
         // MARK: - Tests
@@ -77,6 +83,9 @@ let package = Package(
         .testTarget(name: "LatentModelsTests", dependencies: ["LatentModels", "LatentText", "LatentTestSupport"]),
         .testTarget(name: "LatentManifoldTests", dependencies: ["LatentManifold", "LatentTestSupport"]),
         .testTarget(name: "LatentTextTests", dependencies: ["LatentText", "LatentTestSupport"]),
+        // Scenarios run under `mpirun` by LatentDistributedTests (distributed vs single-process results).
+        .executableTarget(name: "latent-mpi-check", dependencies: ["LatentDistributed", "LatentCore", "LatentNN", "LatentDecomposition"], path: "Tests/DistributedCheck"),
+        .testTarget(name: "LatentDistributedTests", dependencies: ["latent-mpi-check", "latent", "LatentTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

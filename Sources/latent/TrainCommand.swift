@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Latent
+import LatentDistributed
 
 /// `latent train …`: neural models trained with LatentNN, checkpointed in safetensors files.
 struct TrainCommand: ParsableCommand {
@@ -67,6 +68,9 @@ struct TrainClassifierCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Use only the first N training images (for quick trials).")
     var limit: Int?
 
+    @Flag(help: "Run as one rank of an MPI job (`mpirun -np N latent train classifier … --distributed`): each rank trains on its shard of every batch, gradients all-reduced; rank 0 writes the checkpoint and prints.")
+    var distributed = false
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -78,6 +82,12 @@ struct TrainClassifierCommand: ParsableCommand {
     }
 
     func run() throws {
+        if distributed { try DistributedRun.run { try train(world: $0) } } else { try train(world: nil) }
+    }
+
+    /// The run; with `world`, as one rank of a data-parallel job (only rank 0 prints).
+    func train(world: Communicator?) throws {
+        let stderr = { (line: String) in if world?.isRoot ?? true { latent.stderr(line) } }
         global.apply()
         let checkpointURL = URL(fileURLWithPath: checkpoint)
         let folder = dataFolder.map { URL(fileURLWithPath: $0) } ?? FashionMNIST.defaultFolder
@@ -145,23 +155,32 @@ struct TrainClassifierCommand: ParsableCommand {
                                      sampleShape: network.sampleShape)
         let rates: LearningRateSchedule = schedule == .cosine
             ? .cosine(base: learningRate, minimum: 0, totalSteps: epochs * trainLoader.batchCount) : .constant(learningRate)
-        let trainer = Trainer(model: network, optimizer: optimizer, seed: seed, schedule: rates, checkpoint: checkpointURL,
-                              metadata: ["model": model.rawValue, "dataset": dataset.rawValue, "epochs": String(epochs),
-                                         "schedule": schedule.rawValue, "batch_size": String(batchSize), "learning_rate": String(learningRate)])
-        if resume {
-            try trainer.resume()
-            stderr("resumed from \(checkpointURL.path) after epoch \(trainer.progress.epoch) (step \(trainer.progress.step))")
-        }
+        let metadata = ["model": model.rawValue, "dataset": dataset.rawValue, "epochs": String(epochs),
+                        "schedule": schedule.rawValue, "batch_size": String(batchSize), "learning_rate": String(learningRate)]
         let testLoader = DataLoader(features: testImages, labels: test.labels, batchSize: 1000, shuffle: false,
                                     sampleShape: network.sampleShape)
+        // one process, or this rank of a data-parallel job (its shard of every batch, gradients all-reduced)
+        let parallel = try world.map {
+            try DataParallelTraining(task: ClassificationTask(network), optimizer: optimizer, seed: seed, schedule: rates,
+                                     checkpoint: checkpointURL, metadata: metadata, training: trainLoader,
+                                     evaluation: testLoader, communicator: $0)
+        }
+        let trainer = parallel?.trainer ?? Trainer(model: network, optimizer: optimizer, seed: seed, schedule: rates,
+                                                   checkpoint: checkpointURL, metadata: metadata)
+        if resume {
+            if let parallel { try parallel.resume(from: checkpointURL) } else { try trainer.resume() }
+            stderr("resumed from \(checkpointURL.path) after epoch \(trainer.progress.epoch) (step \(trainer.progress.step))")
+        }
         stderr("\(model.rawValue): \(network.parameterCount) parameters; \(trainImages.rows) training and \(testImages.rows) test images "
                + "(pixels standardised: mean \(format(mean, 4)), std \(format(std, 4))); "
-               + "batch \(batchSize), Adam \(learningRate) (\(schedule.rawValue)), seed \(seed), \(Parallel.threadCount) threads")
+               + "batch \(batchSize), Adam \(learningRate) (\(schedule.rawValue)), seed \(seed), \(Parallel.threadCount) threads"
+               + (world.map { ", \($0.size) ranks" } ?? ""))
         if trainer.progress.epoch >= epochs { stderr("the checkpoint already has \(trainer.progress.epoch) epochs; nothing to do") }
 
         // train: one line per epoch on stdout, progress on stderr every few seconds
         var lastReport = Date()
-        try trainer.fit(trainLoader, evaluation: testLoader, epochs: epochs) { event in
+        let report = { (event: TrainingEvent) in
+            guard world?.isRoot ?? true else { return }
             switch event {
             case let .step(epoch, batch, batches, _, loss):
                 if Date().timeIntervalSince(lastReport) >= 5 || batch == batches {
@@ -174,6 +193,14 @@ struct TrainClassifierCommand: ParsableCommand {
                       + "(\(Int(Double(trainImages.rows) / Swift.max(r.seconds, 1e-9))) samples/s)")
                 fflush(stdout)
             }
+        }
+        if let parallel {
+            try parallel.fit(epochs: epochs, onEvent: report)
+            let r = parallel.reduction
+            stderr("all-reduce of the gradients: \(format(r.communicationSeconds, 2)) s over \(r.steps) steps "
+                   + "(\(r.elementsPerStep * MemoryLayout<Float>.size) bytes each, bucketed and non-blocking)")
+        } else {
+            try trainer.fit(trainLoader, evaluation: testLoader, epochs: epochs, onEvent: report)
         }
     }
 }

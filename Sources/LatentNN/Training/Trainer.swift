@@ -76,6 +76,14 @@ public final class Trainer<Task: TrainingTask> {
     public let metadata: [String: String]
     /// Epochs and steps done so far, and the run's seed.
     public private(set) var progress: TrainingProgress
+    /// Data-parallel training (LatentDistributed): called on every step after `backward()` and
+    /// before clipping with this process's loss; it replaces the parameters' gradients by those of
+    /// the global batch and returns the global batch's loss, which is then checked for NaN. `nil`
+    /// for single-process training (the loss is checked before `backward()`).
+    public var gradientReduction: ((_ localLoss: Double) throws -> Double)?
+    /// Data-parallel evaluation: turns this process's metric totals into the totals over all
+    /// processes (each evaluates its shard of the evaluation set). `nil` for single-process runs.
+    public var metricsReduction: ((Metrics) throws -> Metrics)?
 
     /// The network being trained (`task.model`).
     public var model: any Module<Scalar> { task.model }
@@ -99,6 +107,15 @@ public final class Trainer<Task: TrainingTask> {
     public func resume(from url: URL? = nil) throws -> Checkpoint.Contents {
         guard let url = url ?? checkpoint else { preconditionFailure("Trainer.resume: no checkpoint file given") }
         let contents = try Checkpoint.load(from: url, into: model, optimizer: optimizer)
+        progress = contents.progress
+        return contents
+    }
+
+    /// Loads an already-read checkpoint (e.g. one rank read the file and sent its bytes to all).
+    /// - Throws: `CheckpointError` (see `Checkpoint.load`).
+    @discardableResult
+    public func resume(from file: SafeTensors) throws -> Checkpoint.Contents {
+        let contents = try Checkpoint.load(file, into: model, optimizer: optimizer)
         progress = contents.progress
         return contents
     }
@@ -132,11 +149,18 @@ public final class Trainer<Task: TrainingTask> {
             if let schedule { optimizer.learningRate = schedule.rate(at: progress.step) }
             // forward, with a check before anything changes
             let l = task.loss(batch)
-            let value = Double(l.item)
-            guard value.isFinite else { throw TrainingError.nonFiniteLoss(epoch: epoch, step: progress.step + 1, value: value) }
+            var value = Double(l.item)
+            if gradientReduction == nil {
+                guard value.isFinite else { throw TrainingError.nonFiniteLoss(epoch: epoch, step: progress.step + 1, value: value) }
+            }
             // backward and update
             model.zeroGrad()
             l.backward()
+            if let gradientReduction {
+                // every process takes part in the reduction, so the check uses the global loss
+                value = try gradientReduction(value)
+                guard value.isFinite else { throw TrainingError.nonFiniteLoss(epoch: epoch, step: progress.step + 1, value: value) }
+            }
             if let maximumGradientNorm { clipGradientNorm(optimizer.parameters, maxNorm: maximumGradientNorm) }
             optimizer.step()
             progress.step += 1
@@ -151,7 +175,10 @@ public final class Trainer<Task: TrainingTask> {
             throw TrainingError.nonFiniteParameter(epoch: epoch, step: progress.step, name: bad.name)
         }
         progress.epoch += 1
-        let scores = try evaluation.map { try self.evaluate($0) }
+        let scores = try evaluation.map { source -> Metrics in
+            let local = try self.evaluate(source)
+            return try metricsReduction.map { try $0(local) } ?? local
+        }
         if let checkpoint {
             try Checkpoint.save(model: model, optimizer: optimizer, progress: progress, metadata: metadata, to: checkpoint)
         }

@@ -51,6 +51,9 @@ struct PCACommand: ParsableCommand, FitCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Fit incrementally in batches of N rows (IncrementalPCA), with progress per batch.", valueName: "N"))
     var batchSize: Int?
 
+    @Flag(help: "Run as one rank of an MPI job (`mpirun -np N latent pca … --distributed`): rows split over the ranks, exact covariance PCA.")
+    var distributed = false
+
     @OptionGroup(title: "Input") var input: InputOptions
     @OptionGroup(title: "Output") var output: OutputOptions
     @OptionGroup(title: "Run") var global: GlobalOptions
@@ -70,6 +73,9 @@ struct PCACommand: ParsableCommand, FitCommand {
             if variance != nil { throw ValidationError("--batch-size (incremental PCA) needs --components, not --variance") }
             if solver != .auto { throw ValidationError("--batch-size (incremental PCA) has no --solver") }
         }
+        if distributed && ![.auto, .covarianceEigen].contains(solver) {
+            throw ValidationError("--distributed computes the covariance-eigen PCA; --solver \(solver.rawValue) is single-process only")
+        }
     }
 
     var recordedOptions: [String: JSONValue] {
@@ -81,7 +87,7 @@ struct PCACommand: ParsableCommand, FitCommand {
         return o
     }
 
-    func run() throws { try runFit() }
+    func run() throws { distributed ? try runDistributed() : try runFit() }
 
     func fit(_ x: Matrix<Double>, progress: Progress) throws -> FittedModel {
         if let batchSize, components == nil, batchSize < x.columns {
