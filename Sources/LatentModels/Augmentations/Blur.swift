@@ -3,8 +3,9 @@ import LatentCore
 
 /// Gaussian blur (SimCLR's, `torchvision.transforms.GaussianBlur`): σ uniform in `sigma`, a
 /// separable kernel of `kernelSize` taps (odd) normalised to sum 1, reflect padding at the edges.
-/// The kernel sums to one, so an image that is constant — or zero within `kernelSize / 2` of its
-/// border, as Fashion-MNIST's are — keeps its mean exactly (up to rounding). O(C·H·W·k).
+/// The kernel sums to one, so an image that is constant — or zero on its outer `kernelSize / 2 + 1`
+/// rows and columns (nothing is reflected back in), as Fashion-MNIST's nearly are — keeps its
+/// mean exactly (up to rounding). O(C·H·W·k).
 public struct GaussianBlur: Augmentation {
     public var kernelSize: Int
     public var sigma: ClosedRange<Double>

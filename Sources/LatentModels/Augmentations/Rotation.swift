@@ -22,10 +22,11 @@ public struct RandomRotation: Augmentation {
     public static func rotated(_ image: ImageSample, degrees: Double, fill: Float = 0) -> ImageSample {
         let t = Float(degrees * .pi / 180), cy = Float(image.height - 1) / 2, cx = Float(image.width - 1) / 2
         let (c, s) = (Float(cos(Double(t))), Float(sin(Double(t))))
-        // inverse map: output (y, x) comes from the input point rotated back by −t
+        // inverse map: output (y, x) comes from the input point rotated back by −t (rows point
+        // down, so counter-clockwise on screen takes input (dy, dx) to (c·dy − s·dx, s·dy + c·dx))
         return image.resampled(height: image.height, width: image.width, fill: fill) { y, x in
             let dy = y - cy, dx = x - cx
-            return (cy + c * dy - s * dx, cx + s * dy + c * dx)
+            return (cy + c * dy + s * dx, cx - s * dy + c * dx)
         }
     }
 }

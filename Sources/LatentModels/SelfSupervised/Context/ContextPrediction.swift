@@ -39,7 +39,9 @@ public struct ContextPrediction: Codable, Sendable, Equatable {
     /// The eight neighbour positions (row, column) in the 3 × 3 grid, in label order.
     public static let positions = [(0, 0), (0, 1), (0, 2), (1, 0), (1, 2), (2, 0), (2, 1), (2, 2)]
 
-    var problem: String? {
+    /// What is wrong with the method's own settings (sizes, temperature, grid), or `nil`; `fit`
+    /// checks these and the encoder, augmentation and training settings.
+    public var problem: String? {
         let a = architecture
         if patchSize < a.minimumSide { return "patch size \(patchSize) is below the encoder's smallest input side \(a.minimumSide)" }
         if gap < 0 || jitter < 0 { return "gap \(gap) and jitter \(jitter) must be ≥ 0" }

@@ -29,7 +29,9 @@ public struct RotationPrediction: Codable, Sendable, Equatable {
 
     public static let method = "rotation"
 
-    var problem: String? {
+    /// What is wrong with the method's own settings (sizes, temperature, grid), or `nil`; `fit`
+    /// checks these and the encoder, augmentation and training settings.
+    public var problem: String? {
         if head.contains(where: { $0 < 1 }) { return "head sizes \(head) must be positive" }
         if architecture.height != architecture.width { return "rotation prediction needs square images, not \(architecture.height)×\(architecture.width)" }
         return nil

@@ -38,7 +38,9 @@ public struct SimCLR: Codable, Sendable, Equatable {
     /// The `method` entry of its model files.
     public static let method = "simclr"
 
-    var problem: String? {
+    /// What is wrong with the method's own settings (sizes, temperature, grid), or `nil`; `fit`
+    /// checks these and the encoder, augmentation and training settings.
+    public var problem: String? {
         if projection.isEmpty || projection.contains(where: { $0 < 1 }) { return "projection sizes \(projection) must be positive" }
         if !(temperature > 0 && temperature.isFinite) { return "temperature \(temperature) must be positive and finite" }
         if training.batchSize < 2 { return "batch size \(training.batchSize) must be at least 2 (negatives come from the batch)" }
