@@ -46,13 +46,41 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "Hold out the last 10000 training images as the evaluation split instead of the test split (for choosing settings).")
     var validation = false
 
+    @Option(parsing: .unconditional, help: "Deep suite: train the learned methods on the first N training images only (all are still evaluated).")
+    var pretrainRows: Int?
+
+    @Option(parsing: .unconditional, help: "Deep suite: epochs of SimCLR, rotation and context prediction (default: the plan's).")
+    var sslEpochs: Int?
+
+    @Option(parsing: .unconditional, help: "Deep suite: side of the grid the encoder's last feature map is averaged over (1: global average).")
+    var featureGrid: Int?
+
+    @Option(parsing: .unconditional, help: "Deep suite: SimCLR's NT-Xent temperature.")
+    var temperature: Double?
+
+    @Option(parsing: .unconditional, help: "Deep suite: smallest area fraction of SimCLR's random resized crops, in (0, 1].")
+    var cropScale: Double?
+
+    /// The deep suite's plan with the overrides above.
+    func deepPlan() -> DeepDemoPlan {
+        let threads = Swift.max(1, global.threads ?? Parallel.threadCount)
+        var plan = quick ? DeepDemoPlan.quick(seed: global.seed, threads: threads) : DeepDemoPlan.full(seed: global.seed, threads: threads)
+        if let n = pretrainRows { plan.pretrainRows = n }
+        if let e = sslEpochs { plan.simclr.training.epochs = e; plan.rotation.training.epochs = e; plan.context.training.epochs = e }
+        if let g = featureGrid { plan.architecture.featureGrid = g }
+        plan.simclr.architecture = plan.architecture
+        plan.rotation.architecture = plan.architecture
+        plan.context.architecture = plan.architecture
+        if let t = temperature { plan.simclr.temperature = t }
+        if let c = cropScale { plan.simclr.augmentation.cropScale = c...1 }
+        return plan
+    }
+
     /// The suite's methods in table order.
     func suiteMethods() -> [DemoMethod] {
         switch suite {
         case .classic: return DemoMethod.all
-        case .deep:
-            let threads = Swift.max(1, global.threads ?? Parallel.threadCount)
-            return DemoMethod.deep(quick ? .quick(seed: global.seed, threads: threads) : .full(seed: global.seed, threads: threads))
+        case .deep: return DemoMethod.deep(deepPlan())
         }
     }
 
@@ -61,7 +89,14 @@ struct DemoCommand: ParsableCommand {
         for m in methods where !known.contains(m) {
             throw ValidationError("--methods: '\(m)' is not one of \(known.joined(separator: ", ")) (suite \(suite.rawValue))")
         }
-        if quick && suite != .deep { throw ValidationError("--quick is for --suite deep") }
+        if suite != .deep && (quick || pretrainRows != nil || sslEpochs != nil || featureGrid != nil || temperature != nil || cropScale != nil) {
+            throw ValidationError("--quick, --pretrain-rows, --ssl-epochs, --feature-grid, --temperature and --crop-scale are for --suite deep")
+        }
+        try OptionRange.check("--pretrain-rows", pretrainRows, OptionRange.count)
+        try OptionRange.check("--ssl-epochs", sslEpochs, 1...100_000)
+        try OptionRange.check("--feature-grid", featureGrid, 1...8)
+        try OptionRange.check("--temperature", temperature, above: 0, atMost: 100)
+        try OptionRange.check("--crop-scale", cropScale, above: 0, atMost: 1)
         try OptionRange.check("--episodes", episodes, 1...1_000_000)
         try OptionRange.check("--train-rows", trainRows, OptionRange.count)
         try OptionRange.check("--test-rows", testRows, OptionRange.count)
