@@ -39,6 +39,14 @@ public enum FashionMNIST {
         /// `n` class indices in 0..<10; `FashionMNIST.classNames[label]` names each.
         public let labels: [Int]
 
+        /// A split from images and their labels. - Precondition: one label per row.
+        public init(split: Split, images: Matrix<Scalar>, labels: [Int]) {
+            precondition(images.rows == labels.count, "FashionMNIST.Dataset: \(images.rows) images, \(labels.count) labels")
+            self.split = split
+            self.images = images
+            self.labels = labels
+        }
+
         /// The first `n` images and labels (all of them when `n` is larger), for quick runs.
         public func prefix(_ n: Int) -> Dataset {
             let k = Swift.min(Swift.max(0, n), labels.count)

@@ -26,3 +26,24 @@ struct DemoTests {
         #expect(html.contains("pca-components.png") && html.contains("<pre>"))
     }
 }
+
+/// `latent demo --suite deep --quick` on a small slice: every deep row, both probes, and the
+/// deep suite's pictures (augmentations, nearest neighbours, t-SNE of the best learned encoder).
+@Suite(.enabled(if: FashionMNIST.isAvailable(), "needs dataset-fashion-mnist (scripts/install-deps)"))
+struct DeepDemoTests {
+    @Test func quickDeepSuiteWritesEveryRowAndPicture() throws {
+        let cli = try Scratch()
+        let r = try cli.run(["demo", "--suite", "deep", "--quick", "--train-rows", "300", "--test-rows", "100", "--episodes", "2",
+                             "--tsne-points", "60", "--threads", "2", "--out", cli.path("out")])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("probe 1%") && r.stdout.contains("probe 10%"))
+        let csv = try cli.read("out/fewshot.csv").split(separator: "\n")
+        let methods = Set(csv.dropFirst().map { $0.split(separator: ",")[0] })
+        #expect(methods == ["raw", "random-init", "simclr", "rotation", "context", "autoencoder", "vae"])
+        for file in ["augmentations.png", "tsne.svg", "index.html", "fewshot.json"] { #expect(cli.exists("out/" + file), "missing \(file)") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cli.path("out")).contains { $0.hasSuffix("-neighbours.png") })
+        // the classic suite refuses --quick, and deep method names are checked against the deep suite
+        #expect(try cli.run(["demo", "--quick", "--out", cli.path("o2")]).status == 2)
+        #expect(try cli.run(["demo", "--suite", "deep", "--methods", "pca", "--out", cli.path("o3")]).status == 2)
+    }
+}

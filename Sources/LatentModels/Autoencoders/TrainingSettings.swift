@@ -81,6 +81,18 @@ enum AutoencoderTraining {
                                         checkpoint: URL?, resume: Bool, accepts: (String) -> Bool,
                                         onEvent: (TrainingEvent) -> Void) throws -> [EpochReport]
     where Task.Batch == DataLoader<Task.Scalar>.Batch {
+        let training = DataLoader(features: x, batchSize: settings.batchSize, shuffle: true, seed: settings.seed)
+        let held = evaluation.map { DataLoader(features: $0, batchSize: settings.batchSize, shuffle: false) }
+        return try run(task, training: training, evaluation: held, settings: settings, metadata: metadata, checkpoint: checkpoint,
+                       resume: resume, accepts: accepts, onEvent: onEvent)
+    }
+
+    /// The same loop over any batch source (augmented views, patch pairs): Adam, optional resume
+    /// from `checkpoint` after checking its kind and configuration, `settings.epochs` epochs in all.
+    static func run<Task: TrainingTask>(_ task: Task, training: some BatchSource<Task.Batch>, evaluation: (any BatchSource<Task.Batch>)?,
+                                        settings: TrainingSettings, metadata: [String: String],
+                                        checkpoint: URL?, resume: Bool, accepts: (String) -> Bool,
+                                        onEvent: (TrainingEvent) -> Void) throws -> [EpochReport] {
         let optimizer = Adam(parameters: task.model.parameters, learningRate: settings.learningRate)
         let trainer = Trainer(task: task, optimizer: optimizer, seed: settings.seed,
                               maximumGradientNorm: settings.maximumGradientNorm, checkpoint: checkpoint, metadata: metadata)
@@ -95,9 +107,7 @@ enum AutoencoderTraining {
             }
             try trainer.resume(from: checkpoint)
         }
-        let training = DataLoader(features: x, batchSize: settings.batchSize, shuffle: true, seed: settings.seed)
-        let held = evaluation.map { DataLoader(features: $0, batchSize: settings.batchSize, shuffle: false) }
-        return try trainer.fit(training, evaluation: held, epochs: settings.epochs, onEvent: onEvent)
+        return try trainer.fit(training, evaluation: evaluation, epochs: settings.epochs, onEvent: onEvent)
     }
 
     /// Whether `json` decodes to `configuration` up to the epoch count (what a resumed run may raise).

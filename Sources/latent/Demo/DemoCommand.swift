@@ -34,14 +34,69 @@ struct DemoCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Test images in the t-SNE plot of the best representation (0: no t-SNE).")
     var tsnePoints: Int = 10000
 
-    @Option(parsing: .upToNextOption, help: "Methods to run (default: all): raw pca pca-whitened ica dictionary nmf rbm.")
-    var methods: [String] = DemoMethod.all.map(\.name)
+    @Option(parsing: .upToNextOption, help: "Methods to run (default: all of the suite): classic: raw pca pca-whitened ica dictionary nmf rbm; deep: raw random-init simclr rotation context autoencoder vae.")
+    var methods: [String] = []
+
+    @Option(help: "classic (linear and shallow methods on pixels) or deep (self-supervised CNN encoders, autoencoder, VAE).")
+    var suite: DemoSuite = .classic
+
+    @Flag(help: "Deep suite in minutes: 2000 training images, a narrow encoder, one epoch per method (for tests and CI; not results).")
+    var quick = false
+
+    @Flag(help: "Hold out the last 10000 training images as the evaluation split instead of the test split (for choosing settings).")
+    var validation = false
+
+    @Option(parsing: .unconditional, help: "Deep suite: train the learned methods on the first N training images only (all are still evaluated).")
+    var pretrainRows: Int?
+
+    @Option(parsing: .unconditional, help: "Deep suite: epochs of SimCLR, rotation and context prediction (default: the plan's).")
+    var sslEpochs: Int?
+
+    @Option(parsing: .unconditional, help: "Deep suite: side of the grid the encoder's last feature map is averaged over (1: global average).")
+    var featureGrid: Int?
+
+    @Option(parsing: .unconditional, help: "Deep suite: SimCLR's NT-Xent temperature.")
+    var temperature: Double?
+
+    @Option(parsing: .unconditional, help: "Deep suite: smallest area fraction of SimCLR's random resized crops, in (0, 1].")
+    var cropScale: Double?
+
+    /// The deep suite's plan with the overrides above.
+    func deepPlan() -> DeepDemoPlan {
+        let threads = Swift.max(1, global.threads ?? Parallel.threadCount)
+        var plan = quick ? DeepDemoPlan.quick(seed: global.seed, threads: threads) : DeepDemoPlan.full(seed: global.seed, threads: threads)
+        if let n = pretrainRows { plan.pretrainRows = n }
+        if let e = sslEpochs { plan.simclr.training.epochs = e; plan.rotation.training.epochs = e; plan.context.training.epochs = e }
+        if let g = featureGrid { plan.architecture.featureGrid = g }
+        plan.simclr.architecture = plan.architecture
+        plan.rotation.architecture = plan.architecture
+        plan.context.architecture = plan.architecture
+        if let t = temperature { plan.simclr.temperature = t }
+        if let c = cropScale { plan.simclr.augmentation.cropScale = c...1 }
+        return plan
+    }
+
+    /// The suite's methods in table order.
+    func suiteMethods() -> [DemoMethod] {
+        switch suite {
+        case .classic: return DemoMethod.all
+        case .deep: return DemoMethod.deep(deepPlan())
+        }
+    }
 
     func validate() throws {
-        let known = Set(DemoMethod.all.map(\.name))
+        let known = suiteMethods().map(\.name)
         for m in methods where !known.contains(m) {
-            throw ValidationError("--methods: '\(m)' is not one of \(DemoMethod.all.map(\.name).joined(separator: ", "))")
+            throw ValidationError("--methods: '\(m)' is not one of \(known.joined(separator: ", ")) (suite \(suite.rawValue))")
         }
+        if suite != .deep && (quick || pretrainRows != nil || sslEpochs != nil || featureGrid != nil || temperature != nil || cropScale != nil) {
+            throw ValidationError("--quick, --pretrain-rows, --ssl-epochs, --feature-grid, --temperature and --crop-scale are for --suite deep")
+        }
+        try OptionRange.check("--pretrain-rows", pretrainRows, OptionRange.count)
+        try OptionRange.check("--ssl-epochs", sslEpochs, 1...100_000)
+        try OptionRange.check("--feature-grid", featureGrid, 1...8)
+        try OptionRange.check("--temperature", temperature, above: 0, atMost: 100)
+        try OptionRange.check("--crop-scale", cropScale, above: 0, atMost: 1)
         try OptionRange.check("--episodes", episodes, 1...1_000_000)
         try OptionRange.check("--train-rows", trainRows, OptionRange.count)
         try OptionRange.check("--test-rows", testRows, OptionRange.count)
@@ -54,6 +109,13 @@ struct DemoCommand: ParsableCommand {
         let folder = URL(fileURLWithPath: data)
         var train: FashionMNIST.Dataset<Float> = try FashionMNIST.load(split: .train, folder: folder)
         var test: FashionMNIST.Dataset<Float> = try FashionMNIST.load(split: .test, folder: folder)
+        if validation {
+            // choose settings without the test split: the last 10000 training images play its part
+            let split = RepresentationEvaluation.validationSplit(rows: train.images.rows, validation: Swift.min(10_000, train.images.rows / 6))
+            test = FashionMNIST.Dataset(split: .train, images: train.images.rows(split.validation), labels: Array(train.labels[split.validation]))
+            train = train.prefix(split.fit.count)
+            log.say("validation run: the last \(test.images.rows) training images stand in for the test split")
+        }
         if let n = trainRows { train = train.prefix(n) }
         if let n = testRows { test = test.prefix(n) }
         log.say("Fashion-MNIST: \(train.images.rows) training and \(test.images.rows) test images of 784 pixels in [0, 1]")
@@ -63,45 +125,57 @@ struct DemoCommand: ParsableCommand {
         try FileManager.default.createDirectory(at: outFolder, withIntermediateDirectories: true)
         var pictures = DemoPictures(folder: outFolder)
         try pictures.samples(train)
+        if suite == .deep { try pictures.augmentations(of: train.images, row: 0, seed: global.seed) }
 
-        let fewShot = FewShotEvaluation(shots: [1, 2, 4, 8], episodes: episodes, seed: global.seed)
-        let probe = LinearProbe(fractions: [0.01], seed: global.seed)
+        // one protocol for every row; the deep suite adds the probe at 10% of the labels
+        let evaluation = RepresentationEvaluation(episodes: episodes, probeFractions: suite == .deep ? [0.01, 0.1] : [0.01], seed: global.seed)
         var results: [DemoResult] = []
-        var best: (method: String, test: Matrix<Float>, accuracy: Double)?
-        for method in DemoMethod.all where methods.contains(method.name) {
+        var best: (method: String, features: DemoFeatures, accuracy: Double)?
+        let chosen = methods.isEmpty ? suiteMethods() : suiteMethods().filter { methods.contains($0.name) }
+        for method in chosen {
             log.say("[\(method.name)] \(method.summary): learning…")
             let start = Timing.now()
             let features = try method.run(train.images, test.images, global.seed)
             let fitSeconds = Timing.now() - start
-            let shots = try fewShot.evaluate(trainFeatures: features.train, trainLabels: train.labels,
-                                             testFeatures: features.test, testLabels: test.labels)
-            let probed = try probe.evaluate(trainFeatures: features.train, trainLabels: train.labels,
-                                            testFeatures: features.test, testLabels: test.labels)
+            let scores = try evaluation.evaluate(trainFeatures: features.train, trainLabels: train.labels,
+                                                 testFeatures: features.test, testLabels: test.labels)
+            let shots = scores.fewShot, probed = scores.probes
             let result = DemoResult(method: method.name, summary: method.summary, features: features.test.columns,
-                                    fitSeconds: fitSeconds, fewShot: shots, probe: probed[0])
+                                    fitSeconds: fitSeconds, fewShot: shots, probes: probed)
             log.say(String(format: "[%@] %d features, learned and applied in %.1f s; 1-shot %.1f%%, 8-shot %.1f%%, probe(1%%) %.1f%%",
                            method.name, result.features, fitSeconds, 100 * shots[0].meanAccuracy,
                            100 * (shots.last?.meanAccuracy ?? 0), 100 * probed[0].accuracy))
             results.append(result)
+            // the deep suite pictures its best learned encoder (pixels and the control excluded)
             let accuracy = shots.last?.meanAccuracy ?? 0
-            if accuracy > best?.accuracy ?? -1 { best = (method.name, features.test, accuracy) }
+            let eligible = suite == .classic || !["raw", "random-init"].contains(method.name)
+            if eligible && accuracy > best?.accuracy ?? -1 { best = (method.name, features, accuracy) }
             try pictures.method(method.name, summary: method.summary, features: features, originals: test.images)
         }
         let report = DemoReport(results: results, episodes: episodes, trainRows: train.images.rows, testRows: test.images.rows)
         print(report.table())
         try report.write(to: outFolder)
         try pictures.accuracyAgainstShots(results)
+        if let best, suite == .deep {
+            try pictures.neighbours(method: best.method, features: best.features, train: train, test: test,
+                                    queries: Array(stride(from: 0, to: Swift.min(80, test.images.rows), by: 10)))
+        }
         if let best, tsnePoints > 0 {
             // The best representation by 8-shot accuracy, embedded in 2-D (Barnes–Hut, perplexity 30).
-            let n = Swift.min(tsnePoints, best.test.rows)
+            let n = Swift.min(tsnePoints, best.features.test.rows)
             log.say("t-SNE of the \(best.method) features of \(n) test images…")
-            let model = try TSNE<Float>(seed: global.seed).fit(best.test.rows(0..<n))
+            let model = try TSNE<Float>(seed: global.seed).fit(best.features.test.rows(0..<n))
             try pictures.tsne(model.embedding, labels: Array(test.labels.prefix(n)), method: best.method,
                               klDivergence: Double(model.klDivergence))
         }
         try pictures.writeIndex(report: report)
         log.say("wrote \(outFolder.path)/index.html with the table, \(pictures.figures.count) figures, fewshot.csv and fewshot.json; \(String(format: "%.0f", log.elapsed)) s in all")
     }
+}
+
+/// Which comparison `latent demo` runs.
+enum DemoSuite: String, ExpressibleByArgument, CaseIterable {
+    case classic, deep
 }
 
 /// Progress lines on stderr (stdout carries the table), each with the elapsed time.

@@ -74,7 +74,7 @@ struct DemoPictures {
         try AtomicFile.write(Data(html.utf8), to: folder.appendingPathComponent("index.html"))
     }
 
-    private mutating func add(_ image: Image, _ file: String, _ caption: String) throws {
+    mutating func add(_ image: Image, _ file: String, _ caption: String) throws {
         try PNG.write(image, to: folder.appendingPathComponent(file))
         figures.append((file, caption))
     }

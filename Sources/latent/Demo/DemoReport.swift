@@ -1,14 +1,15 @@
 import Foundation
 import Latent
 
-/// One method's row of the demo: few-shot results for each shot count and the 1% linear probe.
+/// One method's row of the demo: few-shot results for each shot count and the linear probes
+/// (1% of the labels; the deep suite adds 10%).
 struct DemoResult: Codable {
     let method: String
     let summary: String
     let features: Int
     let fitSeconds: Double
     let fewShot: [FewShotResult]
-    let probe: LinearProbeResult
+    let probes: [LinearProbeResult]
 }
 
 /// The demo's table, `fewshot.csv` and `fewshot.json`.
@@ -19,7 +20,7 @@ struct DemoReport: Codable {
     let testRows: Int
 
     /// method × shots as "mean ± CI" in percent, the gain over raw pixels at each shot count,
-    /// and the linear probe at 1% of the labels.
+    /// and the linear probes (one column per label fraction).
     func table() -> String {
         guard let first = results.first else { return "no methods run" }
         let shots = first.fewShot.map(\.shots)
@@ -27,7 +28,7 @@ struct DemoReport: Codable {
         var header = ["method".padding(toLength: 13, withPad: " ", startingAt: 0)]
         header += shots.map { "\($0)-shot".leftPadded(14) }
         if raw != nil { header += shots.map { "gain@\($0)".leftPadded(8) } }
-        header.append("probe 1%".leftPadded(9))
+        header += first.probes.map { "probe \(Self.percent($0.fraction))%".leftPadded(9) }
         var lines = [header.joined(separator: " ")]
         for r in results {
             var row = [r.method.padding(toLength: 13, withPad: " ", startingAt: 0)]
@@ -35,12 +36,18 @@ struct DemoReport: Codable {
             if let raw {
                 row += zip(r.fewShot, raw.fewShot).map { String(format: "%+6.1f", 100 * ($0.meanAccuracy - $1.meanAccuracy)).leftPadded(8) }
             }
-            row.append(String(format: "%7.1f%%", 100 * r.probe.accuracy).leftPadded(9))
+            row += r.probes.map { String(format: "%7.1f%%", 100 * $0.accuracy).leftPadded(9) }
             lines.append(row.joined(separator: " "))
         }
         lines.append("Few-shot: nearest class mean of centred, L2-normalised features; mean ± 95% CI over \(episodes) episodes on \(testRows) test images.")
-        lines.append("Gains are percentage points over raw pixels; probe: logistic regression on 1% of the \(trainRows) training labels.")
+        lines.append("Gains are percentage points over raw pixels; probe: logistic regression on \(first.probes.map { Self.percent($0.fraction) + "%" }.joined(separator: ", ")) of the \(trainRows) training labels.")
         return lines.joined(separator: "\n")
+    }
+
+    /// A fraction as a percentage without trailing zeros (0.01 → "1", 0.1 → "10").
+    static func percent(_ fraction: Double) -> String {
+        let p = (fraction * 1000).rounded() / 10
+        return p == p.rounded() ? String(Int(p)) : String(p)
     }
 
     /// `fewshot.csv` (`method,shots,mean_accuracy,ci95`, accuracy as a fraction) and `fewshot.json`.

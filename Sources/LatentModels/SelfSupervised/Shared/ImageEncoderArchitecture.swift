@@ -1,0 +1,104 @@
+import LatentCore
+import LatentNN
+
+/// The small convolutional encoder f shared by the self-supervised methods (and their
+/// randomly initialised control): blocks of 3 × 3 convolution (padding 1) → BatchNorm → ReLU,
+/// 2 × 2 max-pooling between blocks (not after the last), then the mean over each cell of a
+/// `featureGrid × featureGrid` grid of the remaining positions (adaptive average pooling; 1 =
+/// global average pooling), so images `(B, C, H, W)` of any size ≥ `2^(blocks − 1)` give features
+/// `(B, filters.last · featureGrid²)` (whole 28 × 28 images and 7 × 7 context patches alike). A
+/// grid above 1 keeps where in the image a pattern was, which few-shot nearest-mean classification
+/// on centred objects relies on (see docs/self-supervised.md).
+///
+/// Fashion-MNIST with `filters: [32, 64, 128]`: 28 → 14 → 7 positions, about 7.5 M
+/// multiply–adds per image forward.
+public struct ImageEncoderArchitecture: Codable, Sendable, Equatable {
+    /// The input images' channels, height and width (the rows of the data are `C·H·W` values).
+    public var channels: Int, height: Int, width: Int
+    /// Output channels of each block (≥ 1 block).
+    public var filters: [Int]
+    /// Whether each convolution is followed by batch normalisation.
+    public var batchNorm: Bool
+    /// Side of the grid of cells averaged at the end (1: global average pooling).
+    public var featureGrid: Int
+
+    public init(channels: Int = 1, height: Int = 28, width: Int = 28, filters: [Int] = [32, 64, 128], batchNorm: Bool = true,
+                featureGrid: Int = 1) {
+        self.channels = channels
+        self.height = height
+        self.width = width
+        self.filters = filters
+        self.batchNorm = batchNorm
+        self.featureGrid = featureGrid
+    }
+
+    /// Features per image (`filters.last · featureGrid²`).
+    public var featureSize: Int { (filters.last ?? 0) * featureGrid * featureGrid }
+    /// Values per image row, `C·H·W`.
+    public var inputSize: Int { channels * height * width }
+    /// The smallest side an input may have (each pooling halves it, rounding down).
+    public var minimumSide: Int { 1 << Swift.max(0, filters.count - 1) }
+
+    /// What is wrong with these sizes, or `nil`.
+    public var problem: String? {
+        if filters.isEmpty { return "the encoder needs at least one block" }
+        if let bad = filters.first(where: { $0 < 1 }) { return "filter count \(bad) must be at least 1" }
+        if featureGrid < 1 || featureGrid > 8 { return "feature grid \(featureGrid) must lie in 1…8" }
+        if channels < 1 || height < minimumSide || width < minimumSide {
+            return "images \(channels)×\(height)×\(width) are too small for \(filters.count) blocks (need sides ≥ \(minimumSide))"
+        }
+        return nil
+    }
+
+    /// A freshly initialised encoder `(B, C, H, W) → (B, filters.last)` (PyTorch's default
+    /// initialisation, drawn from `rng`).
+    public func makeEncoder(using rng: inout Xoshiro256StarStar) -> Sequential<Float> {
+        precondition(problem == nil, "ImageEncoderArchitecture: \(problem!)")
+        var layers: [any Layer<Float>] = []
+        var inChannels = channels
+        for (i, f) in filters.enumerated() {
+            if i > 0 { layers.append(MaxPool2d<Float>(kernel: (2, 2))) }
+            layers.append(Conv2d<Float>(inChannels, f, kernel: (3, 3), padding: (1, 1), bias: !batchNorm, using: &rng))
+            if batchNorm { layers.append(BatchNorm<Float>(channels: f)) }
+            layers.append(ReLU<Float>())
+            inChannels = f
+        }
+        layers.append(GridAveragePool<Float>(grid: featureGrid))
+        return Sequential(layers)
+    }
+}
+
+/// Adaptive average pooling to a `grid × grid` array of cells, flattened channel-major:
+/// `(B, C, H, W) → (B, C·grid²)`; cell (i, j) averages rows `⌊iH/g⌋ ..< ⌈(i+1)H/g⌉` and the
+/// columns alike (`nn.AdaptiveAvgPool2d(g)` + flatten; `grid` 1 is global average pooling).
+/// Composed from `slice`, `mean` and `concatenate`. O(B·C·H·W).
+public final class GridAveragePool<Scalar: BLASScalar>: Layer {
+    public let grid: Int
+    public init(grid: Int = 1) {
+        precondition(grid >= 1, "GridAveragePool: grid \(grid) must be at least 1")
+        self.grid = grid
+    }
+    public func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+        precondition(x.rank == 4, "GridAveragePool: input \(x.shape), need (B, C, H, W)")
+        if grid == 1 { return x.mean(alongAxes: [2, 3]) }
+        let (b, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        func span(_ i: Int, _ n: Int) -> Range<Int> { (i * n / grid)..<Swift.max(i * n / grid + 1, ((i + 1) * n + grid - 1) / grid) }
+        var cells: [Tensor<Scalar>] = []
+        for i in 0..<grid {
+            let band = x.slice(alongAxis: 2, span(i, h))
+            for j in 0..<grid { cells.append(band.slice(alongAxis: 3, span(j, w)).mean(alongAxes: [2, 3]).unsqueezed(at: 2)) }  // (B, C, 1)
+        }
+        return Tensor.concatenate(cells, alongAxis: 2).reshaped([b, c * grid * grid])                                          // (B, C·g²)
+    }
+}
+
+/// The projection head g of SimCLR and the small classifier heads of the pretext tasks: linear
+/// layers with ReLU between them (none after the last), `sizes[0] → … → sizes.last`.
+func multilayerHead(_ sizes: [Int], using rng: inout Xoshiro256StarStar) -> Sequential<Float> {
+    var layers: [any Layer<Float>] = []
+    for i in 1..<sizes.count {
+        if i > 1 { layers.append(ReLU<Float>()) }
+        layers.append(Linear<Float>(sizes[i - 1], sizes[i], using: &rng))
+    }
+    return Sequential(layers)
+}

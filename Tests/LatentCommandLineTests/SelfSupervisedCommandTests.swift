@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+/// `latent train simclr|rotation|context` on generated dSprites: training, exact resume, the
+/// encoder file, and issue 15's rules for options and outputs.
+@Suite("latent train simclr|rotation|context")
+struct SelfSupervisedCommandTests {
+    @Test func trainResumeAndWriteTheEncoder() throws {
+        let s = try Scratch()
+        let simclr = "train simclr --dataset dsprites --limit 32 --filters 4,4 --batch-size 16 --seed 2 --threads 2"
+        let first = try s.run(simclr + " --epochs 1 --output a.safetensors")
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.hasPrefix("epoch 1/1  train loss ") && first.stdout.contains("images/s"))
+        #expect(s.exists("a.safetensors") && s.exists("a.safetensors.checkpoint"))
+        let resumed = try s.run(simclr + " --epochs 2 --resume --output a.safetensors")
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.hasPrefix("epoch 2/2"))
+        let straight = try s.run(simclr + " --epochs 2 --output b.safetensors")
+        #expect(straight.status == 0)
+        // the resumed encoder is the uninterrupted one, byte for byte
+        #expect(try Data(contentsOf: URL(fileURLWithPath: s.path("a.safetensors"))) == Data(contentsOf: URL(fileURLWithPath: s.path("b.safetensors"))))
+
+        for command in ["train rotation --head 8", "train context --patch-size 8 --gap 2 --jitter 1 --head 8 --augmentation none"] {
+            let r = try s.run(command + " --dataset dsprites --limit 16 --filters 4,4 --batch-size 8 --epochs 1 --output r.safetensors")
+            #expect(r.status == 0, "\(command): \(r.stderr)")
+            #expect(r.stdout.hasPrefix("epoch 1/1  train loss "), "\(command): \(r.stdout)")
+        }
+    }
+
+    @Test func badOptionsAndOutputsAreUsageErrors() throws {
+        let s = try Scratch()
+        let base = "--dataset dsprites --limit 8 --filters 4,4 --epochs 1 --output x.safetensors"     // the bad option comes last and wins
+        for (command, bad) in [("simclr", "--temperature -1"), ("simclr", "--temperature 0"), ("simclr", "--batch-size 1"),
+                               ("simclr", "--epochs -3"), ("simclr", "--learning-rate nan"), ("simclr", "--filters 4,,4"),
+                               ("rotation", "--head 0"), ("context", "--patch-size 30"), ("context", "--gap -1"),
+                               ("simclr", "--augmentation strong"), ("simclr", "--threads 2147483648")] {
+            let r = try s.run("train \(command) " + base + " " + bad)
+            #expect(r.status == 2, "\(command) \(bad): exit \(r.status) \(r.stderr)")
+        }
+        #expect(try s.run("train simclr --resume " + base).status == 2)            // no checkpoint to resume
+        #expect(try s.run("train simclr " + base + " --checkpoint x.safetensors").status == 2)   // the model and its checkpoint in one file
+        #expect(!s.exists("x.safetensors"))
+    }
+}
