@@ -32,13 +32,17 @@ let package = Package(
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .systemLibrary(
             name: "CZlib", path: "Modules/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CJPEG", path: "Modules/CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(
+            name: "CPNG", path: "Modules/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
 
         // MARK: - Library layers
         .target(
             name: "LatentCore",
             dependencies: ["CLapack", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: optimise, linkerSettings: [.linkedLibrary("m")]),
-        .target(name: "LatentIO", dependencies: ["LatentCore", "CZlib"], swiftSettings: optimise),
+        .target(name: "LatentIO", dependencies: ["LatentCore", "CZlib", "CJPEG", "CPNG"], swiftSettings: optimise),
         .target(name: "LatentDecomposition", dependencies: ["LatentCore"], swiftSettings: optimise),
         .target(
             name: "LatentExperiments",
