@@ -59,10 +59,25 @@ struct PretextCommandTests {
         #expect(try s.run("data filters --from photos --size 4 --components 17 -o f.png").status == 2)
     }
 
+    /// A Fashion-MNIST-shaped folder `mini/` of 64 training and 32 test images (uncompressed IDX
+    /// under the .gz names, which the reader accepts): random pixels, labels 0…9 in turn.
+    func writeMiniFashionMNIST(_ s: Scratch) throws {
+        let folder = s.folder.appendingPathComponent("mini")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var rng = Xoshiro256StarStar(seed: 1)
+        for (split, count) in [("train", 64), ("t10k", 32)] {
+            func sizes(_ values: [Int]) -> [UInt8] { values.flatMap { n in [UInt8(n >> 24 & 255), UInt8(n >> 16 & 255), UInt8(n >> 8 & 255), UInt8(n & 255)] } }
+            let pixels = (0..<(count * 784)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            try Data([0, 0, 8, 3] + sizes([count, 28, 28]) + pixels).write(to: folder.appendingPathComponent("\(split)-images-idx3-ubyte.gz"))
+            try Data([0, 0, 8, 1] + sizes([count]) + (0..<count).map { UInt8($0 % 10) }).write(to: folder.appendingPathComponent("\(split)-labels-idx1-ubyte.gz"))
+        }
+    }
+
     @Test func trainResumesAndWritesFeatures() throws {
         let s = try Scratch()
+        try writeMiniFashionMNIST(s)
         try FileManager.default.createDirectory(atPath: s.path("features"), withIntermediateDirectories: true)
-        let common = "--limit 48 --filters 4,8 --batch-size 16 --seed 2 --features features --feature-train 30 --feature-test 20"
+        let common = "--data-folder mini --limit 48 --filters 4,8 --batch-size 16 --seed 2 --features features --feature-train 30 --feature-test 20"
         for (kind, extra) in [("inpainting", "--mask blocks --mask-fraction 0.25 --code-size 8"),
                               ("cpc", "--patch-size 8 --patch-stride 4 --embedding-size 8 --offsets 2")] {
             let once = try s.run("train \(kind) \(common) \(extra) --epochs 1 --output a.safetensors")
