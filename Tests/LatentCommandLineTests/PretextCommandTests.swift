@@ -29,7 +29,7 @@ struct PretextCommandTests {
         #expect((0..<50).allSatisfy { i in (0..<36).allSatisfy { a[i, $0] >= 0 && a[i, $0] <= 1 } })   // L/100
 
         // options: exit 2
-        for bad in ["--size 0", "--size -3", "--count 0", "--layout hsv", "-o a.csv"] {
+        for bad in ["--size 0", "--size -3", "--count 0", "--layout hsv", "-o a.csv", "--size 4096 --count 10000000"] {
             let r = try s.run("data patches --from photos --count 5 -o c.npy " + bad)
             #expect(r.status == 2, "\(bad): \(r.status) \(r.stderr)")
         }

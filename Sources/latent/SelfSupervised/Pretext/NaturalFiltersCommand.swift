@@ -78,7 +78,7 @@ struct NaturalFiltersCommand: ParsableCommand {
             }
             var grid = ImageGrid(tileWidth: size, tileHeight: size, columns: Int(Double(components).squareRoot().rounded(.up)),
                                  padding: 1, scale: 4, normalization: .symmetricPerTile)
-            grid.title = method == .ica ? "FastICA basis, \(size)×\(size) patches" : "dictionary atoms, ZCA-whitened \(size)×\(size) patches"
+            grid.title = method == .ica ? "FastICA basis, \(size)x\(size) patches" : "dictionary atoms, ZCA-whitened \(size)x\(size)"
             try PNG.write(grid.render(filters), to: URL(fileURLWithPath: output))
             stderr("wrote \(filters.rows) filters to \(output)")
         }

@@ -24,6 +24,10 @@ struct PatchesCommand: ParsableCommand {
         try global.validate()
         try OptionRange.check("--size", size, 1...4096)
         try OptionRange.check("--count", count, 1...10_000_000)
+        let values = count * (layout == .grey ? 1 : 3) * size * size
+        if values > 1 << 30 {
+            throw ValidationError("--count \(count) patches of \(size) × \(size) would hold \(values) values, more than 2^30 (4 GiB); lower --count or --size")
+        }
         guard output.lowercased().hasSuffix(".npy") else { throw ValidationError("--output must end in .npy, got \(output)") }
         let inputs = ((try? PhotoFolder.files(from)) ?? []).map { OutputSafety.Named("--from", $0.path) }
         try OutputSafety.validate(inputs: inputs, outputs: [.file("--output", output)])
