@@ -38,13 +38,17 @@ let package = Package(
         // Open MPI (Debian libopenmpi-dev); only LatentDistributed and the CLI link it.
         .systemLibrary(
             name: "CMPI", path: "Modules/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
+        .systemLibrary(
+            name: "CJPEG", path: "Modules/CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(
+            name: "CPNG", path: "Modules/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
 
         // MARK: - Library layers
         .target(
             name: "LatentCore",
             dependencies: ["CLapack", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: optimise + swift6, linkerSettings: [.linkedLibrary("m")]),
-        .target(name: "LatentIO", dependencies: ["LatentCore", "CZlib"], swiftSettings: optimise + swift6),
+        .target(name: "LatentIO", dependencies: ["LatentCore", "CZlib", "CJPEG", "CPNG"], swiftSettings: optimise + swift6),
         .target(name: "LatentDecomposition", dependencies: ["LatentCore"], swiftSettings: optimise + swift6),
         .target(
             name: "LatentExperiments",
