@@ -23,5 +23,6 @@ struct LatentCommand: ParsableCommand {
                       RBMCommand.self, EmbedCommand.self, InspectCommand.self, FewShotCommand.self, ProbeCommand.self,
                       ClusterCommand.self, TSNECommand.self, PlotCommand.self, TrainCommand.self, BatchCommand.self, RunsCommand.self, DemoCommand.self, InfoCommand.self,
                       BenchCommand.self, SampleCommand.self, InterpolateCommand.self, TraverseCommand.self, DisentanglementCommand.self,
-                      Word2VecCommand.self])
+                      Word2VecCommand.self,
+                      GenerateCommand.self, TokenizeCommand.self])
 }

@@ -7,7 +7,8 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train neural models (checkpoints are safetensors files that PyTorch can load).",
-        subcommands: [TrainClassifierCommand.self, TrainAutoencoderCommand.self, TrainVAECommand.self])
+        subcommands: [TrainClassifierCommand.self, TrainAutoencoderCommand.self, TrainVAECommand.self,
+                      TrainGPTCommand.self, TrainBERTCommand.self, TrainInContextCommand.self])
 }
 
 /// `latent train classifier`: an MLP or CNN image classifier on Fashion-MNIST with Adam.
