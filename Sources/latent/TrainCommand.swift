@@ -10,7 +10,8 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train neural models (checkpoints are safetensors files that PyTorch can load).",
         subcommands: [TrainClassifierCommand.self, TrainAutoencoderCommand.self, TrainVAECommand.self,
                       TrainSimCLRCommand.self, TrainRotationCommand.self, TrainContextCommand.self,
-                      TrainInpaintingCommand.self, TrainColorizationCommand.self, TrainCPCCommand.self])
+                      TrainInpaintingCommand.self, TrainColorizationCommand.self, TrainCPCCommand.self,
+                      TrainGPTCommand.self, TrainBERTCommand.self, TrainInContextCommand.self])
 }
 
 /// `latent train classifier`: an MLP or CNN image classifier on Fashion-MNIST with Adam.

@@ -15,8 +15,15 @@ extension BPETokenizer {
     /// Cost: O(size of the files).
     public static func read(vocabulary vocabularyURL: URL, merges mergesURL: URL,
                             specialTokens: [String]? = nil) throws -> BPETokenizer {
-        let vocabularyPath = vocabularyURL.path, mergesPath = mergesURL.path
-        let entries = try VocabularyJSON.parse(try utf8Text(vocabularyURL), path: vocabularyPath)
+        try parse(vocabularyJSON: try utf8Text(vocabularyURL), vocabularyPath: vocabularyURL.path,
+                  merges: try utf8Text(mergesURL), mergesPath: mergesURL.path, specialTokens: specialTokens)
+    }
+
+    /// `read` on the texts of the two files (e.g. stored inside a model file); `vocabularyPath` and
+    /// `mergesPath` name them in errors. - Throws: `IOError` as `read`.
+    public static func parse(vocabularyJSON: String, vocabularyPath: String, merges mergesText: String, mergesPath: String,
+                             specialTokens: [String]? = nil) throws -> BPETokenizer {
+        let entries = try VocabularyJSON.parse(vocabularyJSON, path: vocabularyPath)
         func fail(_ entry: VocabularyJSON.Entry?, _ reason: String) -> IOError {
             .malformed(path: vocabularyPath, line: entry?.line ?? 1, column: entry?.column ?? 1, reason: reason)
         }
@@ -52,7 +59,7 @@ extension BPETokenizer {
 
         var merges: [(left: Int, right: Int)] = []
         // Split by scalars, not Characters: "\r\n" is one Character, and so is a space before a combining mark.
-        let lines = try utf8Text(mergesURL).unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = mergesText.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
             .map { String($0.last == "\r" ? String.UnicodeScalarView($0.dropLast()) : String.UnicodeScalarView($0)) }
         for (index, line) in lines.enumerated() {
             if index == 0 && line.hasPrefix("#version") { continue }
@@ -88,11 +95,22 @@ extension BPETokenizer {
     public func write(vocabulary vocabularyURL: URL, merges mergesURL: URL) throws {
         precondition(vocabularyURL.standardizedFileURL != mergesURL.standardizedFileURL,
                      "BPETokenizer.write: vocabulary and merges must be different files")
-        var mergesText = "#version: 0.2\n"
-        for merge in merges { mergesText += tokens[merge.left] + " " + tokens[merge.right] + "\n" }
-        try AtomicFile.write(Data(VocabularyJSON.render(tokens).utf8), to: vocabularyURL)
+        try AtomicFile.write(Data(vocabularyJSON.utf8), to: vocabularyURL)
         try AtomicFile.write(Data(mergesText.utf8), to: mergesURL)
     }
+
+    /// The text of `vocab.json` (compact, in id order), what `write` stores.
+    public var vocabularyJSON: String { VocabularyJSON.render(tokens) }
+
+    /// The text of `merges.txt` (`#version: 0.2`, then one merge per line), what `write` stores.
+    public var mergesText: String {
+        var text = "#version: 0.2\n"
+        for merge in merges { text += tokens[merge.left] + " " + tokens[merge.right] + "\n" }
+        return text
+    }
+
+    /// The special tokens' strings, in the order of `specialIDs`.
+    public var specialTokens: [String] { specialIDs.map { tokens[$0] } }
 
     /// The file as text; malformed UTF-8 is an error with its byte offset.
     private static func utf8Text(_ url: URL) throws -> String {

@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+/// `latent train in-context`: the in-context few-shot experiment (docs/transformers.md): a small
+/// decoder trained on demonstrations of random substitution ciphers, scored on held-out ciphers
+/// with k = 0, 1, 2, 4, 8 demonstrations in the prompt.
+struct TrainInContextCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "in-context",
+        abstract: "Train a small GPT on sequences of cipher demonstrations; score held-out ciphers with k demonstrations (no gradient).",
+        discussion: """
+        Each task is a random permutation of --alphabet symbols applied to words of --word-length
+        symbols; tasks are split in two halves by a hash, training sees one half only. Prints the
+        accuracy per k (exact answers, symbols, and an ideal in-context learner's expected symbol
+        accuracy); --plot writes the curve as an SVG line plot, --csv the numbers.
+        """)
+
+    @Option(parsing: .unconditional, help: "Symbols per cipher (2…64).")
+    var alphabet = 8
+    @Option(parsing: .unconditional, help: "Symbols per word (1…16).")
+    var wordLength = 3
+    @Option(parsing: .unconditional, help: "Demonstrations per training sequence (1…64); the largest k scored.")
+    var demonstrations = 8
+    @Option(parsing: .unconditional, help: "Transformer blocks (1…16).")
+    var layers = 2
+    @Option(parsing: .unconditional, help: "Model width (a multiple of --heads, ≤ 1024).")
+    var modelSize = 64
+    @Option(parsing: .unconditional, help: "Attention heads (1…64).")
+    var heads = 4
+    @Option(parsing: .unconditional, help: "Checkpointed epochs (1…10000).")
+    var epochs = 4
+    @Option(parsing: .unconditional, help: "Optimizer steps per epoch (1…10000000).")
+    var steps = 500
+    @Option(parsing: .unconditional, help: "Sequences per step (1…10000).")
+    var batchSize = 32
+    @Option(parsing: .unconditional, help: "Peak AdamW learning rate (> 0, ≤ 1).")
+    var learningRate = 3e-3
+    @Option(parsing: .unconditional, help: "Held-out queries scored per k (1…1000000).")
+    var queries = 500
+    @Option(help: "Checkpoint file (.safetensors), written after every epoch.")
+    var checkpoint: String?
+    @Flag(help: "Continue from --checkpoint (same settings).")
+    var resume = false
+    @Option(help: "Write the accuracy curve here (SVG).")
+    var plot: String?
+    @Option(help: "Write k and the accuracies here (CSV).")
+    var csv: String?
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        try global.validate()
+        try OptionRange.check("--alphabet", alphabet, 2...64)
+        try OptionRange.check("--word-length", wordLength, 1...16)
+        try OptionRange.check("--demonstrations", demonstrations, 1...64)
+        try OptionRange.check("--layers", layers, 1...16)
+        try OptionRange.check("--heads", heads, 1...64)
+        try OptionRange.check("--model-size", modelSize, 1...1024)
+        if modelSize % heads != 0 { throw ValidationError("--model-size \(modelSize) must be a multiple of --heads \(heads)") }
+        try OptionRange.check("--epochs", epochs, 1...10_000)
+        try OptionRange.check("--steps", steps, 1...10_000_000)
+        try OptionRange.check("--batch-size", batchSize, 1...10_000)
+        try OptionRange.check("--learning-rate", learningRate, above: 0, atMost: 1)
+        try OptionRange.check("--queries", queries, 1...1_000_000)
+        if resume && checkpoint == nil { throw ValidationError("--resume needs --checkpoint") }
+        try OutputSafety.validate(inputs: [], outputs: [.file("--checkpoint", checkpoint), .file("--plot", plot), .file("--csv", csv)])
+    }
+
+    func run() throws {
+        global.apply()
+        try Failures.guarded {
+            if resume, let checkpoint, !FileManager.default.fileExists(atPath: checkpoint) { throw UsageError("--resume: there is no checkpoint at \(checkpoint)") }
+            let config = InContextLearning(
+                tasks: SubstitutionTasks(alphabet: alphabet, wordLength: wordLength), maximumDemonstrations: demonstrations,
+                architecture: TransformerArchitecture(layers: layers, modelSize: modelSize, heads: heads, dropout: 0, normFirst: true),
+                training: LanguageModelTraining(epochs: epochs, stepsPerEpoch: steps, batchSize: batchSize, learningRate: learningRate,
+                                                warmupSteps: Swift.min(100, steps), weightDecay: 0.01, evaluationWindows: 0, seed: global.seed))
+            let progress = Progress(quiet: false)
+            var reporter = progress.steps("epoch 1/\(epochs)", total: steps)
+            let model = try config.fit(checkpoint: checkpoint.map { URL(fileURLWithPath: $0) }, resume: resume) { event in
+                switch event {
+                case let .step(epoch, batch, batches, _, loss):
+                    if batch == 1 { reporter = progress.steps("epoch \(epoch)/\(epochs)", total: batches) }
+                    reporter.update(done: batch, detail: "loss \(formatted(loss, 3))")
+                case let .epochFinished(r):
+                    print("epoch \(r.epoch)/\(epochs)  step \(r.step)  train loss \(formatted(r.trainingLoss, 4))  \(formatted(r.seconds, 1)) s")
+                }
+            }
+            let ks = [0, 1, 2, 4, 8, 16, 32, 64].filter { $0 <= demonstrations }
+            print("k  exact-match  symbol-accuracy  ideal-learner  chance   (\(queries) held-out ciphers per k)")
+            var scores: [InContextScore] = []
+            for k in ks {
+                let s = model.accuracy(demonstrations: k, queries: queries, seed: global.seed &+ 1_000)
+                scores.append(s)
+                print("\(k)  \(formatted(s.exactMatch, 4))  \(formatted(s.symbolAccuracy, 4))  \(formatted(s.idealSymbolAccuracy, 4))  \(formatted(s.chance, 4))")
+            }
+            if let csv {
+                let rows = scores.map { "\($0.demonstrations),\(formatted($0.exactMatch, 6)),\(formatted($0.symbolAccuracy, 6)),\(formatted($0.idealSymbolAccuracy, 6)),\(formatted($0.chance, 6))" }
+                let table = (["k,exact_match,symbol_accuracy,ideal_symbol_accuracy,chance"] + rows).joined(separator: "\n") + "\n"
+                try AtomicFile.write(Data(table.utf8), to: URL(fileURLWithPath: csv))
+            }
+            if let plot {
+                let x = scores.map { Double($0.demonstrations) }
+                let chart = LinePlot(title: "In-context learning of held-out substitution ciphers (\(alphabet) symbols)",
+                                     xLabel: "demonstrations in the prompt (k)", yLabel: "accuracy on the query", yRange: 0...1)
+                try chart.write([LinePlot.Series(name: "symbol accuracy", x: x, y: scores.map(\.symbolAccuracy)),
+                                 LinePlot.Series(name: "exact answer", x: x, y: scores.map(\.exactMatch)),
+                                 LinePlot.Series(name: "ideal in-context learner", x: x, y: scores.map(\.idealSymbolAccuracy)),
+                                 LinePlot.Series(name: "chance (symbol)", x: x, y: scores.map(\.chance))], to: URL(fileURLWithPath: plot))
+            }
+        }
+    }
+}
