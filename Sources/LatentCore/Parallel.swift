@@ -15,11 +15,18 @@ public enum Parallel {
     public static func setThreadCount(_ n: Int) {
         precondition(n >= 1, "Parallel.setThreadCount: need at least one thread, got \(n)")
         _threads.store(n, ordering: .relaxed)
-        openblas_set_num_threads(Int32(n))
+        loops.withLock { state in
+            state.blasThreads = n
+            if state.depth == 0 { openblas_set_num_threads(Int32(n)) }   // else when the last loop ends
+        }
     }
 
-    /// The number of threads OpenBLAS uses now.
-    public static var blasThreadCount: Int { Int(openblas_get_num_threads()) }
+    /// The number of threads OpenBLAS uses for a call made outside Latent's parallel loops
+    /// (inside them it runs single-threaded, see `forEachChunk`).
+    public static var blasThreadCount: Int { loops.withLock { $0.blasThreads } }
+
+    /// The number of threads OpenBLAS would use for a call made now (1 while a parallel loop runs).
+    static var blasThreadsNow: Int { Int(openblas_get_num_threads()) }
 
     /// OpenBLAS's build configuration string (`openblas_get_config`), e.g. `"OpenBLAS 0.3.21 DYNAMIC_ARCH …"`.
     public static var blasConfiguration: String { String(cString: openblas_get_config()) }
@@ -32,6 +39,10 @@ public enum Parallel {
     /// `threadCount` is 1. Otherwise the range is cut into up to 4 chunks per thread, so that when
     /// the machine is busy and one worker is descheduled, the others take over its chunks instead
     /// of waiting for it. `body` must only write to the indices of its own chunk.
+    ///
+    /// One pool at a time: while chunks run in parallel, OpenBLAS is single-threaded, so a GEMM
+    /// inside a chunk runs on that chunk's thread instead of waking OpenBLAS's workers on cores
+    /// that Latent's threads already use (see "Threads" in docs/architecture.md).
     ///
     /// The chunks run on `DispatchQueue.concurrentPerform`, which returns only after every worker it
     /// woke has run. On an oversubscribed machine (load well above the core count) that wake-up can
@@ -47,6 +58,8 @@ public enum Parallel {
         }
         let chunks = Swift.min(4 * threads, most)
         let size = (count + chunks - 1) / chunks
+        beginParallelLoop()
+        defer { endParallelLoop() }
         withoutActuallyEscaping(body) { body in
             // `concurrentPerform` wants a `@Sendable` closure; `body` is not declared so, because
             // callers hand in closures over unsafe buffers. Sharing it is safe here: the closure
@@ -58,6 +71,80 @@ public enum Parallel {
                 let hi = Swift.min(count, lo + size)
                 if lo < hi { body(lo..<hi) }
             }
+        }
+    }
+
+    /// How many parallel loops run now (they may nest or run on several threads at once), and
+    /// OpenBLAS's thread count outside them.
+    private static let loops = Mutex<(depth: Int, blasThreads: Int)>((0, Int(openblas_get_num_threads())))
+
+    /// Makes OpenBLAS single-threaded when the first of the running parallel loops starts.
+    @usableFromInline static func beginParallelLoop() {
+        loops.withLock { state in
+            if state.depth == 0 && state.blasThreads > 1 { openblas_set_num_threads(1) }
+            state.depth += 1
+        }
+    }
+
+    /// Whether a parallel loop runs now (on any thread).
+    @usableFromInline static var isInsideParallelLoop: Bool { loops.withLock { $0.depth > 0 } }
+
+    /// Gives OpenBLAS its threads back when the last running parallel loop ends.
+    @usableFromInline static func endParallelLoop() {
+        loops.withLock { state in
+            state.depth -= 1
+            if state.depth == 0 && state.blasThreads > 1 { openblas_set_num_threads(Int32(state.blasThreads)) }
+        }
+    }
+
+    /// `C ← alpha·op(A)·op(B) + beta·C` (row-major, as `BLASScalar.gemm`) on Latent's threads:
+    /// the rows of `C` (or its columns, when it is wider than tall) are cut into one block per
+    /// thread and each block is one single-threaded OpenBLAS call inside `forEachChunk`. So a
+    /// caller that mixes GEMMs with its own parallel loops (LatentNN) keeps every thread in one
+    /// pool, and OpenBLAS's workers, which spin for a while after each threaded call, never start.
+    /// Each element of `C` is computed by the same kernel over the same `k` order however `C` is
+    /// cut, so the result does not depend on the thread count. Runs as one plain call when
+    /// `m·n·k < 2¹⁸` (OpenBLAS's own threshold), on one thread, or inside a parallel loop.
+    /// - Complexity: O(m·n·k), spread over `threadCount` threads.
+    @inlinable
+    public static func gemm<S: BLASScalar>(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: S,
+        a: UnsafePointer<S>, lda: Int, b: UnsafePointer<S>, ldb: Int,
+        beta: S, c: UnsafeMutablePointer<S>, ldc: Int
+    ) {
+        let threads = threadCount
+        let (split, along) = m >= n ? (m, true) : (n, false)      // cut the longer side of C
+        let blocks = Swift.min(threads, split / 16)                 // blocks of at least 16 rows/columns
+        if threads <= 1 || blocks <= 1 || m * n * k < 1 << 18 || isInsideParallelLoop {
+            S.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                   a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
+        // Block boundaries on multiples of 16 (the kernels' register-block widths divide 16).
+        let size = ((split + blocks - 1) / blocks + 15) / 16 * 16
+        forEachChunk(count: blocks, minimumPerThread: 1) { range in
+            for block in range {
+                let lo = block * size, hi = Swift.min(split, lo + size)
+                if lo >= hi { continue }
+                if along {   // rows lo..<hi of C: rows of op(A)
+                    S.gemm(transposeA: transposeA, transposeB: transposeB, m: hi - lo, n: n, k: k, alpha: alpha,
+                           a: transposeA ? a + lo : a + lo * lda, lda: lda, b: b, ldb: ldb,
+                           beta: beta, c: c + lo * ldc, ldc: ldc)
+                } else {     // columns lo..<hi of C: columns of op(B)
+                    S.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: hi - lo, k: k, alpha: alpha,
+                           a: a, lda: lda, b: transposeB ? b + lo * ldb : b + lo, ldb: ldb,
+                           beta: beta, c: c + lo, ldc: ldc)
+                }
+            }
+        }
+    }
+
+    /// `y ← y + x` over `count` elements, in parallel chunks above 2¹⁶ elements (for gradient
+    /// accumulation; unlike OpenBLAS's `axpy` it never wakes OpenBLAS's workers).
+    @inlinable
+    public static func add<S: BLASScalar>(_ x: UnsafePointer<S>, into y: UnsafeMutablePointer<S>, count: Int) {
+        forEachChunk(count: count) { range in
+            for i in range { y[i] += x[i] }
         }
     }
 

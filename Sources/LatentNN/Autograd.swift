@@ -91,9 +91,22 @@ extension Tensor {
             grad = g
         } else {
             g.withUnsafeBufferPointer { src in
-                grad!.withUnsafeMutableBufferPointer { dst in
-                    Scalar.axpy(n: src.count, alpha: 1, x: src.baseAddress!, incx: 1, y: dst.baseAddress!, incy: 1)
-                }
+                grad!.withUnsafeMutableBufferPointer { dst in Parallel.add(src.baseAddress!, into: dst.baseAddress!, count: src.count) }
+            }
+        }
+    }
+
+    /// `grad += g` for a gradient laid out as this tensor: copied when there is no gradient yet
+    /// (no zero-fill), added in parallel chunks otherwise (`Parallel.add`, which keeps OpenBLAS's
+    /// workers asleep). Used by backward closures; no-op unless `requiresGrad`.
+    @inlinable
+    func addToGrad(_ g: UnsafeBufferPointer<Scalar>) {
+        precondition(g.count == count, "addToGrad: \(g.count) values for shape \(shape)")
+        withGradDestination { dst, fresh in
+            if fresh {
+                dst.baseAddress!.initialize(from: g.baseAddress!, count: g.count)
+            } else {
+                Parallel.add(g.baseAddress!, into: dst.baseAddress!, count: g.count)
             }
         }
     }

@@ -183,9 +183,7 @@ extension Tensor {
     func accumulateBroadcastGrad(_ g: UnsafeBufferPointer<Scalar>, from: [Int]) {
         guard requiresGrad else { return }
         if from == shape {
-            withGradBuffer { dst in
-                Scalar.axpy(n: g.count, alpha: 1, x: g.baseAddress!, incx: 1, y: dst.baseAddress!, incy: 1)
-            }
+            addToGrad(g)
         } else {
             accumulateGrad(Tensor.sumToShape(g, from: from, to: shape))
         }

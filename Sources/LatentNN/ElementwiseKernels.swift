@@ -34,18 +34,22 @@ extension Tensor {
         }
     }
 
-    /// `∂x += g ⊙ f′(x)`.
+    /// `∂x += g ⊙ f′(x)` (written, not added, when `∂x` is fresh: no zero-fill pass).
     @inlinable
     static func mapBackward<F: ElementwiseFunction>(_ f: F, input: Tensor, output: [Scalar], _ g: UnsafeBufferPointer<Scalar>)
     where F.Scalar == Scalar {
         let n = input.count
         let saved = input.storage
-        input.withGradBuffer { dst in
+        input.withGradDestination { dst, fresh in
             saved.withUnsafeBufferPointer { px in
                 output.withUnsafeBufferPointer { py in
                     let d = dst.baseAddress!, x = px.baseAddress!, y = py.baseAddress!, gp = g.baseAddress!
                     Parallel.forEachChunk(count: n) { range in
-                        for i in range { d[i] += gp[i] * f.derivative(x[i], y[i]) }
+                        if fresh {
+                            for i in range { d[i] = gp[i] * f.derivative(x[i], y[i]) }
+                        } else {
+                            for i in range { d[i] += gp[i] * f.derivative(x[i], y[i]) }
+                        }
                     }
                 }
             }

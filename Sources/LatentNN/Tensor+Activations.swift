@@ -40,13 +40,17 @@ extension Tensor {
         }
         // Written out (not through `unary`) so that the backward loop is branch-free and inlined.
         return Tensor(shape: shape, storage: out, op: "relu", parents: [self]) { [self] g in
-            self.withGradBuffer { dst in
+            self.withGradDestination { dst, fresh in     // a fresh gradient is written, not zeroed and added
                 out.withUnsafeBufferPointer { py in
                     let d = dst.baseAddress!, y = py.baseAddress!, gp = g.baseAddress!
                     Parallel.forEachChunk(count: n) { range in
-                        for i in range {
-                            let gi = gp[i], yi = y[i]     // both loaded unconditionally: a select, not a branch
-                            d[i] += yi > 0 ? gi : 0
+                        if fresh {
+                            for i in range { d[i] = y[i] > 0 ? gp[i] : 0 }
+                        } else {
+                            for i in range {
+                                let gi = gp[i], yi = y[i]     // both loaded unconditionally: a select, not a branch
+                                d[i] += yi > 0 ? gi : 0
+                            }
                         }
                     }
                 }

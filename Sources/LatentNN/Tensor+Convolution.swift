@@ -41,35 +41,70 @@ struct ConvGeometry {
         return (Swift.min(lo, hi), hi)
     }
 
-    /// Fills `col (C·kh·kw, B·L)` from `images (B, C, H, W)`. Rows in parallel.
-    func im2col<S: BLASScalar>(_ images: UnsafePointer<S>, into col: UnsafeMutablePointer<S>) {
+    /// Writes row `r = (c, i, j)` of the column matrix for one image `(C, H, W)` into `dst`
+    /// (`L` elements: `dst[oh·Wo + ow] = image[c, oh·s − p + i·d, ow·s − p + j·d]`, 0 outside).
+    @inline(__always)
+    func fillColumnRow<S: BLASScalar>(_ r: Int, image: UnsafePointer<S>, into dst: UnsafeMutablePointer<S>) {
         let (sh, sw) = stride, (ph, pw) = padding, (dh, dw) = dilation
         let kh = kernelHeight, kw = kernelWidth, H = height, W = width, Ho = outHeight, Wo = outWidth
-        let L = positions, B = batch, C = channels, ncol = columns
+        let c = r / (kh * kw), i = (r / kw) % kh, j = r % kw
+        let plane = image + c * H * W
+        let (lo, hi) = validColumns(j)
+        for oh in 0..<Ho {
+            let ih = oh * sh - ph + i * dh
+            let out = dst + oh * Wo
+            if ih < 0 || ih >= H {
+                out.update(repeating: 0, count: Wo)
+                continue
+            }
+            let line = plane + ih * W
+            out.update(repeating: 0, count: lo)
+            if sw == 1 {
+                (out + lo).update(from: line + (lo - pw + j * dw), count: hi - lo)
+            } else {
+                for ow in lo..<hi { out[ow] = line[ow * sw - pw + j * dw] }
+            }
+            (out + hi).update(repeating: 0, count: Wo - hi)
+        }
+    }
+
+    /// Adds the column-matrix rows of channel `c` of one image (`src` points at row `(c, 0, 0)`'s
+    /// entries for this image; consecutive rows are `ld` apart) into that channel's plane `(H, W)`.
+    @inline(__always)
+    func addColumnRows<S: BLASScalar>(channel c: Int, _ src: UnsafePointer<S>, ld: Int, into plane: UnsafeMutablePointer<S>) {
+        let (sh, sw) = stride, (ph, pw) = padding, (dh, dw) = dilation
+        let kh = kernelHeight, kw = kernelWidth, H = height, W = width, Ho = outHeight, Wo = outWidth
+        for i in 0..<kh {
+            for j in 0..<kw {
+                let row = src + ((c * kh + i) * kw + j) * ld
+                let (lo, hi) = validColumns(j)
+                for oh in 0..<Ho {
+                    let ih = oh * sh - ph + i * dh
+                    if ih < 0 || ih >= H { continue }
+                    let line = plane + ih * W, s = row + oh * Wo
+                    for ow in lo..<hi { line[ow * sw - pw + j * dw] += s[ow] }
+                }
+            }
+        }
+    }
+
+    /// Fills the column matrix `(C·kh·kw, L)` of the single image `(C, H, W)` (on this thread).
+    func im2col<S: BLASScalar>(image: UnsafePointer<S>, into col: UnsafeMutablePointer<S>) {
+        let L = positions
+        for r in 0..<rows { fillColumnRow(r, image: image, into: col + r * L) }
+    }
+
+    /// Adds the column matrix `(C·kh·kw, L)` of one image back into `image (C, H, W)` (on this thread).
+    func col2im<S: BLASScalar>(_ col: UnsafePointer<S>, intoImage image: UnsafeMutablePointer<S>) {
+        for c in 0..<channels { addColumnRows(channel: c, col, ld: positions, into: image + c * height * width) }
+    }
+
+    /// Fills `col (C·kh·kw, B·L)` from `images (B, C, H, W)`. Rows in parallel.
+    func im2col<S: BLASScalar>(_ images: UnsafePointer<S>, into col: UnsafeMutablePointer<S>) {
+        let L = positions, B = batch, ncol = columns, image = channels * height * width
         Parallel.forEachChunk(count: rows, minimumPerThread: Swift.max(1, (1 << 14) / Swift.max(1, ncol))) { range in
             for r in range {
-                let c = r / (kh * kw), i = (r / kw) % kh, j = r % kw
-                let dst = col + r * ncol
-                for b in 0..<B {
-                    let img = images + (b * C + c) * H * W
-                    for oh in 0..<Ho {
-                        let ih = oh * sh - ph + i * dh
-                        let out = dst + b * L + oh * Wo
-                        if ih < 0 || ih >= H {
-                            out.update(repeating: 0, count: Wo)
-                            continue
-                        }
-                        let line = img + ih * W
-                        let (lo, hi) = validColumns(j)
-                        out.update(repeating: 0, count: lo)
-                        if sw == 1 {
-                            (out + lo).update(from: line + (lo - pw + j * dw), count: hi - lo)
-                        } else {
-                            for ow in lo..<hi { out[ow] = line[ow * sw - pw + j * dw] }
-                        }
-                        (out + hi).update(repeating: 0, count: Wo - hi)
-                    }
-                }
+                for b in 0..<B { fillColumnRow(r, image: images + b * image, into: col + r * ncol + b * L) }
             }
         }
     }
@@ -77,29 +112,19 @@ struct ConvGeometry {
     /// Adds `col (C·kh·kw, B·L)` back into `images (B, C, H, W)` (the adjoint of `im2col`).
     /// Image planes `(b, c)` in parallel, so no two threads write the same pixel.
     func col2im<S: BLASScalar>(_ col: UnsafePointer<S>, into images: UnsafeMutablePointer<S>) {
-        let (sh, sw) = stride, (ph, pw) = padding, (dh, dw) = dilation
-        let kh = kernelHeight, kw = kernelWidth, H = height, W = width, Ho = outHeight, Wo = outWidth
         let L = positions, C = channels, ncol = columns
-        Parallel.forEachChunk(count: batch * C, minimumPerThread: Swift.max(1, (1 << 14) / Swift.max(1, kh * kw * L))) { range in
+        Parallel.forEachChunk(count: batch * C, minimumPerThread: Swift.max(1, (1 << 14) / Swift.max(1, kernelHeight * kernelWidth * L))) { range in
             for plane in range {
                 let b = plane / C, c = plane % C
-                let img = images + plane * H * W
-                for i in 0..<kh {
-                    for j in 0..<kw {
-                        let src = col + ((c * kh + i) * kw + j) * ncol + b * L
-                        for oh in 0..<Ho {
-                            let ih = oh * sh - ph + i * dh
-                            if ih < 0 || ih >= H { continue }
-                            let line = img + ih * W, s = src + oh * Wo
-                            let (lo, hi) = validColumns(j)
-                            for ow in lo..<hi { line[ow * sw - pw + j * dw] += s[ow] }
-                        }
-                    }
-                }
+                addColumnRows(channel: c, col + b * L, ld: ncol, into: images + plane * height * width)
             }
         }
     }
 }
+
+/// Images per partial weight gradient in `conv2d`'s backward: fixed, so that the sum (and its
+/// rounding) is the same on any number of threads.
+let convolutionGroup = 8
 
 /// `(B, C, L) ↔ (C, B·L)`: swaps the two leading blocks of a batch-major array.
 func swapLeadingBlocks<S: BLASScalar>(_ src: UnsafePointer<S>, _ dst: UnsafeMutablePointer<S>, b: Int, c: Int, l: Int, accumulate: Bool) {
@@ -116,31 +141,35 @@ func swapLeadingBlocks<S: BLASScalar>(_ src: UnsafePointer<S>, _ dst: UnsafeMuta
     }
 }
 
-/// Adds the per-channel sums of `g (B, C, L)` into `db (C)`.
+/// Adds the per-channel sums of `g (B, C, L)` into `db (C)`. Channels in parallel, each summed
+/// in batch order (the same rounding on any number of threads).
 func accumulateChannelSums<S: BLASScalar>(_ g: UnsafePointer<S>, into db: UnsafeMutablePointer<S>, b: Int, c: Int, l: Int) {
-    for bi in 0..<b {
-        for ci in 0..<c {
-            let s = g + (bi * c + ci) * l
-            var acc: S = 0
-            for t in 0..<l { acc += s[t] }
-            db[ci] += acc
+    Parallel.forEachChunk(count: c, minimumPerThread: Swift.max(1, (1 << 16) / Swift.max(1, b * l))) { range in
+        for ci in range {
+            var total: S = 0
+            for bi in 0..<b { total += laneSum(g + (bi * c + ci) * l, l, 1) }
+            db[ci] += total
         }
     }
 }
 
 extension Tensor {
-    /// 2-D cross-correlation (what deep learning calls convolution), NCHW, by `im2col` + one GEMM.
+    /// 2-D cross-correlation (what deep learning calls convolution), NCHW, by `im2col` + GEMM per image.
     ///
     /// Shapes: `self (B, C_in, H, W)`, `weight (C_out, C_in, kh, kw)`, `bias (C_out)` →
     /// `(B, C_out, H_out, W_out)` with `H_out = ⌊(H + 2p − d(kh − 1) − 1)/s⌋ + 1` (likewise `W_out`),
     /// as `torch.nn.functional.conv2d`.
     ///
-    /// Forward: `col = im2col(x)` `(C_in·kh·kw, B·L)`, `Y = W·col` `(C_out, B·L)`, reordered to
-    /// `(B, C_out, L)`. Backward: `∂W = gᵀ·colᵀ` (one GEMM), `∂col = Wᵀ·g` then `col2im` into
-    /// `∂x`, `∂bias = Σ g` over batch and positions.
+    /// Per image `b` (PyTorch's `slow_conv2d` layout): `col_b = im2col(x_b)` `(C_in·kh·kw, L)` in a
+    /// scratch buffer that stays in cache, then `Y_b = W·col_b + bias` `(C_out, L)` written straight
+    /// into the NCHW output (no reordering pass). Images run in parallel on Latent's pool, each
+    /// GEMM single-threaded (see "Threads" in docs/architecture.md). Backward, per image in fixed
+    /// groups of `convolutionGroup` images: `col_b` is recomputed (not saved), `∂W += g_b·col_bᵀ`
+    /// into the group's partial sum (the partials are added in group order, so the result does not
+    /// depend on the thread count), `∂x_b = col2im(Wᵀ·g_b)`, `∂bias = Σ g`.
     ///
-    /// - Complexity: O(B · C_out · C_in · kh · kw · L) in BLAS; the column matrix takes
-    ///   `C_in·kh·kw·B·L` elements and is kept for the backward pass.
+    /// - Complexity: O(B · C_out · C_in · kh · kw · L) in BLAS; `C_in·kh·kw·L` scratch elements per
+    ///   thread, nothing but the input kept for the backward pass.
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1),
                        padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1)) -> Tensor {
@@ -149,66 +178,79 @@ extension Tensor {
                      "conv2d: weight \(weight.shape) must be (C_out, \(shape[1]), kh, kw) for input \(shape)")
         let cout = weight.shape[0]
         if let bias { precondition(bias.shape == [cout], "conv2d: bias \(bias.shape), expected [\(cout)]") }
-        let geo = ConvGeometry(batch: shape[0], channels: shape[1], height: shape[2], width: shape[3],
+        // One image's geometry: the column matrix of image b is (K, L).
+        let geo = ConvGeometry(batch: 1, channels: shape[1], height: shape[2], width: shape[3],
                                kernel: (weight.shape[2], weight.shape[3]), stride: stride, padding: padding, dilation: dilation)
-        let B = geo.batch, L = geo.positions, K = geo.rows, N = geo.columns
-        // im2col, the GEMM (beta = 0) and the block swap each write every element: no zero-fill.
-        let col = [Scalar](unsafeUninitializedCapacity: K * N) { pc, initialized in
-            storage.withUnsafeBufferPointer { px in geo.im2col(px.baseAddress!, into: pc.baseAddress!) }
-            initialized = K * N
-        }
-        let y = [Scalar](unsafeUninitializedCapacity: cout * N) { py, initialized in
-            weight.storage.withUnsafeBufferPointer { pw in
-                col.withUnsafeBufferPointer { pc in
-                    Scalar.gemm(transposeA: false, transposeB: false, m: cout, n: N, k: K, alpha: 1,
-                                a: pw.baseAddress!, lda: K, b: pc.baseAddress!, ldb: N, beta: 0, c: py.baseAddress!, ldc: N)
+        let B = shape[0], L = geo.positions, K = geo.rows, image = shape[1] * shape[2] * shape[3]
+        let perImage = Swift.max(1, (1 << 16) / Swift.max(1, cout * K * L / 8))   // images per chunk worth a thread
+        // Each image's output block is written whole by its GEMM (bias rows first, then β = 1): no zero-fill.
+        let out = [Scalar](unsafeUninitializedCapacity: B * cout * L) { po, initialized in
+            storage.withUnsafeBufferPointer { px in
+                weight.storage.withUnsafeBufferPointer { pw in
+                    withOptionalPointers(bias?.storage, nil) { pb, _ in
+                        let x = px.baseAddress!, w = pw.baseAddress!, o = po.baseAddress!
+                        Parallel.forEachChunk(count: B, minimumPerThread: perImage) { range in
+                            let col = UnsafeMutablePointer<Scalar>.allocate(capacity: K * L)
+                            defer { col.deallocate() }
+                            for b in range {
+                                geo.im2col(image: x + b * image, into: col)
+                                let y = o + b * cout * L
+                                if let pb { for c in 0..<cout { (y + c * L).initialize(repeating: pb[c], count: L) } }
+                                Parallel.gemm(transposeA: false, transposeB: false, m: cout, n: L, k: K, alpha: 1,
+                                            a: w, lda: K, b: col, ldb: L, beta: pb == nil ? 0 : 1, c: y, ldc: L)
+                            }
+                        }
+                    }
                 }
-            }
-            initialized = cout * N
-        }
-        // (C_out, B, L) → (B, C_out, L)
-        var out = [Scalar](unsafeUninitializedCapacity: B * cout * L) { po, initialized in
-            y.withUnsafeBufferPointer { py in
-                swapLeadingBlocks(py.baseAddress!, po.baseAddress!, b: cout, c: B, l: L, accumulate: false)
             }
             initialized = B * cout * L
         }
-        if let bias {
-            out.withUnsafeMutableBufferPointer { po in
-                for b in 0..<B { for c in 0..<cout {
-                    let v = bias.storage[c], p = po.baseAddress! + (b * cout + c) * L
-                    for t in 0..<L { p[t] += v }
-                } }
-            }
-        }
         let parents = [self, weight] + (bias.map { [$0] } ?? [])
-        let savedCol = col
         return Tensor(shape: [B, cout, geo.outHeight, geo.outWidth], storage: out, op: "conv2d", parents: parents) { [self] g in
-            // g (B, C_out, L) → gT (C_out, B·L)
-            let gT = [Scalar](unsafeUninitializedCapacity: cout * N) { pt, initialized in
-                swapLeadingBlocks(g.baseAddress!, pt.baseAddress!, b: B, c: cout, l: L, accumulate: false)
-                initialized = cout * N
-            }
-            gT.withUnsafeBufferPointer { pt in
-                if weight.requiresGrad {
-                    savedCol.withUnsafeBufferPointer { pc in
-                        weight.withGradDestination { dw, fresh in
-                            Scalar.gemm(transposeA: false, transposeB: true, m: cout, n: K, k: N, alpha: 1,
-                                        a: pt.baseAddress!, lda: N, b: pc.baseAddress!, ldb: N, beta: fresh ? 0 : 1,
-                                        c: dw.baseAddress!, ldc: K)
+            let needW = weight.requiresGrad, needX = self.requiresGrad
+            let groups = (B + convolutionGroup - 1) / convolutionGroup
+            var partials = needW ? [Scalar].uninitialized(count: groups * cout * K) : []
+            let x = storage
+            // ∂W partials per group and ∂x per image; dx is nil when the input needs no gradient.
+            func run(_ dx: UnsafeMutablePointer<Scalar>?) {
+                x.withUnsafeBufferPointer { px in
+                    weight.storage.withUnsafeBufferPointer { pw in
+                        partials.withUnsafeMutableBufferPointer { pp in
+                            let xp = px.baseAddress!, w = pw.baseAddress!, gp = g.baseAddress!, parts = pp.baseAddress
+                            Parallel.forEachChunk(count: groups, minimumPerThread: 1) { range in
+                                let col = UnsafeMutablePointer<Scalar>.allocate(capacity: K * L)
+                                defer { col.deallocate() }
+                                for group in range {
+                                    let first = group * convolutionGroup
+                                    for b in first..<Swift.min(B, first + convolutionGroup) {
+                                        let gb = gp + b * cout * L
+                                        if needW, let parts {
+                                            geo.im2col(image: xp + b * image, into: col)
+                                            Parallel.gemm(transposeA: false, transposeB: true, m: cout, n: K, k: L, alpha: 1,
+                                                        a: gb, lda: L, b: col, ldb: L, beta: b == first ? 0 : 1,
+                                                        c: parts + group * cout * K, ldc: K)
+                                        }
+                                        if let dx {
+                                            Parallel.gemm(transposeA: true, transposeB: false, m: K, n: L, k: cout, alpha: 1,
+                                                        a: w, lda: K, b: gb, ldb: L, beta: 0, c: col, ldc: L)
+                                            geo.col2im(col, intoImage: dx + b * image)
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
-                if self.requiresGrad {
-                    let dcol = [Scalar](unsafeUninitializedCapacity: K * N) { pd, initialized in
-                        weight.storage.withUnsafeBufferPointer { pw in
-                            Scalar.gemm(transposeA: true, transposeB: false, m: K, n: N, k: cout, alpha: 1,
-                                        a: pw.baseAddress!, lda: K, b: pt.baseAddress!, ldb: N, beta: 0, c: pd.baseAddress!, ldc: N)
+            }
+            if needX { self.withGradBuffer { run($0.baseAddress!) } } else { run(nil) }
+            if needW {
+                partials.withUnsafeBufferPointer { pp in
+                    weight.withGradDestination { dw, fresh in
+                        let n = cout * K
+                        if fresh { dw.baseAddress!.update(from: pp.baseAddress!, count: n) }
+                        for group in (fresh ? 1 : 0)..<groups {
+                            Scalar.axpy(n: n, alpha: 1, x: pp.baseAddress! + group * n, incx: 1, y: dw.baseAddress!, incy: 1)
                         }
-                        initialized = K * N
-                    }
-                    self.withGradBuffer { dx in
-                        dcol.withUnsafeBufferPointer { geo.col2im($0.baseAddress!, into: dx.baseAddress!) }
                     }
                 }
             }
@@ -258,7 +300,7 @@ extension Tensor {
         weight.storage.withUnsafeBufferPointer { pw in
             xT.withUnsafeBufferPointer { pt in
                 col.withUnsafeMutableBufferPointer { pc in
-                    Scalar.gemm(transposeA: true, transposeB: false, m: K, n: N, k: cin, alpha: 1,
+                    Parallel.gemm(transposeA: true, transposeB: false, m: K, n: N, k: cin, alpha: 1,
                                 a: pw.baseAddress!, lda: K, b: pt.baseAddress!, ldb: N, beta: 0, c: pc.baseAddress!, ldc: N)
                 }
             }
@@ -286,7 +328,7 @@ extension Tensor {
                     var dxT = [Scalar](repeating: 0, count: cin * N)
                     weight.storage.withUnsafeBufferPointer { pw in
                         dxT.withUnsafeMutableBufferPointer { pd in
-                            Scalar.gemm(transposeA: false, transposeB: false, m: cin, n: N, k: K, alpha: 1,
+                            Parallel.gemm(transposeA: false, transposeB: false, m: cin, n: N, k: K, alpha: 1,
                                         a: pw.baseAddress!, lda: K, b: pc.baseAddress!, ldb: N, beta: 0, c: pd.baseAddress!, ldc: N)
                         }
                     }
@@ -297,7 +339,7 @@ extension Tensor {
                 if weight.requiresGrad {
                     savedXT.withUnsafeBufferPointer { pt in
                         weight.withGradBuffer { dw in
-                            Scalar.gemm(transposeA: false, transposeB: true, m: cin, n: K, k: N, alpha: 1,
+                            Parallel.gemm(transposeA: false, transposeB: true, m: cin, n: K, k: N, alpha: 1,
                                         a: pt.baseAddress!, lda: N, b: pc.baseAddress!, ldb: N, beta: 1, c: dw.baseAddress!, ldc: K)
                         }
                     }

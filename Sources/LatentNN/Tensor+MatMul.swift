@@ -38,7 +38,7 @@ extension Tensor {
             a.storage.withUnsafeBufferPointer { pa in
                 b.storage.withUnsafeBufferPointer { pb in
                     for i in 0..<batch {
-                        Scalar.gemm(transposeA: transposeA, transposeB: transposeB, m: mm, n: n, k: k, alpha: 1,
+                        Parallel.gemm(transposeA: transposeA, transposeB: transposeB, m: mm, n: n, k: k, alpha: 1,
                                     a: pa.baseAddress! + i * strideA, lda: lda, b: pb.baseAddress! + i * strideB, ldb: ldb,
                                     beta: 0, c: pc.baseAddress! + i * strideC, ldc: n)
                     }
@@ -58,10 +58,10 @@ extension Tensor {
                         for i in 0..<batch {
                             let bp = pb.baseAddress! + i * strideB, dp = da.baseAddress! + i * strideA, gi = gp + i * strideC
                             if !transposeA {
-                                Scalar.gemm(transposeA: false, transposeB: !transposeB, m: mm, n: k, k: n, alpha: 1,
+                                Parallel.gemm(transposeA: false, transposeB: !transposeB, m: mm, n: k, k: n, alpha: 1,
                                             a: gi, lda: n, b: bp, ldb: ldb, beta: beta, c: dp, ldc: lda)
                             } else {
-                                Scalar.gemm(transposeA: transposeB, transposeB: true, m: k, n: m, k: n, alpha: 1,
+                                Parallel.gemm(transposeA: transposeB, transposeB: true, m: k, n: m, k: n, alpha: 1,
                                             a: bp, lda: ldb, b: gi, ldb: n, beta: beta, c: dp, ldc: lda)
                             }
                         }
@@ -78,10 +78,10 @@ extension Tensor {
                             let beta: Scalar = fresh && (strideB != 0 || i == 0) ? 0 : 1
                             let ap = pa.baseAddress! + i * strideA, dp = db.baseAddress! + i * strideB, gi = gp + i * strideC
                             if !transposeB {
-                                Scalar.gemm(transposeA: !transposeA, transposeB: false, m: k, n: n, k: mm, alpha: 1,
+                                Parallel.gemm(transposeA: !transposeA, transposeB: false, m: k, n: n, k: mm, alpha: 1,
                                             a: ap, lda: lda, b: gi, ldb: n, beta: beta, c: dp, ldc: ldb)
                             } else {
-                                Scalar.gemm(transposeA: true, transposeB: transposeA, m: n, n: k, k: mm, alpha: 1,
+                                Parallel.gemm(transposeA: true, transposeB: transposeA, m: n, n: k, k: mm, alpha: 1,
                                             a: gi, lda: n, b: ap, ldb: lda, beta: beta, c: dp, ldc: ldb)
                             }
                         }
@@ -115,7 +115,7 @@ extension Tensor {
             }
             x.storage.withUnsafeBufferPointer { pa in
                 weight.storage.withUnsafeBufferPointer { pw in
-                    Scalar.gemm(transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs, alpha: 1,
+                    Parallel.gemm(transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs, alpha: 1,
                                 a: pa.baseAddress!, lda: inputs, b: pw.baseAddress!, ldb: inputs,
                                 beta: bias == nil ? 0 : 1, c: c, ldc: outputs)
                 }
@@ -127,14 +127,14 @@ extension Tensor {
             let gp = g.baseAddress!
             x.withGradDestination { dx, fresh in
                 weight.storage.withUnsafeBufferPointer { pw in
-                    Scalar.gemm(transposeA: false, transposeB: false, m: rows, n: inputs, k: outputs, alpha: 1,
+                    Parallel.gemm(transposeA: false, transposeB: false, m: rows, n: inputs, k: outputs, alpha: 1,
                                 a: gp, lda: outputs, b: pw.baseAddress!, ldb: inputs, beta: fresh ? 0 : 1,
                                 c: dx.baseAddress!, ldc: inputs)
                 }
             }
             weight.withGradDestination { dw, fresh in
                 x.storage.withUnsafeBufferPointer { pa in
-                    Scalar.gemm(transposeA: true, transposeB: false, m: outputs, n: inputs, k: rows, alpha: 1,
+                    Parallel.gemm(transposeA: true, transposeB: false, m: outputs, n: inputs, k: rows, alpha: 1,
                                 a: gp, lda: outputs, b: pa.baseAddress!, ldb: inputs, beta: fresh ? 0 : 1,
                                 c: dw.baseAddress!, ldc: inputs)
                 }

@@ -24,8 +24,9 @@ extension Tensor {
         let planes = shape[0] * shape[1], H = shape[2], W = shape[3]
         let Ho = Tensor.pooledSize(H, kernel: kernel.0, stride: s.0, padding: padding.0, "maxPool2d")
         let Wo = Tensor.pooledSize(W, kernel: kernel.1, stride: s.1, padding: padding.1, "maxPool2d")
-        var out = [Scalar](repeating: 0, count: planes * Ho * Wo)
-        var argmax = [Int32](repeating: 0, count: planes * Ho * Wo)
+        // Every output and its argmax are written below: no zero-fill.
+        var out = [Scalar].uninitialized(count: planes * Ho * Wo)
+        var argmax = [Int32](unsafeUninitializedCapacity: planes * Ho * Wo) { _, initialized in initialized = planes * Ho * Wo }
         // Windows that tile the image exactly (stride = kernel, no padding, no remainder): the
         // backward of a fresh gradient writes every pixel once, with no zero-fill.
         let tiles = padding == (0, 0) && s == kernel && Ho * kernel.0 == H && Wo * kernel.1 == W

@@ -21,9 +21,7 @@ extension Tensor {
                      "reshaped: shape \(shape) (\(count) elements) cannot become \(newShape)")
         if target == shape { return self }
         return Tensor(shape: target, storage: storage, op: "reshape", parents: [self]) { [self] g in
-            self.withGradBuffer { d in
-                Scalar.axpy(n: g.count, alpha: 1, x: g.baseAddress!, incx: 1, y: d.baseAddress!, incy: 1)
-            }
+            self.addToGrad(g)
         }
     }
 

@@ -1,5 +1,5 @@
 import Testing
-import LatentCore
+@testable import LatentCore
 
 /// Thread counts and the chunked loop.
 @Suite("Parallel loops and BLAS threads", .serialized)
@@ -14,6 +14,43 @@ struct ParallelTests {
             }
         }
         #expect(hits.allSatisfy { $0 == 1 })
+    }
+
+    @Test("Parallel.gemm cut over threads equals one BLAS call, bit for bit", arguments: [(300, 70, 50), (40, 500, 90), (17, 33, 1000)])
+    func blockedGEMM(shape: (Int, Int, Int)) {
+        let (m, n, k) = shape
+        for transposeA in [false, true] { for transposeB in [false, true] {
+            let a = Matrix<Float>.randomUniform(transposeA ? k : m, transposeA ? m : k, seed: 3)
+            let b = Matrix<Float>.randomUniform(transposeB ? n : k, transposeB ? k : n, seed: 4)
+            var plain = Matrix<Float>.randomUniform(m, n, seed: 5), blocked = plain
+            a.storage.withUnsafeBufferPointer { pa in b.storage.withUnsafeBufferPointer { pb in
+                plain.storage.withUnsafeMutableBufferPointer { pc in
+                    Float.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 0.5,
+                               a: pa.baseAddress!, lda: a.columns, b: pb.baseAddress!, ldb: b.columns, beta: 2, c: pc.baseAddress!, ldc: n)
+                }
+                blocked.storage.withUnsafeMutableBufferPointer { pc in
+                    Parallel.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 0.5,
+                                  a: pa.baseAddress!, lda: a.columns, b: pb.baseAddress!, ldb: b.columns, beta: 2, c: pc.baseAddress!, ldc: n)
+                }
+            } }
+            #expect(plain == blocked, "transposeA \(transposeA), transposeB \(transposeB)")
+        } }
+    }
+
+    @Test("OpenBLAS is single-threaded inside a parallel loop and gets its threads back after")
+    func oneThreadPoolAtATime() {
+        let before = Parallel.threadCount
+        Parallel.setThreadCount(2)
+        var inside = [Int](repeating: -1, count: 4)
+        inside.withUnsafeMutableBufferPointer { p in
+            let base = p.baseAddress!
+            Parallel.forEachChunk(count: 4, minimumPerThread: 1) { range in
+                for i in range { base[i] = Parallel.blasThreadsNow }
+            }
+        }
+        #expect(inside == [1, 1, 1, 1])
+        #expect(Parallel.blasThreadCount == 2)      // the count outside loops, whatever runs elsewhere
+        Parallel.setThreadCount(before)
     }
 
     @Test("setThreadCount sets Latent's loops and OpenBLAS together")

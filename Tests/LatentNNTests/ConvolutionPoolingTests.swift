@@ -22,6 +22,26 @@ struct ConvolutionPoolingTests {
         #expect(maxAbsDifference(yf.storage, try Fixtures.vector("nn/conv2d_out", as: Float.self)) < 1e-4)
     }
 
+    @Test func convolutionOverSeveralGroupsOfImages() {
+        // 11 images: two backward groups (8 + 3) of per-image GEMMs, images in parallel.
+        let x = randn([11, 2, 6, 5], seed: 34), w = randn([3, 2, 3, 3], seed: 35), b = randn([3], seed: 36)
+        expectGradients([x, w, b]) { $0[0].conv2d(weight: $0[1], bias: $0[2], padding: (1, 1)) }
+        // The forward against the definition, on a batch large enough to split over threads.
+        let big = randn([40, 3, 12, 12], seed: 37), wb = randn([5, 3, 3, 3], seed: 38)
+        let y = big.conv2d(weight: wb, bias: b.slice(alongAxis: 0, 0..<1).broadcast(to: [5]), stride: (2, 1), padding: (1, 0))
+        #expect(y.shape == [40, 5, 6, 10])
+        var worst = 0.0
+        for n in stride(from: 0, to: 40, by: 3) { for o in 0..<5 { for i in 0..<6 { for j in 0..<10 {
+            var acc = b[0]
+            for c in 0..<3 { for p in 0..<3 { for q in 0..<3 {
+                let r = 2 * i - 1 + p, t = j + q
+                if r >= 0 && r < 12 { acc += big[n, c, r, t] * wb[o, c, p, q] }
+            } } }
+            worst = Swift.max(worst, Swift.abs(acc - y[n, o, i, j]))
+        } } } }
+        #expect(worst < 1e-12)
+    }
+
     @Test func convTranspose2dMatchesPyTorch() throws {
         let x = try fixture("convt_x", [2, 3, 4, 5]), w = try fixture("convt_w", [3, 2, 3, 3]), b = try fixture("convt_b", [2])
         let y = x.convTranspose2d(weight: w, bias: b, stride: (2, 2), padding: (1, 1), outputPadding: (1, 1))

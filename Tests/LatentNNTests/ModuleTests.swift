@@ -40,13 +40,13 @@ struct ModuleTests {
     @Test func everyStochasticModuleGetsItsOwnStream() {
         var rng = Xoshiro256StarStar(seed: 2)
         let blocks = Sequential<Float> {
-            TransformerBlock(modelSize: 8, heads: 2, dropout: 0.5, using: &rng)    // both default to seed 0
+            TransformerBlock(modelSize: 8, heads: 2, dropout: 0.5, using: &rng)    // seeds derived from rng
             TransformerBlock(modelSize: 8, heads: 2, dropout: 0.5, using: &rng)
         }
         let paths = blocks.stochasticModules().map(\.name)
         #expect(paths == ["layers.0.dropout", "layers.1.dropout"])
         let before = blocks.stochasticModules().map(\.module.generator)
-        #expect(before[0] == before[1])                   // what seedRandomStreams fixes
+        #expect(before[0] != before[1])                   // no shared masks even before seedRandomStreams
         blocks.seedRandomStreams(7)
         let after = blocks.stochasticModules().map(\.module.generator)
         #expect(after[0] != after[1])
@@ -55,6 +55,19 @@ struct ModuleTests {
         #expect(d0(x).storage != d1(x).storage)           // different masks
         blocks.seedRandomStreams(7)
         #expect(blocks.stochasticModules().map(\.module.generator) == after)
+    }
+
+    @Test func derivedDropoutSeedsAreReproducibleAndLeaveTheWeightsAlone() {
+        var a = Xoshiro256StarStar(seed: 5), b = Xoshiro256StarStar(seed: 5), c = Xoshiro256StarStar(seed: 5)
+        let derived = TransformerBlock<Double>(modelSize: 8, heads: 2, dropout: 0.5, attentionDropout: 0.1, using: &a)
+        let again = TransformerBlock<Double>(modelSize: 8, heads: 2, dropout: 0.5, attentionDropout: 0.1, using: &b)
+        let explicit = TransformerBlock<Double>(modelSize: 8, heads: 2, dropout: 0.5, attentionDropout: 0.1, seed: 0, using: &c)
+        #expect(derived.dropout.generator == again.dropout.generator)
+        #expect(derived.attention.attentionDropout!.generator == again.attention.attentionDropout!.generator)
+        #expect(derived.dropout.generator != derived.attention.attentionDropout!.generator)
+        #expect(derived.dropout.generator != explicit.dropout.generator)
+        #expect(derived.expand.weight.storage == explicit.expand.weight.storage)   // same weights either way
+        #expect(a == c)                                                             // rng advanced alike
     }
 
     @Test func freezingMakesBuffersAndKeepsEvaluationModeUnderATrainableHead() {

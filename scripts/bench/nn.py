@@ -16,12 +16,16 @@ what to quote on a shared (noisy) machine.
 
 Ratios are Latent speed / PyTorch speed (> 1 means Latent is faster);
 goals: MLP ≥ 1.0, CNN ≥ 1.0, transformer forward ≥ 1.0, forward + backward ≥ 1.0.
+Also printed: the same ratios in CPU time (user + system of all threads; on a busy machine, with
+--threads 1, the number to compare), and the peak resident memory of each process (getrusage
+ru_maxrss after each workload; goal: Latent's peak ≤ 1.5 × PyTorch's).
 Usage: python3 scripts/bench/nn.py [--threads 2] [--latent .build/release/latent] [--batches 100]
        [--cnn-batches 10] [--epochs 3] [--rounds 1] [--no-passive]
 """
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -80,12 +84,13 @@ def torch_results():
                 opt.step()
 
         model(x[:B]).sum().backward()   # warm-up
-        rates = []
+        rates, cpu_rates = [], []
         for _ in range(args.epochs):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             epoch()
             rates.append(n / (time.perf_counter() - t))
-        return median(rates)
+            cpu_rates.append(n / (time.process_time() - c))
+        return {"samples_per_s": median(rates), "samples_per_cpu_s": median(cpu_rates)}
 
     class GPT(nn.Module):
         def __init__(self, V=1000, T=64, C=128, layers=4, heads=4):
@@ -111,17 +116,27 @@ def torch_results():
 
         with torch.no_grad():
             loss()
-        fwd, tot = [], []
+        loss().backward()
+        fwd, tot, fwd_cpu, tot_cpu = [], [], [], []
         for _ in range(args.repeats):
             with torch.no_grad():
-                t = time.perf_counter(); loss(); fwd.append(time.perf_counter() - t)
-            t = time.perf_counter(); loss().backward(); tot.append(time.perf_counter() - t)
-        return median(fwd) * 1e3, median(tot) * 1e3
+                t, c = time.perf_counter(), time.process_time(); loss()
+                fwd.append(time.perf_counter() - t); fwd_cpu.append(time.process_time() - c)
+            t, c = time.perf_counter(), time.process_time(); loss().backward()
+            tot.append(time.perf_counter() - t); tot_cpu.append(time.process_time() - c)
+        return {"forward_ms": median(fwd) * 1e3, "forward_backward_ms": median(tot) * 1e3,
+                "forward_cpu_ms": median(fwd_cpu) * 1e3, "forward_backward_cpu_ms": median(tot_cpu) * 1e3}
 
-    out = {"mlp": {"samples_per_s": train_rate(mlp(), (784,), args.batches)},
-           "cnn": {"samples_per_s": train_rate(cnn(), (1, 28, 28), args.cnn_batches)}}
-    fwd, tot = transformer()
-    out["transformer"] = {"forward_ms": fwd, "forward_backward_ms": tot}
+    def peak_mb():   # ru_maxrss is in kilobytes on Linux
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    out = {"rss_mb_at_start": peak_mb()}   # after importing torch, before any model
+    out["mlp"] = train_rate(mlp(), (784,), args.batches)
+    out["peak_rss_mb_after_mlp"] = peak_mb()
+    out["cnn"] = train_rate(cnn(), (1, 28, 28), args.cnn_batches)
+    out["peak_rss_mb_after_cnn"] = peak_mb()
+    out["transformer"] = transformer()
+    out["peak_rss_mb"] = peak_mb()
     out["version"] = torch.__version__
     return out
 
@@ -165,6 +180,12 @@ for _ in range(args.rounds):
     tpas = None if args.no_passive else torch_in_subprocess(passive=True)
     rounds.append((lat, tdef, tpas))
 
+def cpu_speeds(r):
+    """Speeds per CPU-second (all threads' user + system time): what to compare on a busy machine."""
+    return [r["mlp"]["samples_per_cpu_s"], r["cnn"]["samples_per_cpu_s"],
+            1 / r["transformer"]["forward_cpu_ms"], 1 / r["transformer"]["forward_backward_cpu_ms"]]
+
+
 names = ["MLP train (samples/s)", "CNN train (samples/s)", "transformer fwd (ms)", "transformer fwd+bwd (ms)"]
 shown = lambda i, s: s if i < 2 else 1 / s   # back from speed to the unit shown
 print(f"\nthreads {args.threads}, batch {B}, torch {rounds[0][1]['version']}, {args.rounds} round(s), medians")
@@ -181,5 +202,26 @@ for i, name in enumerate(names):
     print(line)
     if args.rounds > 1:
         print(f"{'':28}ratios per round: " + ", ".join(f"{speeds(r[0])[i] / speeds(r[1])[i]:.2f}" for r in rounds))
+cpu_names = ["MLP (samples/CPU-s)", "CNN (samples/CPU-s)", "transformer fwd (CPU ms)", "transformer fwd+bwd (CPU ms)"]
+print(f"\nCPU time (user + system, all threads), medians; ratio > 1: Latent uses less CPU")
+print(f"{'':28}{'Latent':>10}{'PyTorch':>10}{'ratio':>8}")
+for i, name in enumerate(cpu_names):
+    lat = median([cpu_speeds(r[0])[i] for r in rounds])
+    tdef = median([cpu_speeds(r[1])[i] for r in rounds])
+    ratio = median([cpu_speeds(r[0])[i] / cpu_speeds(r[1])[i] for r in rounds])
+    print(f"{name:28}{shown(i, lat):10.1f}{shown(i, tdef):10.1f}{ratio:8.2f}")
+
+print("\npeak resident memory of the bench process (MB; max so far after each workload)")
+print(f"{'':28}{'Latent':>10}{'PyTorch':>10}{'ratio':>8}")
+for key, name in [("rss_mb_at_start", "at start (runtime, libraries)"), ("peak_rss_mb_after_mlp", "after MLP"), ("peak_rss_mb_after_cnn", "after CNN"),
+                  ("peak_rss_mb", "after transformer (peak)")]:
+    lat = median([r[0][key] for r in rounds])
+    tdef = median([r[1][key] for r in rounds])
+    print(f"{name:28}{lat:10.1f}{tdef:10.1f}{lat / tdef:8.2f}")
+lat = median([r[0]["peak_rss_mb"] - r[0]["rss_mb_at_start"] for r in rounds])
+tdef = median([r[1]["peak_rss_mb"] - r[1]["rss_mb_at_start"] for r in rounds])
+print(f"{'peak minus start':28}{lat:10.1f}{tdef:10.1f}{lat / tdef:8.2f}")
+print("memory goal: Latent peak <= 1.5 x PyTorch's (ratio column, lower is better)")
+
 print("goals (ratio vs PyTorch defaults): MLP >= 1.0, CNN >= 1.0, transformer fwd >= 1.0, fwd+bwd >= 1.0"
       " (ratio > 1: Latent faster)", file=sys.stderr)

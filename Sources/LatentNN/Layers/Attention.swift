@@ -23,8 +23,10 @@ public final class MultiHeadAttention<Scalar: BLASScalar>: Layer {
 
     /// - Parameters:
     ///   - attentionDropout: probability of zeroing each attention weight while training.
-    ///   - seed: seeds the attention-dropout generator.
-    public init(modelSize: Int, heads: Int, causal: Bool = false, attentionDropout: Double = 0, seed: UInt64 = 0,
+    ///   - seed: seeds the attention-dropout generator; `nil` derives it from `rng` (see
+    ///     `derivedSeed(_:)`), so layers made one after another from one generator get different
+    ///     streams even before `seedRandomStreams` is called.
+    public init(modelSize: Int, heads: Int, causal: Bool = false, attentionDropout: Double = 0, seed: UInt64? = nil,
                 using rng: inout Xoshiro256StarStar) {
         precondition(heads > 0 && modelSize % heads == 0, "MultiHeadAttention: model size \(modelSize) not divisible by \(heads) heads")
         query = Linear(modelSize, modelSize, using: &rng)
@@ -33,6 +35,7 @@ public final class MultiHeadAttention<Scalar: BLASScalar>: Layer {
         output = Linear(modelSize, modelSize, using: &rng)
         self.heads = heads
         self.causal = causal
+        let seed = seed ?? derivedSeed(rng)
         self.attentionDropout = attentionDropout > 0 ? Dropout(probability: attentionDropout, seed: seed) : nil
     }
 
@@ -132,8 +135,13 @@ public final class TransformerBlock<Scalar: BLASScalar>: Layer {
     /// Whether the layer norms come before each sub-layer (pre-LN) or after each residual sum (post-LN).
     public let normFirst: Bool
 
+    /// - Parameter seed: seeds the dropout generators (the attention's with `seed &+ 1`); `nil`
+    ///   derives it from `rng` (`derivedSeed(_:)`, which leaves `rng` and so the weights as they
+    ///   are), so blocks made one after another never share masks, even before
+    ///   `seedRandomStreams` gives every stream its place in the model.
     public init(modelSize: Int, heads: Int, causal: Bool = false, dropout: Double = 0, attentionDropout: Double = 0,
-                normFirst: Bool = true, seed: UInt64 = 0, using rng: inout Xoshiro256StarStar) {
+                normFirst: Bool = true, seed: UInt64? = nil, using rng: inout Xoshiro256StarStar) {
+        let seed = seed ?? derivedSeed(rng)
         norm1 = LayerNorm(modelSize)
         attention = MultiHeadAttention(modelSize: modelSize, heads: heads, causal: causal,
                                        attentionDropout: attentionDropout, seed: seed &+ 1, using: &rng)
@@ -162,4 +170,14 @@ public final class TransformerBlock<Scalar: BLASScalar>: Layer {
     }
 
     private func mlp(_ x: Tensor<Scalar>) -> Tensor<Scalar> { contract(expand(x).gelu()) }
+}
+
+/// A seed for a module's own generator, drawn from a copy of `rng` jumped 2¹²⁸ steps ahead: the
+/// same `rng` state gives the same seed, `rng` itself is not advanced (the weights it draws next
+/// do not change), and modules made one after another from one generator (whose state moved on
+/// with each one's weights) get different seeds.
+func derivedSeed(_ rng: Xoshiro256StarStar) -> UInt64 {
+    var fork = rng
+    fork.jump()
+    return fork.next()
 }

@@ -37,11 +37,14 @@ struct BenchNNCommand: ParsableCommand {
     func run() throws {
         global.apply()
         Allocation.retainFreedMemory()     // as a training run should: no page faults on each step's buffers
-        var results: [String: Any] = ["threads": Parallel.threadCount, "batch_size": batchSize]
+        var results: [String: Any] = ["threads": Parallel.threadCount, "batch_size": batchSize,
+                                      "rss_mb_at_start": BenchMemory.residentMegabytes]
         let mlp = trainThroughput(ImageClassifier<Float>.mlp(seed: global.seed), name: "mlp", batches: batches)
         results["mlp"] = mlp
+        results["peak_rss_mb_after_mlp"] = BenchMemory.peakMegabytes
         let cnn = trainThroughput(ImageClassifier<Float>.cnn(seed: global.seed), name: "cnn", batches: cnnBatches)
         results["cnn"] = cnn
+        results["peak_rss_mb_after_cnn"] = BenchMemory.peakMegabytes
         results["transformer"] = transformer()
         results["peak_rss_mb"] = BenchMemory.peakMegabytes
         print("peak RSS \(format(BenchMemory.peakMegabytes, 1)) MB")
@@ -61,11 +64,12 @@ struct BenchNNCommand: ParsableCommand {
         let trainer = Trainer(model: model, optimizer: Adam(parameters: model.parameters), seed: global.seed)
         _ = try? trainer.trainEpoch(DataLoader(features: Matrix(rows: batchSize, columns: 784, storage: Array(x.storage.prefix(batchSize * 784))),
                                                labels: Array(y.prefix(batchSize)), batchSize: batchSize, sampleShape: model.sampleShape))   // warm-up
-        var rates: [Double] = [], rss: [Double] = []
+        var rates: [Double] = [], cpuRates: [Double] = [], rss: [Double] = []
         for _ in 0..<epochs {
-            let start = Timing.now()
+            let start = Timing.now(), cpuStart = BenchMemory.cpuSeconds
             _ = try? trainer.trainEpoch(loader)       // synthetic data and Adam 1e-3 do not diverge
             rates.append(Double(n) / (Timing.now() - start))
+            cpuRates.append(Double(n) / (BenchMemory.cpuSeconds - cpuStart))
             rss.append(BenchMemory.residentMegabytes)
         }
         // where the time goes: forward+backward vs the optimizer step, on one batch
@@ -77,11 +81,11 @@ struct BenchNNCommand: ParsableCommand {
         }
         let update = Timing.median(repeats: 5) { optimizer.step() }
         let forward = Timing.median(repeats: 5) { _ = withoutGradient { model(batch.inputs) } }
-        let rate = rates.sorted()[rates.count / 2]
+        let rate = rates.sorted()[rates.count / 2], cpuRate = cpuRates.sorted()[cpuRates.count / 2]
         print("\(name) train: \(Int(rate)) samples/s (batch \(batchSize), median of \(epochs) epochs of \(batches) batches); "
               + "per batch: forward \(format(forward * 1e3, 2)) ms, forward+backward \(format(forwardBackward * 1e3, 2)) ms, Adam step \(format(update * 1e3, 2)) ms")
         print("\(name) RSS after each epoch (MB): " + rss.map { format($0, 1) }.joined(separator: ", "))
-        return ["samples_per_s": rate, "rss_mb": rss, "forward_ms": forward * 1e3, "forward_backward_ms": forwardBackward * 1e3,
+        return ["samples_per_s": rate, "samples_per_cpu_s": cpuRate, "rss_mb": rss, "forward_ms": forward * 1e3, "forward_backward_ms": forwardBackward * 1e3,
                 "adam_step_ms": update * 1e3, "parameters": model.parameterCount]
     }
 
@@ -104,16 +108,28 @@ struct BenchNNCommand: ParsableCommand {
             let logits = head(norm(h)).reshaped([B * T, V])                                 // (B·T, V)
             return Loss.crossEntropy(logits, targets)
         }
+        var cpu = BenchMemory.cpuSeconds
         let forward = Timing.median(repeats: repeats) { _ = withoutGradient { loss() } }
+        let forwardCPU = (BenchMemory.cpuSeconds - cpu) / Double(repeats + 1)     // + 1: the warm-up run
+        cpu = BenchMemory.cpuSeconds
         let total = Timing.median(repeats: repeats) { loss().backward() }
+        let totalCPU = (BenchMemory.cpuSeconds - cpu) / Double(repeats + 1)
         print("transformer (4 blocks, d \(C), 4 heads, \(B)×\(T) tokens, vocabulary \(V)): forward \(format(forward * 1e3, 1)) ms, "
               + "forward+backward \(format(total * 1e3, 1)) ms (median of \(repeats))")
-        return ["forward_ms": forward * 1e3, "forward_backward_ms": total * 1e3]
+        return ["forward_ms": forward * 1e3, "forward_backward_ms": total * 1e3,
+                "forward_cpu_ms": forwardCPU * 1e3, "forward_backward_cpu_ms": totalCPU * 1e3]
     }
 }
 
-/// Resident and peak memory of this process.
+/// Resident and peak memory, and CPU time, of this process.
 enum BenchMemory {
+    /// User + system CPU seconds of every thread of this process so far (`CLOCK_PROCESS_CPUTIME_ID`).
+    static var cpuSeconds: Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
     /// Resident set size now, from `/proc/self/statm` (second field, in pages).
     static var residentMegabytes: Double {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return .nan }
