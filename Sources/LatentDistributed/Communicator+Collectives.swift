@@ -123,15 +123,13 @@ extension Communicator {
     /// (e.g. the data's rows' width and the options); each element is compared by its minimum
     /// and maximum over the ranks, and the message lists every rank's values.
     public func requireAgreement(_ values: [Int64], on what: String) throws {
-        var low = values, high = values
-        var count = Int64(values.count)
-        let counts = try allGather(count)
+        let counts = try allGather(Int64(values.count))
         if Set(counts).count > 1 { throw DistributedError.ranksDisagree(what: "the number of \(what)", values: counts) }
+        var low = values, high = values
         try allReduce(&low, .minimum)
         try allReduce(&high, .maximum)
         if let j = (0..<values.count).first(where: { low[$0] != high[$0] }) {
-            count = values[j]
-            throw DistributedError.ranksDisagree(what: what, values: try allGather(count))
+            throw DistributedError.ranksDisagree(what: what, values: try allGather(values[j]))
         }
     }
 

@@ -2,6 +2,7 @@
 // the same data from a seed and works on its share; rank 0 also runs the single-process
 // computation and prints the largest differences, which the tests compare with their tolerances.
 //
+//   latent-mpi-check collectives          all-reduce, broadcast, gather, all-gather on known values
 //   latent-mpi-check pca                  distributed (in memory and streamed) vs PCA<Float>
 //   latent-mpi-check train CHECKPOINT     2 epochs data-parallel (1 + resume 1) vs Trainer, Float
 //   latent-mpi-check resume CHECKPOINT    resume only (for the rank-count check)
@@ -119,6 +120,27 @@ func resumeScenario(_ world: Communicator, checkpoint: URL) throws {
     try training.resume(from: checkpoint)
 }
 
+/// The collectives on known values: rank r contributes r + 1 copies of r + 0.5 (Float and Double).
+func collectivesScenario(_ world: Communicator) throws {
+    let r = world.rank, p = world.size
+    var sums: [Double] = [Double(r) + 0.5, 1]
+    try world.allReduce(&sums)
+    var high: [Float] = [Float(r)]
+    try world.allReduce(&high, .maximum)
+    var fromRoot: [Float] = world.isRoot ? [1.5, 2.5, 3.5] : [0, 0, 0]
+    try world.broadcast(&fromRoot)
+    let anyLength = try world.broadcast(any: world.isRoot ? [Double](repeating: 7, count: 5) : [], from: 0)
+    let gathered = try world.gather([Double](repeating: Double(r) + 0.5, count: r + 1))
+    let ranks = try world.allGather(Int64(r))
+    let ok = sums == [Double(p * p) / 2, Double(p)] && high == [Float(p - 1)] && fromRoot == [1.5, 2.5, 3.5]
+        && anyLength == [Double](repeating: 7, count: 5) && ranks == (0..<p).map(Int64.init)
+    let oks = try world.allGather(Int64(ok ? 1 : 0))
+    guard world.isRoot else { return }
+    let expected = (0..<p).map { [Double](repeating: Double($0) + 0.5, count: $0 + 1) }
+    print("collectives all ranks correct: \(oks.allSatisfy { $0 == 1 })")
+    print("collectives gather correct: \(gathered == expected)")
+}
+
 func waitScenario(_ world: Communicator, folder: URL) throws {
     try "\(getpid())".write(to: folder.appendingPathComponent("rank-\(world.rank).pid"), atomically: true, encoding: .utf8)
     var buffer = [Double](repeating: 1, count: 1000)
@@ -136,13 +158,14 @@ do { world = try Communicator.world() } catch { FileHandle.standardError.write(D
 do {
     switch arguments.first {
     case "pca": try pcaScenario(world)
+    case "collectives": try collectivesScenario(world)
     case "train": try trainScenario(world, checkpoint: URL(fileURLWithPath: arguments.dropFirst().first!))
     case "resume": try resumeScenario(world, checkpoint: URL(fileURLWithPath: arguments.dropFirst().first!))
     case "disagree":
         _ = try DistributedPCA<Float>().fit(syntheticRows(n: 10, d: 3 + world.rank, seed: 1), over: world)
     case "wait": try waitScenario(world, folder: URL(fileURLWithPath: arguments.dropFirst().first!))
     default:
-        FileHandle.standardError.write(Data("usage: latent-mpi-check pca|train FILE|resume FILE|disagree|wait FOLDER\n".utf8))
+        FileHandle.standardError.write(Data("usage: latent-mpi-check collectives|pca|train FILE|resume FILE|disagree|wait FOLDER\n".utf8))
         world.abort(code: 2)
     }
     try world.finalize()

@@ -4,6 +4,19 @@ import XCTest
 /// The library under `mpirun --oversubscribe -np 2` and `-np 3` on loopback, against the
 /// single-process computation that rank 0 runs in the same job (`Tests/DistributedCheck`).
 final class DistributedScenarioTests: XCTestCase {
+    /// All-reduce (sum, maximum), broadcast (fixed and any length), gather of different lengths and
+    /// all-gather give the known values on every rank.
+    func testCollectivesGiveKnownValues() throws {
+        _ = try MPIRun.requireLauncher()
+        let scratch = try ScratchFolder()
+        for ranks in [2, 3] {
+            let result = try MPIRun.run(ranks: ranks, MPIRun.checker, ["collectives"], in: scratch.url)
+            XCTAssertEqual(result.status, 0, result.output)
+            XCTAssertTrue(result.output.contains("collectives all ranks correct: true"), result.output)
+            XCTAssertTrue(result.output.contains("collectives gather correct: true"), result.output)
+        }
+    }
+
     /// Distributed PCA (in memory, and streamed in batches of 37 rows per rank) equals
     /// `PCA<Float>(solver: .covarianceEigen)` on all the rows (999 × 20, 4 components) to 1e-5
     /// relative: components, explained variances, mean and noise variance. The distributed

@@ -41,6 +41,7 @@ def median(xs):
 
 
 def run(command):
+    print("running:", " ".join(command), file=sys.stderr, flush=True)
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"failed ({done.returncode}): {' '.join(command)}\n{done.stdout}\n{done.stderr}")
