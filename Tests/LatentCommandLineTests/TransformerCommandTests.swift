@@ -20,7 +20,7 @@ struct TransformerCommandTests {
         #expect(decode.status == 0 && decode.stdout == "the cat ran\n", "\(decode.stdout)")
         try s.write("ids.txt", "1 2 3\n4 99999 5\n")
         let bad = try s.run("tokenize decode --vocab v.json --merges m.txt ids.txt")
-        #expect(bad.status == 1 && bad.stderr.contains("ids.txt:2: token 2 \"99999\" is not an id"), "\(bad.stderr)")
+        #expect(bad.status == 1 && bad.stderr.contains("ids.txt:2: token 2 ") && bad.stderr.contains("99999") && bad.stderr.contains("is not an id"), "\(bad.stderr)")
         #expect(bad.stdout.isEmpty)
         try Data(Array("fine\nab".utf8) + [0xC3, 0x28]).write(to: s.folder.appendingPathComponent("bad.txt"))
         let utf = try s.run("tokenize train bad.txt --vocab w.json --merges n.txt")
