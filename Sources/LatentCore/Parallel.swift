@@ -101,8 +101,8 @@ public enum Parallel {
     /// the rows of `C` are cut into one block per thread and each block is one single-threaded OpenBLAS call inside `forEachChunk`. So a
     /// caller that mixes GEMMs with its own parallel loops (LatentNN) keeps every thread in one
     /// pool, and OpenBLAS's workers, which spin for a while after each threaded call, never start.
-    /// Each element of `C` is computed by the same kernel over the same `k` order however `C` is
-    /// cut, so the result does not depend on the thread count. Runs as one plain call when
+    /// The same thread count gives the same bits; another count may round differently in the last
+    /// place (OpenBLAS picks its kernel path from the block's sizes). Runs as one plain call when
     /// `m·n·k < 2¹⁸` (OpenBLAS's own threshold), on one thread, or inside a parallel loop.
     /// - Complexity: O(m·n·k), spread over `threadCount` threads.
     @inlinable

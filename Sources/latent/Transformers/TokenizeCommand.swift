@@ -67,18 +67,18 @@ struct TokenizeEncodeCommand: ParsableCommand {
 
     @OptionGroup var files: TokenizerFiles
     @Argument(help: "UTF-8 text file to encode (or use --text).")
-    var input: String?
+    var textFile: String?
     @Option(help: "Text to encode instead of a file.")
     var text: String?
 
     func validate() throws {
-        if (input == nil) == (text == nil) { throw ValidationError("give either a text file or --text") }
+        if (textFile == nil) == (text == nil) { throw ValidationError("give either a text file or --text") }
     }
 
     func run() throws {
         try Failures.guarded {
             let tokenizer = try files.read()
-            let lines = try text.map { [$0] } ?? TextCorpusInput.lines(input!)
+            let lines = try text.map { [$0] } ?? TextCorpusInput.lines(textFile!)
             for line in lines { print(tokenizer.encode(line).map(String.init).joined(separator: " ")) }
         }
     }
@@ -91,19 +91,19 @@ struct TokenizeDecodeCommand: ParsableCommand {
 
     @OptionGroup var files: TokenizerFiles
     @Argument(help: "File of token ids, space-separated, one sequence per line (or use --ids).")
-    var input: String?
+    var idFile: String?
     @Option(help: "Token ids to decode instead of a file, space-separated.")
     var ids: String?
 
     func validate() throws {
-        if (input == nil) == (ids == nil) { throw ValidationError("give either a file of ids or --ids") }
+        if (idFile == nil) == (ids == nil) { throw ValidationError("give either a file of ids or --ids") }
     }
 
     func run() throws {
         try Failures.guarded {
             let tokenizer = try files.read()
-            let name = input.map { MessageText.quoted($0, limit: 200) } ?? "--ids"
-            let lines = try ids.map { [$0] } ?? TextCorpusInput.lines(input!)
+            let name = idFile.map { MessageText.quoted($0, limit: 200) } ?? "--ids"
+            let lines = try ids.map { [$0] } ?? TextCorpusInput.lines(idFile!)
             // the whole input is checked before anything is printed
             let sequences = try lines.enumerated().map { n, line in
                 try line.split(separator: " ", omittingEmptySubsequences: true).enumerated().map { k, field -> Int in
