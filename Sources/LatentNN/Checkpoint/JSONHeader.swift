@@ -1,4 +1,6 @@
-/// The small, strict JSON reader and writer behind the safetensors header.
+import LatentIO
+
+/// The small, strict JSON reader behind the safetensors header (strings are written by `JSONText.quoted`).
 ///
 /// Foundation's `JSONSerialization` would do, but a header is untrusted input: this parser works on
 /// bytes with every index checked, limits nesting depth, rejects duplicate keys and invalid UTF-8,
@@ -39,26 +41,6 @@ enum JSONHeader {
         return value
     }
 
-    /// `text` as a JSON string literal, escaped as `serde_json` does.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
 
     private struct Parser {
         let bytes: [UInt8]
@@ -113,7 +95,7 @@ enum JSONHeader {
                 let start = index
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
                 let key = try string()
-                guard keys.insert(key).inserted else { throw ParseError(offset: start, reason: "duplicate key \(JSONHeader.quoted(key))") }
+                guard keys.insert(key).inserted else { throw ParseError(offset: start, reason: "duplicate key \(JSONText.quoted(key))") }
                 skipWhitespace()
                 try expect(":")
                 skipWhitespace()

@@ -287,13 +287,13 @@ public struct SafeTensors: Sendable {
         var parts: [String] = []
         if !metadata.isEmpty {
             let pairs = metadata.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-                .map { JSONHeader.quoted($0) + ":" + JSONHeader.quoted(metadata[$0]!) }
+                .map { JSONText.quoted($0) + ":" + JSONText.quoted(metadata[$0]!) }
             parts.append("\"__metadata__\":{" + pairs.joined(separator: ",") + "}")
         }
         var offset = 0
         for e in sorted {
             let shape = e.shape.map(String.init).joined(separator: ",")
-            parts.append(JSONHeader.quoted(e.name) + ":{\"dtype\":\"\(e.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + e.bytes.count)]}")
+            parts.append(JSONText.quoted(e.name) + ":{\"dtype\":\"\(e.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + e.bytes.count)]}")
             offset += e.bytes.count
         }
         var header = Array(("{" + parts.joined(separator: ",") + "}").utf8)

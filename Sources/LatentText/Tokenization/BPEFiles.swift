@@ -32,14 +32,14 @@ extension BPETokenizer {
         var seen: [String: Int] = [:]
         for entry in entries {
             if let first = seen[entry.token] {
-                throw fail(entry, "the token \(VocabularyJSON.quoted(entry.token)) appears twice (ids \(first) and \(entry.id))")
+                throw fail(entry, "the token \(JSONText.quoted(entry.token)) appears twice (ids \(first) and \(entry.id))")
             }
             seen[entry.token] = entry.id
             guard entry.id < entries.count else {
-                throw fail(entry, "the id \(entry.id) of \(VocabularyJSON.quoted(entry.token)) is outside 0..<\(entries.count) (ids must be 0, 1, … without gaps)")
+                throw fail(entry, "the id \(entry.id) of \(JSONText.quoted(entry.token)) is outside 0..<\(entries.count) (ids must be 0, 1, … without gaps)")
             }
             if let other = tokens[entry.id] {
-                throw fail(entry, "the id \(entry.id) is used by both \(VocabularyJSON.quoted(other)) and \(VocabularyJSON.quoted(entry.token))")
+                throw fail(entry, "the id \(entry.id) is used by both \(JSONText.quoted(other)) and \(JSONText.quoted(entry.token))")
             }
             tokens[entry.id] = entry.token
         }
@@ -47,14 +47,14 @@ extension BPETokenizer {
 
         let specials = specialTokens ?? defaultSpecialTokens.filter { seen[$0] != nil }
         for special in specials where seen[special] == nil {
-            throw fail(nil, "the special token \(VocabularyJSON.quoted(special)) is not in the vocabulary")
+            throw fail(nil, "the special token \(JSONText.quoted(special)) is not in the vocabulary")
         }
         let specialSet = Set(specials)
         for entry in entries where !specialSet.contains(entry.token) && ByteLevelAlphabet.decode(entry.token) == nil {
-            throw fail(entry, "the token \(VocabularyJSON.quoted(entry.token)) has a character outside GPT-2's byte-level alphabet and is not a special token")
+            throw fail(entry, "the token \(JSONText.quoted(entry.token)) has a character outside GPT-2's byte-level alphabet and is not a special token")
         }
         for (byte, character) in ByteLevelAlphabet.characters.enumerated() where seen[String(character)] == nil {
-            throw fail(nil, "no token for the byte 0x\(String(byte, radix: 16)) (character \(VocabularyJSON.quoted(String(character))))")
+            throw fail(nil, "no token for the byte 0x\(String(byte, radix: 16)) (character \(JSONText.quoted(String(character))))")
         }
 
         var merges: [(left: Int, right: Int)] = []
@@ -69,21 +69,21 @@ extension BPETokenizer {
             }
             let parts = line.unicodeScalars.split(separator: " ", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw lineError(1, "expected two tokens separated by one space, found \(VocabularyJSON.quoted(line))")
+                throw lineError(1, "expected two tokens separated by one space, found \(JSONText.quoted(line))")
             }
             var pair: [Int] = []
             for (k, part) in parts.enumerated() {
                 let column = k == 0 ? 1 : parts[0].unicodeScalars.count + 2
                 guard let id = seen[part] else {
-                    throw lineError(column, "the token \(VocabularyJSON.quoted(part)) is not in the vocabulary")
+                    throw lineError(column, "the token \(JSONText.quoted(part)) is not in the vocabulary")
                 }
                 if specialSet.contains(part) {
-                    throw lineError(column, "the special token \(VocabularyJSON.quoted(part)) cannot be merged")
+                    throw lineError(column, "the special token \(JSONText.quoted(part)) cannot be merged")
                 }
                 pair.append(id)
             }
             guard seen[parts[0] + parts[1]] != nil else {
-                throw lineError(1, "the join \(VocabularyJSON.quoted(parts[0] + parts[1])) is not in the vocabulary")
+                throw lineError(1, "the join \(JSONText.quoted(parts[0] + parts[1])) is not in the vocabulary")
             }
             merges.append((pair[0], pair[1]))
         }

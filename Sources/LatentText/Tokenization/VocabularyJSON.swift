@@ -17,28 +17,11 @@ enum VocabularyJSON {
         var out = "{"
         for (id, token) in tokens.enumerated() {
             if id > 0 { out += "," }
-            out += quoted(token) + ":" + String(id)
+            out += JSONText.quoted(token) + ":" + String(id)
         }
         return out + "}"
     }
 
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
 
     private struct Parser {
         let scalars: [Unicode.Scalar]
@@ -78,7 +61,7 @@ enum VocabularyJSON {
                     let (keyLine, keyColumn) = (line, column)
                     guard current == "\"" else { throw fail("expected a token string, found \(describe(current))") }
                     let token = try string()
-                    try expect(":", "':' after the token \(VocabularyJSON.quoted(token))")
+                    try expect(":", "':' after the token \(JSONText.quoted(token))")
                     skipSpace()
                     let id = try integer(field: token)
                     entries.append(Entry(token: token, id: id, line: keyLine, column: keyColumn))
@@ -148,7 +131,7 @@ enum VocabularyJSON {
                 advance()
             }
             guard let value = Int(digits), value >= 0, digits.first != "-" else {
-                throw fail("the id of \(VocabularyJSON.quoted(field)) must be a non-negative integer, found \(digits.isEmpty ? describe(current) : digits)")
+                throw fail("the id of \(JSONText.quoted(field)) must be a non-negative integer, found \(digits.isEmpty ? describe(current) : digits)")
             }
             return value
         }
