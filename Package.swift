@@ -6,7 +6,10 @@
 //     → LatentDecomposition, LatentEval, LatentManifold, LatentPlot, LatentNN, LatentText → LatentIO → LatentCore → CLapack, CZlib
 import PackageDescription
 
-let optimise: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+// `-fno-math-errno` for the C shims Swift's `squareRoot()` goes through: without it every square
+// root carries a branch to libm's `sqrtf` (to set `errno`), which stops loops from vectorising.
+let optimise: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+                                .unsafeFlags(["-Xcc", "-fno-math-errno"])]
 // Targets moved to the Swift 6 language mode (issue 14); the package default below stays 5 for the rest.
 let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 

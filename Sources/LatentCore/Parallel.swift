@@ -69,10 +69,17 @@ public enum Parallel {
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
                 let lo = c * size
                 let hi = Swift.min(count, lo + size)
-                if lo < hi { body(lo..<hi) }
+                if lo < hi { insideParallelLoop { body(lo..<hi) } }
             }
         }
     }
+
+    /// The thread-specific slot that marks a thread running a loop's chunk (non-nil inside).
+    private static let chunkThreadKey: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "Parallel: no thread-specific key left")
+        return key
+    }()
 
     /// How many parallel loops run now (they may nest or run on several threads at once), and
     /// OpenBLAS's thread count outside them.
@@ -86,8 +93,17 @@ public enum Parallel {
         }
     }
 
-    /// Whether a parallel loop runs now (on any thread).
-    @usableFromInline static var isInsideParallelLoop: Bool { loops.withLock { $0.depth > 0 } }
+    /// Whether the calling thread is running a chunk of a parallel loop. Per thread, so that what
+    /// `gemm` does (and so its rounding) never depends on loops other threads run at the time.
+    @usableFromInline static var isInsideParallelLoop: Bool { pthread_getspecific(chunkThreadKey) != nil }
+
+    /// Runs `body` (one chunk) with the calling thread marked as inside a parallel loop.
+    @usableFromInline static func insideParallelLoop(_ body: () -> Void) {
+        let outer = pthread_getspecific(chunkThreadKey)
+        pthread_setspecific(chunkThreadKey, UnsafeRawPointer(bitPattern: 1))
+        body()
+        pthread_setspecific(chunkThreadKey, outer)
+    }
 
     /// Gives OpenBLAS its threads back when the last running parallel loop ends.
     @usableFromInline static func endParallelLoop() {

@@ -31,6 +31,10 @@ public enum Allocation {
     }
 }
 
+/// `Allocation.retainFreedMemory()`, run once per process by the first `Trainer` (a lazily
+/// initialised global: thread-safe, and later trainers find it done).
+let allocatorTunedForTraining: Bool = Allocation.retainFreedMemory()
+
 extension Array where Element: BLASScalar {
     /// An array of `count` elements left uninitialised, for kernels that write every element
     /// before anything reads it (saves the zero-fill pass of `Array(repeating: 0, count:)`).

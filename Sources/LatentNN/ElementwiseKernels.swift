@@ -95,7 +95,7 @@ struct SigmoidFunction<Scalar: BLASScalar>: ElementwiseFunction {
 
 struct SoftplusFunction<Scalar: BLASScalar>: ElementwiseFunction {
     @inline(__always) func value(_ x: Scalar) -> Scalar {
-        Swift.max(x, 0) + Scalar.log(onePlus: fastExp(-Swift.abs(x)))
+        Swift.max(x, 0) + fastLog1p(fastExp(-Swift.abs(x)))
     }
     @inline(__always) func derivative(_ x: Scalar, _ y: Scalar) -> Scalar {
         SigmoidFunction<Scalar>().value(x)

@@ -9,6 +9,9 @@ import LatentCore
 ///   `+∞` above 88.7, NaN for NaN.
 /// - `erfFloat`: the rational approximation of Eigen's `generic_fast_erf_float` on `[−4, 4]`
 ///   (saturating outside); absolute error below 5e-7.
+/// - `log1pFloat`: Cephes `logf` of `w = 1 + u` (exponent and mantissa from the bits, a degree-8
+///   polynomial) plus the rounding correction `(u − (w − 1))/w`, so small `u` keep their digits.
+///   For `u ≥ 0` (what `softplus` needs); relative error within 2 ulp (checked against `Double.log1p`).
 @usableFromInline @inline(__always)
 func expFloat(_ x: Float) -> Float {
     let hi: Float = 88.72283, lo: Float = -87.33654
@@ -56,6 +59,40 @@ func erfFloat(_ x: Float) -> Float {
     return x != x ? x : xc * p / q
 }
 
+@usableFromInline @inline(__always)
+func log1pFloat(_ u: Float) -> Float {
+    let w = 1 + u
+    // w = m·2ᵉ with m ∈ [√½, √2): the field's exponent, then the mantissa moved to [½, 1)
+    let bits = w.bitPattern
+    var e = Float(Int32(bitPattern: (bits &>> 23) & 0xff) &- 126)
+    var m = Float(bitPattern: (bits & 0x007f_ffff) | 0x3f00_0000)
+    let small = m < 0.707_106_781_186_547_524
+    e = small ? e - 1 : e
+    m = small ? m + m - 1 : m - 1
+    let z = m * m
+    var y: Float = 7.037_683_629_2e-2
+    y = y * m - 1.151_461_031_0e-1
+    y = y * m + 1.167_699_874_0e-1
+    y = y * m - 1.242_014_084_6e-1
+    y = y * m + 1.424_932_278_7e-1
+    y = y * m - 1.666_805_766_5e-1
+    y = y * m + 2.000_071_476_5e-1
+    y = y * m - 2.499_999_399_3e-1
+    y = y * m + 3.333_333_117_4e-1
+    y = y * m * z
+    y += e * -2.121_944_40e-4 - 0.5 * z
+    let log = m + y + e * 0.693_359_375
+    // w − 1 lost the low bits of u when rounding 1 + u; log1p(u) ≈ log w + (u − (w − 1))/w
+    let result = log + (u - (w - 1)) / w
+    return u != u ? u : (w == .infinity ? .infinity : result)
+}
+
+/// `log(1 + u)` for `u ≥ 0` and any `BLASScalar`: `log1pFloat` for `Float`, the C library for `Double`.
+@usableFromInline @inline(__always)
+func fastLog1p<S: BLASScalar>(_ u: S) -> S {
+    if S.self == Float.self { return unsafeBitCast(log1pFloat(unsafeBitCast(u, to: Float.self)), to: S.self) }
+    return S.log(onePlus: u)
+}
 
 /// `eˣ` for any `BLASScalar`: `expFloat` for `Float`, the C library for `Double`.
 @usableFromInline @inline(__always)

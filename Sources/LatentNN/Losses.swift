@@ -11,10 +11,10 @@ public enum Loss {
     }
 
     /// Binary cross-entropy on logits, mean over elements (`nn.BCEWithLogitsLoss`), in the stable
-    /// form `max(x, 0) − x·y + log(1 + e^{−|x|})`. Targets are probabilities in [0, 1].
+    /// form `max(x, 0) − x·y + log(1 + e^{−|x|})` (the fused `Tensor.binaryCrossEntropyWithLogits`).
+    /// Targets are probabilities in [0, 1].
     public static func binaryCrossEntropyWithLogits<S: BLASScalar>(_ logits: Tensor<S>, _ target: Tensor<S>) -> Tensor<S> {
-        precondition(logits.shape == target.shape, "binaryCrossEntropyWithLogits: logits \(logits.shape) vs target \(target.shape)")
-        return (logits.relu() - logits * target + (-logits.abs()).softplus()).mean()
+        logits.binaryCrossEntropyWithLogits(target: target).mean()
     }
 
     /// Cross-entropy of `(N, C)` logits against class indices (`nn.CrossEntropyLoss`), averaged over

@@ -45,7 +45,7 @@ extension Tensor {
                     let d = dst.baseAddress!, y = py.baseAddress!, gp = g.baseAddress!
                     Parallel.forEachChunk(count: n) { range in
                         if fresh {
-                            for i in range { d[i] = y[i] > 0 ? gp[i] : 0 }
+                            for i in range { let gi = gp[i], yi = y[i]; d[i] = yi > 0 ? gi : 0 }   // both loaded: a select
                         } else {
                             for i in range {
                                 let gi = gp[i], yi = y[i]     // both loaded unconditionally: a select, not a branch

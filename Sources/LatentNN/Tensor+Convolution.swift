@@ -50,21 +50,37 @@ struct ConvGeometry {
         let c = r / (kh * kw), i = (r / kw) % kh, j = r % kw
         let plane = image + c * H * W
         let (lo, hi) = validColumns(j)
+        if sh == 1 && sw == 1 && dh == 1 && dw == 1 {
+            // The common case: the output rows whose input row oh − ph + i lies in the image form
+            // one block; each copies the same column range of consecutive input rows.
+            let top = Swift.min(Ho, Swift.max(0, ph &- i)), bottom = Swift.max(top, Swift.min(Ho, H &+ ph &- i))
+            zeroShortRun(dst, count: top &* Wo)
+            var src = plane + ((top &- ph &+ i) &* W &+ (lo &- pw &+ j)), out = dst + top &* Wo
+            for _ in top..<bottom {
+                zeroShortRun(out, count: lo)
+                copyShortRun(out + lo, from: src, count: hi &- lo)
+                zeroShortRun(out + hi, count: Wo &- hi)
+                src += W
+                out += Wo
+            }
+            zeroShortRun(out, count: (Ho &- bottom) &* Wo)
+            return
+        }
         for oh in 0..<Ho {
             let ih = oh * sh - ph + i * dh
             let out = dst + oh * Wo
             if ih < 0 || ih >= H {
-                out.update(repeating: 0, count: Wo)
+                zeroShortRun(out, count: Wo)
                 continue
             }
             let line = plane + ih * W
-            out.update(repeating: 0, count: lo)
+            zeroShortRun(out, count: lo)
             if sw == 1 {
-                (out + lo).update(from: line + (lo - pw + j * dw), count: hi - lo)
+                copyShortRun(out + lo, from: line + (lo - pw + j * dw), count: hi - lo)
             } else {
                 for ow in lo..<hi { out[ow] = line[ow * sw - pw + j * dw] }
             }
-            (out + hi).update(repeating: 0, count: Wo - hi)
+            zeroShortRun(out + hi, count: Wo - hi)
         }
     }
 
@@ -82,7 +98,12 @@ struct ConvGeometry {
                     let ih = oh * sh - ph + i * dh
                     if ih < 0 || ih >= H { continue }
                     let line = plane + ih * W, s = row + oh * Wo
-                    for ow in lo..<hi { line[ow * sw - pw + j * dw] += s[ow] }
+                    if sw == 1 {
+                        let shifted = line + (j * dw - pw)     // unit stride: the loop vectorises
+                        for ow in lo..<hi { shifted[ow] += s[ow] }
+                    } else {
+                        for ow in lo..<hi { line[ow * sw - pw + j * dw] += s[ow] }
+                    }
                 }
             }
         }
@@ -164,12 +185,13 @@ extension Tensor {
     /// scratch buffer that stays in cache, then `Y_b = W·col_b + bias` `(C_out, L)` written straight
     /// into the NCHW output (no reordering pass). Images run in parallel on Latent's pool, each
     /// GEMM single-threaded (see "Threads" in docs/architecture.md). Backward, per image in fixed
-    /// groups of `convolutionGroup` images: `col_b` is recomputed (not saved), `∂W += g_b·col_bᵀ`
+    /// groups of `convolutionGroup` images: `col_b` kept from the forward pass, `∂W += g_b·col_bᵀ`
     /// into the group's partial sum (the partials are added in group order, so the result does not
     /// depend on the thread count), `∂x_b = col2im(Wᵀ·g_b)`, `∂bias = Σ g`.
     ///
     /// - Complexity: O(B · C_out · C_in · kh · kw · L) in BLAS; `C_in·kh·kw·L` scratch elements per
-    ///   thread, nothing but the input kept for the backward pass.
+    ///   thread, and `B·C_in·kh·kw·L` kept for the backward pass when the weight needs a gradient
+    ///   (rebuilding them there cost as much as the forward's `im2col`).
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1),
                        padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1)) -> Tensor {
@@ -183,21 +205,29 @@ extension Tensor {
                                kernel: (weight.shape[2], weight.shape[3]), stride: stride, padding: padding, dilation: dilation)
         let B = shape[0], L = geo.positions, K = geo.rows, image = shape[1] * shape[2] * shape[3]
         let perImage = Swift.max(1, (1 << 16) / Swift.max(1, cout * K * L / 8))   // images per chunk worth a thread
+        // When the weight gradient will be needed, every image's column matrix is kept for the
+        // backward pass (B·K·L elements, 29 MB for a 32→64 3×3 layer on 128 14×14 images) instead
+        // of being rebuilt there; otherwise one cache-resident scratch matrix per thread.
+        var keptColumns = GradientMode.isEnabled && weight.requiresGrad ? [Scalar].uninitialized(count: B * K * L) : []
         // Each image's output block is written whole by its GEMM (bias rows first, then β = 1): no zero-fill.
         let out = [Scalar](unsafeUninitializedCapacity: B * cout * L) { po, initialized in
             storage.withUnsafeBufferPointer { px in
                 weight.storage.withUnsafeBufferPointer { pw in
                     withOptionalPointers(bias?.storage, nil) { pb, _ in
-                        let x = px.baseAddress!, w = pw.baseAddress!, o = po.baseAddress!
-                        Parallel.forEachChunk(count: B, minimumPerThread: perImage) { range in
-                            let col = UnsafeMutablePointer<Scalar>.allocate(capacity: K * L)
-                            defer { col.deallocate() }
-                            for b in range {
-                                geo.im2col(image: x + b * image, into: col)
-                                let y = o + b * cout * L
-                                if let pb { for c in 0..<cout { (y + c * L).initialize(repeating: pb[c], count: L) } }
-                                Parallel.gemm(transposeA: false, transposeB: false, m: cout, n: L, k: K, alpha: 1,
-                                            a: w, lda: K, b: col, ldb: L, beta: pb == nil ? 0 : 1, c: y, ldc: L)
+                        keptColumns.withUnsafeMutableBufferPointer { pk in
+                            let x = px.baseAddress!, w = pw.baseAddress!, o = po.baseAddress!
+                            let kept = pk.isEmpty ? nil : pk.baseAddress
+                            Parallel.forEachChunk(count: B, minimumPerThread: perImage) { range in
+                                let scratch = kept == nil ? UnsafeMutablePointer<Scalar>.allocate(capacity: K * L) : nil
+                                defer { scratch?.deallocate() }
+                                for b in range {
+                                    let col = kept.map { $0 + b * K * L } ?? scratch!
+                                    geo.im2col(image: x + b * image, into: col)
+                                    let y = o + b * cout * L
+                                    if let pb { for c in 0..<cout { (y + c * L).initialize(repeating: pb[c], count: L) } }
+                                    Parallel.gemm(transposeA: false, transposeB: false, m: cout, n: L, k: K, alpha: 1,
+                                                a: w, lda: K, b: col, ldb: L, beta: pb == nil ? 0 : 1, c: y, ldc: L)
+                                }
                             }
                         }
                     }
@@ -205,6 +235,7 @@ extension Tensor {
             }
             initialized = B * cout * L
         }
+        let savedColumns = keptColumns
         let parents = [self, weight] + (bias.map { [$0] } ?? [])
         return Tensor(shape: [B, cout, geo.outHeight, geo.outWidth], storage: out, op: "conv2d", parents: parents) { [self] g in
             let needW = weight.requiresGrad, needX = self.requiresGrad
@@ -216,24 +247,31 @@ extension Tensor {
                 x.withUnsafeBufferPointer { px in
                     weight.storage.withUnsafeBufferPointer { pw in
                         partials.withUnsafeMutableBufferPointer { pp in
-                            let xp = px.baseAddress!, w = pw.baseAddress!, gp = g.baseAddress!, parts = pp.baseAddress
-                            Parallel.forEachChunk(count: groups, minimumPerThread: 1) { range in
-                                let col = UnsafeMutablePointer<Scalar>.allocate(capacity: K * L)
-                                defer { col.deallocate() }
-                                for group in range {
-                                    let first = group * convolutionGroup
-                                    for b in first..<Swift.min(B, first + convolutionGroup) {
-                                        let gb = gp + b * cout * L
-                                        if needW, let parts {
-                                            geo.im2col(image: xp + b * image, into: col)
-                                            Parallel.gemm(transposeA: false, transposeB: true, m: cout, n: K, k: L, alpha: 1,
-                                                        a: gb, lda: L, b: col, ldb: L, beta: b == first ? 0 : 1,
-                                                        c: parts + group * cout * K, ldc: K)
-                                        }
-                                        if let dx {
-                                            Parallel.gemm(transposeA: true, transposeB: false, m: K, n: L, k: cout, alpha: 1,
-                                                        a: w, lda: K, b: gb, ldb: L, beta: 0, c: col, ldc: L)
-                                            geo.col2im(col, intoImage: dx + b * image)
+                            savedColumns.withUnsafeBufferPointer { pk in
+                                let xp = px.baseAddress!, w = pw.baseAddress!, gp = g.baseAddress!, parts = pp.baseAddress
+                                let kept = pk.isEmpty ? nil : pk.baseAddress
+                                Parallel.forEachChunk(count: groups, minimumPerThread: 1) { range in
+                                    let col = UnsafeMutablePointer<Scalar>.allocate(capacity: K * L)
+                                    defer { col.deallocate() }
+                                    for group in range {
+                                        let first = group * convolutionGroup
+                                        for b in first..<Swift.min(B, first + convolutionGroup) {
+                                            let gb = gp + b * cout * L
+                                            if needW, let parts {
+                                                let columns: UnsafePointer<Scalar>
+                                                if let kept { columns = kept + b * K * L } else {
+                                                    geo.im2col(image: xp + b * image, into: col)     // recorded without the weight
+                                                    columns = UnsafePointer(col)
+                                                }
+                                                Parallel.gemm(transposeA: false, transposeB: true, m: cout, n: K, k: L, alpha: 1,
+                                                            a: gb, lda: L, b: columns, ldb: L, beta: b == first ? 0 : 1,
+                                                            c: parts + group * cout * K, ldc: K)
+                                            }
+                                            if let dx {
+                                                Parallel.gemm(transposeA: true, transposeB: false, m: K, n: L, k: cout, alpha: 1,
+                                                            a: w, lda: K, b: gb, ldb: L, beta: 0, c: col, ldc: L)
+                                                geo.col2im(col, intoImage: dx + b * image)
+                                            }
                                         }
                                     }
                                 }

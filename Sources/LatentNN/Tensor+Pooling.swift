@@ -40,11 +40,18 @@ extension Tensor {
                             if padding == (0, 0) && kernel == (2, 2) {
                                 // The common 2×2 window, unrolled (first maximum wins; NaN propagates).
                                 for oh in 0..<Ho {
-                                    for ow in 0..<Wo {
+                                    let q0 = (plane * Ho + oh) * Wo
+                                    // stride 2 in Float: four windows at a time in SIMD, the rest below
+                                    let vectorised = s == (2, 2) && Scalar.self == Float.self
+                                        ? maxPoolRow2x2(UnsafeRawPointer(img + oh * 2 * W).assumingMemoryBound(to: Float.self), width: W,
+                                                        rowOffset: oh * 2 * W, UnsafeMutableRawPointer(o + q0).assumingMemoryBound(to: Float.self),
+                                                        a + q0, count: Wo)
+                                        : 0
+                                    for ow in vectorised..<Wo {
                                         let start = oh * s.0 * W + ow * s.1
                                         var best = img[start], at = start
-                                        // Selects, not branches: on real data the comparisons are
-                                        // unpredictable, and mispredictions dominated this loop.
+                                        // Double, other strides and the row's remainder (`maxPoolRow2x2`
+                                        // is the branch-free form of the same comparisons).
                                         @inline(__always) func visit(_ p: Int) {
                                             let v = img[p]
                                             let take = v > best || (v != v && best == best)
@@ -52,8 +59,7 @@ extension Tensor {
                                             at = take ? p : at
                                         }
                                         visit(start + 1); visit(start + W); visit(start + W + 1)
-                                        let q = (plane * Ho + oh) * Wo + ow
-                                        o[q] = best; a[q] = Int32(at)
+                                        o[q0 + ow] = best; a[q0 + ow] = Int32(at)
                                     }
                                 }
                                 continue
@@ -190,4 +196,34 @@ extension Tensor {
             }
         }
     }
+}
+
+/// Four windows at a time of one output row of a 2×2, stride-2 max pool over a plane of width `W`:
+/// `o[ow] = max(r[2ow], r[2ow+1], r[W+2ow], r[W+2ow+1])` and `a[ow]` the plane offset of the first
+/// maximum (a NaN wins over numbers, the first NaN over later ones), exactly as the scalar loop in
+/// `maxPool2d`, without its branches (the comparisons are unpredictable on real data).
+/// `r` points at the window row's first pixel, `rowOffset` is its offset in the plane.
+/// Returns how many outputs it wrote (a multiple of 4; the caller does the rest).
+@inline(__always)
+func maxPoolRow2x2(_ r: UnsafePointer<Float>, width W: Int, rowOffset: Int, _ o: UnsafeMutablePointer<Float>,
+                   _ a: UnsafeMutablePointer<Int32>, count: Int) -> Int {
+    let lanes = SIMD4<Int32>(0, 2, 4, 6), w = Int32(truncatingIfNeeded: W)
+    var ow = 0
+    while ow + 4 <= count {
+        // pixels 2ow … 2ow+7 of both rows; even lanes are the windows' left columns
+        let top = UnsafeRawPointer(r + 2 * ow).loadUnaligned(as: SIMD8<Float>.self)
+        let bottom = UnsafeRawPointer(r + W + 2 * ow).loadUnaligned(as: SIMD8<Float>.self)
+        var best = top.evenHalf, at = SIMD4<Int32>(repeating: 0)
+        @inline(__always) func visit(_ v: SIMD4<Float>, _ offset: Int32) {
+            let take = (v .> best) .| ((v .!= v) .& (best .== best))
+            best.replace(with: v, where: take)
+            at.replace(with: offset, where: take)
+        }
+        visit(top.oddHalf, 1); visit(bottom.evenHalf, w); visit(bottom.oddHalf, w + 1)
+        UnsafeMutableRawPointer(o + ow).storeBytes(of: best, as: SIMD4<Float>.self)
+        let first = SIMD4<Int32>(repeating: Int32(truncatingIfNeeded: rowOffset + 2 * ow))
+        UnsafeMutableRawPointer(a + ow).storeBytes(of: first &+ lanes &+ at, as: SIMD4<Int32>.self)
+        ow += 4
+    }
+    return ow
 }

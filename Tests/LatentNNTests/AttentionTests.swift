@@ -174,4 +174,23 @@ private func referenceAttention(_ q: Tensor<Double>, _ k: Tensor<Double>, _ v: T
             #expect(GradientCheck.check([x]) { $0[0].maxPool2d(kernel: (2, 2)) }.maxRelativeError < 1e-6)
         }
     }
+
+    /// Float's SIMD rows (`maxPoolRow2x2`) pick the same values and the same first maximum as
+    /// Double's scalar loop, with many ties and some NaNs (values from a small set, exact in both).
+    @Test func floatSIMDRowsMatchTheScalarLoopOnTiesAndNaN() {
+        var rng = Xoshiro256StarStar(seed: 19)
+        for (H, W) in [(28, 28), (6, 9), (4, 16)] {
+            let values = (0..<2 * 3 * H * W).map { _ -> Double in
+                let k = rng.integer(below: 9)
+                return k == 0 ? .nan : Double(k % 4)
+            }
+            let xd = Tensor<Double>(shape: [2, 3, H, W], storage: values, requiresGrad: true)
+            let xf = Tensor<Float>(shape: [2, 3, H, W], storage: values.map { Float($0) }, requiresGrad: true)
+            let yd = xd.maxPool2d(kernel: (2, 2)), yf = xf.maxPool2d(kernel: (2, 2))
+            #expect(zip(yd.storage, yf.storage).allSatisfy { ($0.isNaN && $1.isNaN) || $0 == Double($1) })
+            yd.sum().backward()
+            yf.sum().backward()
+            #expect(xd.grad! == xf.grad!.map { Double($0) }, "gradients land on the same pixels for \(H)×\(W)")
+        }
+    }
 }

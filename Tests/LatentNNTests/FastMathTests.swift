@@ -2,7 +2,7 @@ import Testing
 import LatentCore
 @testable import LatentNN
 
-@Suite("Single-precision exp and erf")
+@Suite("Single-precision exp, erf and log1p")
 struct FastMathTests {
     @Test func expWithinOneUlp() {
         var worst = 0.0
@@ -26,6 +26,21 @@ struct FastMathTests {
         }
         #expect(worst < 5e-7)
         #expect(erfFloat(0) == 0 && erfFloat(.infinity) > 0.999_999 && erfFloat(.nan).isNaN)
+    }
+
+    @Test func log1pWithinTwoUlp() {
+        var worst = 0.0
+        // dense near 0 (where log1p must keep u's digits) and out to 1e6
+        for i in 0...200_000 {
+            let t = Double(i) / 200_000
+            let u = Float(1e-12 * Double.pow(1e18, t))
+            let ref = Double.log(onePlus: Double(u))
+            worst = Swift.max(worst, Swift.abs(Double(log1pFloat(u)) - ref) / ref)
+        }
+        #expect(worst < 2 * Double(Float.ulpOfOne), "worst relative error \(worst)")
+        #expect(log1pFloat(0) == 0 && Swift.abs(log1pFloat(1) - Float(Double.log(2))) <= Float(Double.log(2)).ulp)
+        #expect(log1pFloat(.infinity) == .infinity && log1pFloat(.nan).isNaN)
+        #expect(log1pFloat(Float.leastNormalMagnitude) == Float.leastNormalMagnitude)
     }
 
     @Test func floatActivationsMatchDouble() {

@@ -36,6 +36,7 @@ private func tensor(_ name: String, _ shape: [Int]) throws -> Tensor<Double> { T
         let t = targets
         #expect(GradientCheck.check([logits]) { Loss.crossEntropy($0[0], t, ignoreIndex: 2, labelSmoothing: 0.1) }.maxRelativeError < 1e-6)
         #expect(GradientCheck.check([logits]) { Loss.binaryCrossEntropyWithLogits($0[0], target) }.maxRelativeError < 1e-6)
+        #expect(GradientCheck.check([logits, target]) { $0[0].binaryCrossEntropyWithLogits(target: $0[1]).squared().sum() }.maxRelativeError < 1e-6)
         let a = try tensor("za", [4, 3]), b = try tensor("zb", [4, 3])
         #expect(GradientCheck.check([a, b]) { Loss.ntXent($0[0], $0[1], temperature: 0.5) }.maxRelativeError < 1e-6)
         let mu = try tensor("kl_mu", [3, 2]), lv = try tensor("kl_logvar", [3, 2])

@@ -22,8 +22,8 @@ public enum VariationalBound {
     /// hold probabilities in [0, 1] (then it is minus the binary cross-entropy). Inputs `(B, d)`.
     public static func bernoulliLogLikelihood<S: BLASScalar>(logits: Tensor<S>, data x: Tensor<S>) -> Tensor<S> {
         precondition(logits.shape == x.shape && x.rank == 2, "bernoulliLogLikelihood: logits \(logits.shape) vs data \(x.shape)")
-        // softplus(l) = relu(l) + softplus(−|l|) keeps large logits finite
-        return (logits * x - logits.relu() - (-logits.abs()).softplus()).sum(alongAxis: 1)
+        // x·l − softplus(l) is minus the binary cross-entropy, fused and stable for large logits
+        return -logits.binaryCrossEntropyWithLogits(target: x).sum(alongAxis: 1)
     }
 
     /// `log N(x; μ, σ² I) = −½ Σⱼ ((xⱼ − μⱼ)²/σ² + log 2πσ²)` for a Gaussian decoder with fixed

@@ -102,12 +102,22 @@ public final class Adam<Scalar: BLASScalar>: Optimizer {
                 m[i].withUnsafeMutableBufferPointer { m in
                     v[i].withUnsafeMutableBufferPointer { v in
                         p.storage.withUnsafeMutableBufferPointer { w in
-                            for j in 0..<w.count {
-                                let gj = coupled ? g[j] + wd * w[j] : g[j]
-                                m[j] = b1 * m[j] + (1 - b1) * gj
-                                v[j] = b2 * v[j] + (1 - b2) * gj * gj
-                                let update = (m[j] / c1) / ((v[j] / c2).squareRoot() + eps)
-                                w[j] = w[j] * decay - lr * update
+                            let n = w.count, g = g.baseAddress!, m = m.baseAddress!, v = v.baseAddress!, w = w.baseAddress!
+                            // One element's update; the loops below vectorise (sqrt and division in
+                            // SIMD, see `-fno-math-errno` in Package.swift) and split over threads,
+                            // which changes no bit since every element is independent.
+                            @inline(__always) func update(_ j: Int, _ gj: Scalar) {
+                                let mj = b1 * m[j] + (1 - b1) * gj, vj = b2 * v[j] + (1 - b2) * gj * gj
+                                m[j] = mj
+                                v[j] = vj
+                                w[j] = w[j] * decay - lr * ((mj / c1) / ((vj / c2).squareRoot() + eps))
+                            }
+                            Parallel.forEachChunk(count: n, minimumPerThread: 1 << 15) { range in
+                                if coupled {
+                                    for j in range { update(j, g[j] + wd * w[j]) }
+                                } else {
+                                    for j in range { update(j, g[j]) }
+                                }
                             }
                         }
                     }

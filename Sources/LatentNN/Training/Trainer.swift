@@ -60,6 +60,9 @@ public enum TrainingEvent: Sendable {
 /// (`TrainingError.nonFiniteParameter` otherwise) before the checkpoint is written, atomically, so
 /// the last good checkpoint always survives. After such an error the model is in a diverged state:
 /// `resume()` returns it to the last checkpoint.
+///
+/// The first trainer of a process calls `Allocation.retainFreedMemory()`: every step frees and
+/// allocates the same large buffers, which glibc would otherwise unmap and fault in again.
 public final class Trainer<Task: TrainingTask> {
     public typealias Scalar = Task.Scalar
     /// What is learned: the model, its loss and metrics.
@@ -99,6 +102,7 @@ public final class Trainer<Task: TrainingTask> {
         self.checkpoint = checkpoint
         self.metadata = metadata
         self.progress = TrainingProgress(seed: seed)
+        _ = allocatorTunedForTraining     // the step's buffers are reused, not page-faulted in again
     }
 
     /// Loads the checkpoint file (model, optimizer, generators, progress) to continue from it.
