@@ -146,45 +146,19 @@ struct DictionaryCommand: ParsableCommand, FitCommand {
                                                      positiveCode: positiveCode, positiveDictionary: positiveDict, seed: global.seed)
             return .dict(try progress.timed("fitting dictionary (batch, \(k) atoms)") { try learner.fit(x) }.0)
         }
-        var learner = MiniBatchDictionaryLearning<Double>(
+        let learner = MiniBatchDictionaryLearning<Double>(
             atoms: k, alpha: alpha, batchSize: batchSize, epochs: epochs, shuffle: shuffle, fitAlgorithm: fitWith,
             transformAlgorithm: coder(features: x.columns, atoms: k), tolerance: tol ?? 1e-3,
             maxNoImprovement: maxNoImprovement, initialization: start, positiveCode: positiveCode,
             positiveDictionary: positiveDict, seed: global.seed)
-        return .dict(try Self.online(&learner, x, progress: progress))
-    }
-
-    /// Epochs of mini-batches through `partialFit`, with the early stopping of
-    /// `MiniBatchDictionaryLearning.fit` (scikit-learn's `_check_convergence`) and real progress.
-    static func online(_ learner: inout MiniBatchDictionaryLearning<Double>, _ x: Matrix<Double>, progress: Progress) throws -> DictionaryModel<Double> {
-        let n = x.rows, b = min(learner.batchSize, n)
-        var orderRNG = Xoshiro256StarStar(seed: learner.seed)
-        orderRNG.jump()
-        let order = learner.shuffle ? orderRNG.permutation(n) : nil
-        let stepsPerEpoch = (n + b - 1) / b
-        let totalSteps = learner.epochs * stepsPerEpoch
-        var ewa: Double?, ewaMin: Double?, noImprovement = 0, converged = false
-        let reporter = progress.steps("dictionary learning", total: totalSteps)
-        for step in 0..<totalSteps {
-            let lo = (step % stepsPerEpoch) * b, hi = min(n, lo + b)
-            let batch = order.map { x.rows(at: Array($0[lo..<hi])) } ?? x.rows(lo..<hi)
-            try learner.partialFit(batch)
-            let state = learner.state!
-            let cost = state.objective.last ?? .nan
-            reporter.update(done: step + 1, detail: "batch cost \(Summary.format(cost))")
-            let count = step + 1
-            if Double(count) > min(100, Double(n) / Double(b)) {
-                let weight = min(Double(hi - lo) / Double(n + 1), 1)
-                ewa = ewa.map { $0 * (1 - weight) + cost * weight } ?? cost
-                if learner.tolerance > 0 && state.lastChange <= learner.tolerance { converged = true; break }
-                if ewaMin == nil || ewa! < ewaMin! { noImprovement = 0; ewaMin = ewa } else { noImprovement += 1 }
-                if let limit = learner.maxNoImprovement, noImprovement >= limit { converged = true; break }
+        let b = min(batchSize, x.rows)
+        let reporter = progress.steps("dictionary learning", total: epochs * ((x.rows + b - 1) / b))
+        let model = try learner.fit(x) { event in
+            if case let .step(step, _, _, cost) = event {
+                reporter.update(done: step, detail: cost.map { "batch cost \(Summary.format($0))" } ?? "")
             }
         }
-        let current = try learner.currentModel()
-        reporter.finish(steps: current.report.iterations, detail: converged ? "converged" : "all epochs run")
-        let report = FitReport(iterations: current.report.iterations, finalChange: current.report.finalChange,
-                               converged: converged, objective: current.report.objective)
-        return DictionaryModel(coder: current.coder, alpha: learner.alpha, report: report)
+        reporter.finish(steps: model.report.iterations, detail: model.report.converged ? "converged" : "all epochs run")
+        return .dict(model)
     }
 }

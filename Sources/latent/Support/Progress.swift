@@ -78,13 +78,15 @@ final class Progress: Sendable {
     }
 }
 
-/// Step-wise progress: `update(done:)` after each step; `finish()` at the end.
-final class StepReporter {
+/// Step-wise progress: `update(done:)` after each step; `finish()` at the end. May be called from
+/// any thread (word2vec's workers report from theirs).
+final class StepReporter: Sendable {
     let progress: Progress
     let label: String
     let total: Int
     private let start = DispatchTime.now()
-    private var lastDraw = 0.0
+    /// Seconds since `start` of the last line drawn.
+    private let lastDraw = Mutex(0.0)
 
     init(progress: Progress, label: String, total: Int) {
         self.progress = progress
@@ -99,8 +101,12 @@ final class StepReporter {
         guard progress.enabled else { return }
         let now = elapsed
         let interval = progress.isTerminal ? 0.1 : progress.plainInterval
-        guard now - lastDraw >= interval || done == total else { return }
-        lastDraw = now
+        let due = lastDraw.withLock { last in
+            guard now - last >= interval || done == total else { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
         let fraction = Double(done) / Double(total)
         let eta = done > 0 ? now / Double(done) * Double(total - done) : .nan
         let suffix = detail.isEmpty ? "" : ", \(detail)"
