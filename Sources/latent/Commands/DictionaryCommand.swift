@@ -13,12 +13,12 @@ struct DictionaryCommand: ParsableCommand, FitCommand {
           latent dict data.csv --atoms 10 --batch --max-iter 50 \\
               --transform-algorithm omp --transform-nonzeros 3
 
-        --online (the default) drives MiniBatchDictionaryLearning.partialFit
-        step by step, with progress, and stops early as scikit-learn does
-        (dictionary change ≤ --tol, or --max-no-improvement steps without a
-        better smoothed cost); the first batch seeds the atoms.
-        --batch runs DictionaryLearning on all rows for up to --max-iter
-        iterations.
+        --online (the default) runs MiniBatchDictionaryLearning.fit (as a
+        batch file's dict does), with progress per step, and stops early as
+        scikit-learn does (dictionary change ≤ --tol, or --max-no-improvement
+        steps without a better smoothed cost); --init starts the atoms from
+        all rows. --batch runs DictionaryLearning on all rows for up to
+        --max-iter iterations, with progress per iteration.
         """)
 
     enum FitAlgorithm: String, CaseIterable, ExpressibleByArgument { case lassoLARS = "lasso-lars", lassoCD = "lasso-cd" }
@@ -144,7 +144,8 @@ struct DictionaryCommand: ParsableCommand, FitCommand {
                                                      transformAlgorithm: coder(features: x.columns, atoms: k),
                                                      maxIterations: maxIter, tolerance: tol ?? 1e-8, initialization: start,
                                                      positiveCode: positiveCode, positiveDictionary: positiveDict, seed: global.seed)
-            return .dict(try progress.timed("fitting dictionary (batch, \(k) atoms)") { try learner.fit(x) }.0)
+            let reporter = progress.steps("dictionary learning (batch, \(k) atoms)", total: maxIter)
+            return .dict(try Self.finish(reporter, learner.fit(x, onEvent: reporter.fitEvents(cost: "cost"))))
         }
         let learner = MiniBatchDictionaryLearning<Double>(
             atoms: k, alpha: alpha, batchSize: batchSize, epochs: epochs, shuffle: shuffle, fitAlgorithm: fitWith,
@@ -153,12 +154,12 @@ struct DictionaryCommand: ParsableCommand, FitCommand {
             positiveDictionary: positiveDict, seed: global.seed)
         let b = min(batchSize, x.rows)
         let reporter = progress.steps("dictionary learning", total: epochs * ((x.rows + b - 1) / b))
-        let model = try learner.fit(x) { event in
-            if case let .step(step, _, _, cost) = event {
-                reporter.update(done: step, detail: cost.map { "batch cost \(Summary.format($0))" } ?? "")
-            }
-        }
-        reporter.finish(steps: model.report.iterations, detail: model.report.converged ? "converged" : "all epochs run")
-        return .dict(model)
+        return .dict(try Self.finish(reporter, learner.fit(x, onEvent: reporter.fitEvents(cost: "batch cost"))))
+    }
+
+    /// Ends the progress line of a dictionary fit: steps run, converged or not.
+    static func finish(_ reporter: StepReporter, _ model: DictionaryModel<Double>) -> DictionaryModel<Double> {
+        reporter.finish(steps: model.report.iterations, detail: model.report.converged ? "converged" : "all iterations run")
+        return model
     }
 }

@@ -107,9 +107,7 @@ struct PCACommand: ParsableCommand, FitCommand {
     static func incremental(_ x: Matrix<Double>, components: Int?, whiten: Bool, batchSize: Int, progress: Progress) throws -> PCAModel<Double> {
         let ipca = IncrementalPCA<Double>(components: components, whiten: whiten, batchSize: batchSize)
         let reporter = progress.steps("incremental pca", total: IncrementalPCA<Double>.batches(count: x.rows, size: batchSize, minimum: components ?? 0).count)
-        let model = try ipca.fit(x, batchSize: batchSize) { event in
-            if case let .step(step, _, _, _) = event { reporter.update(done: step) }
-        }
+        let model = try ipca.fit(x, batchSize: batchSize, onEvent: reporter.fitEvents(cost: "cost"))
         reporter.finish(steps: reporter.total)
         try refuseWhiteningByZero(model)
         return model

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import Latent
 
 /// Progress on stderr for long fits.
 ///
@@ -118,6 +119,16 @@ final class StepReporter: Sendable {
         } else if done < total {
             progress.emit(final: String(format: "latent: %@ %.0f%% (%d/%d), %.1f s elapsed, about %@ left%@", label,
                                         fraction * 100, done, total, now, Self.clock(eta), suffix))
+        }
+    }
+
+    /// A listener for a learner's `fit(_:onEvent:)`: draws every `.step` event, with its cost
+    /// (when finite) as `name value`, e.g. `batch cost 0.123`.
+    func fitEvents(cost name: String) -> (FitEvent) -> Void {
+        { event in
+            if case let .step(step, _, _, cost) = event {
+                self.update(done: step, detail: cost.flatMap { $0.isFinite ? "\(name) \(Summary.format($0))" : nil } ?? "")
+            }
         }
     }
 
