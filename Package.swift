@@ -63,7 +63,7 @@ let package = Package(
         .target(name: "LatentText", dependencies: ["LatentCore", "LatentIO"], swiftSettings: optimise + swift6),
         .target(name: "LatentModels", dependencies: ["LatentCore", "LatentIO", "LatentNN", "LatentText"], swiftSettings: optimise + swift6),
         // Scale-out over MPI: not in the `Latent` umbrella, so a program that never scales out never links Open MPI.
-        .target(name: "LatentDistributed", dependencies: ["CMPI", "LatentCore", "LatentIO", "LatentNN", "LatentDecomposition"], swiftSettings: optimise),
+        .target(name: "LatentDistributed", dependencies: ["CMPI", "LatentCore", "LatentIO", "LatentNN", "LatentDecomposition"], swiftSettings: optimise + swift6),
 
         // MARK: - Command line
         .executableTarget(
