@@ -62,17 +62,17 @@ let package = Package(
         .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentEval", "LatentNN", "LatentPlot", "LatentManifold", "LatentText", "LatentModels"]),
         .target(name: "LatentPlot", dependencies: ["LatentCore", "LatentIO", "CZlib"], swiftSettings: optimise + swift6),
         .target(name: "LatentManifold", dependencies: ["LatentCore", "LatentDecomposition"], swiftSettings: optimise + swift6),
-        .target(name: "LatentNN", dependencies: ["LatentCore", "LatentIO"], swiftSettings: optimise),
-        .target(name: "LatentText", dependencies: ["LatentCore", "LatentIO"], swiftSettings: optimise),
-        .target(name: "LatentModels", dependencies: ["LatentCore", "LatentIO", "LatentNN", "LatentText"], swiftSettings: optimise),
+        .target(name: "LatentNN", dependencies: ["LatentCore", "LatentIO"], swiftSettings: optimise + swift6),
+        .target(name: "LatentText", dependencies: ["LatentCore", "LatentIO"], swiftSettings: optimise + swift6),
+        .target(name: "LatentModels", dependencies: ["LatentCore", "LatentIO", "LatentNN", "LatentText"], swiftSettings: optimise + swift6),
         // Scale-out over MPI: not in the `Latent` umbrella, so a program that never scales out never links Open MPI.
-        .target(name: "LatentDistributed", dependencies: ["CMPI", "LatentCore", "LatentIO", "LatentNN", "LatentDecomposition"], swiftSettings: optimise),
+        .target(name: "LatentDistributed", dependencies: ["CMPI", "LatentCore", "LatentIO", "LatentNN", "LatentDecomposition"], swiftSettings: optimise + swift6),
 
         // MARK: - Command line
         .executableTarget(
             name: "latent",
             dependencies: ["Latent", "LatentExperiments", "LatentDistributed", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: optimise),
+            swiftSettings: optimise + swift6),
 
         // MARK: - Tests
         .target(name: "LatentTestSupport", dependencies: ["LatentCore", "LatentIO"], path: "Tests/LatentTestSupport"),

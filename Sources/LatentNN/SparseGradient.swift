@@ -1,5 +1,6 @@
 import Foundation
 import LatentCore
+import Synchronization
 
 /// The gradient of a row-indexed parameter (an embedding table `(V, D)`) kept as the rows that
 /// were used and their gradients only: PyTorch's `sparse=True`, gensim's behaviour.
@@ -62,20 +63,21 @@ public final class SparseRowGradient<Scalar: BLASScalar>: @unchecked Sendable {
 /// Which tensors take sparse row gradients. `Tensor` is final and has no room for one, so the
 /// association lives here, keyed by the tensor's identity and holding it weakly.
 enum SparseGradientTable {
-    private struct Entry { weak var tensor: AnyObject?; let gradient: AnyObject }
-    nonisolated(unsafe) private static var entries: [ObjectIdentifier: Entry] = [:]
-    private static let lock = NSLock()
+    private struct Entry: Sendable { weak var tensor: (AnyObject & Sendable)?; let gradient: AnyObject & Sendable }
+    private static let entries = Mutex<[ObjectIdentifier: Entry]>([:])
 
-    static func register(_ tensor: AnyObject, _ gradient: AnyObject) {
-        lock.lock(); defer { lock.unlock() }
-        entries = entries.filter { $0.value.tensor != nil }
-        entries[ObjectIdentifier(tensor)] = Entry(tensor: tensor, gradient: gradient)
+    static func register(_ tensor: AnyObject & Sendable, _ gradient: AnyObject & Sendable) {
+        entries.withLock { entries in
+            entries = entries.filter { $0.value.tensor != nil }
+            entries[ObjectIdentifier(tensor)] = Entry(tensor: tensor, gradient: gradient)
+        }
     }
 
-    static func gradient(of tensor: AnyObject) -> AnyObject? {
-        lock.lock(); defer { lock.unlock() }
-        guard let e = entries[ObjectIdentifier(tensor)], e.tensor === tensor else { return nil }
-        return e.gradient
+    static func gradient(of tensor: AnyObject & Sendable) -> (AnyObject & Sendable)? {
+        entries.withLock { entries in
+            guard let e = entries[ObjectIdentifier(tensor)], e.tensor === tensor else { return nil }
+            return e.gradient
+        }
     }
 }
 

@@ -85,7 +85,7 @@ struct BatchCommand: ParsableCommand {
                 let n = (try? runner.interruptRunningRuns(experiment: batch.name)) ?? 0
                 try? store.checkpoint()
                 StandardError.line("interrupted: \(n) running run(s) marked interrupted")
-                fflush(stdout)
+                StandardOutput.flush()
                 _exit(130)   // no exit handlers: other threads are still working; SQLite stays consistent
             }
         }

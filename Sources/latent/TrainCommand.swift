@@ -194,7 +194,7 @@ struct TrainClassifierCommand: ParsableCommand {
                 print("epoch \(r.epoch)/\(epochs)  train loss \(format(r.trainingLoss, 4))  test loss \(format(r.evaluationLoss ?? .nan, 4))  "
                       + "test accuracy \(format(100 * (r.evaluationAccuracy ?? .nan), 2))%  \(format(r.seconds, 1)) s  "
                       + "(\(Int(Double(trainImages.rows) / Swift.max(r.seconds, 1e-9))) samples/s)")
-                fflush(stdout)
+                StandardOutput.flush()
             }
         }
         if let parallel {

@@ -190,7 +190,7 @@ import LatentIO
     @Test func writerRoundTripsValuesNamesAndLabels() throws {
         var m = Matrix<Double>.randomNormal(6, 4, seed: 3)
         m[0, 0] = 1e-300; m[0, 1] = -0.0; m[0, 2] = 42; m[0, 3] = 0x1p53
-        m[1, 0] = 1e22; m[1, 1] = -7; m[1, 2] = 0.1; m[1, 3] = 5e-324
+        m[1, 0] = 1e22; m[1, 1] = -7; m[1, 2] = 0.1; m[1, 3] = .leastNonzeroMagnitude
         let names = ["plain", "with, comma", "with \"quote\"", " spaced "]
         let labels = ["a", "b,c", "d\ne", "", "f", "g\"h"]
         for position in [CSV.LabelPosition.first, .last] {

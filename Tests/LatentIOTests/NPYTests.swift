@@ -37,7 +37,7 @@ import LatentIO
 
     @Test func specialValuesAreBitExact() throws {
         let m: Matrix<Double> = try NPY.read(ioFixture("f8_special.npy"))
-        let expected: [Double] = [0, -0.0, .infinity, -.infinity, .nan, 5e-324, .greatestFiniteMagnitude, -1e-300]
+        let expected: [Double] = [0, -0.0, .infinity, -.infinity, .nan, .leastNonzeroMagnitude, .greatestFiniteMagnitude, -1e-300]
         #expect(m.shape == (2, 4))
         #expect(zip(m.storage, expected).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) })
         #expect(m.storage[1].sign == .minus)

@@ -58,7 +58,11 @@ public struct DictionaryLearning<Scalar: BLASScalar>: Estimator {
     /// Learns a dictionary from `x` (n samples × features).
     /// - Throws: `EstimatorError` for bad parameters, no samples or non-finite input;
     ///   `LinearAlgebraError` if the initial SVD fails.
-    public func fit(_ x: Matrix<Scalar>) throws -> DictionaryModel<Scalar> {
+    public func fit(_ x: Matrix<Scalar>) throws -> DictionaryModel<Scalar> { try fit(x, onEvent: { _ in }) }
+
+    /// `fit(x)`, calling `onEvent` after every iteration (a pass over all rows: `.step` with
+    /// `epoch` equal to `step`, `steps` = `maxIterations`, and the objective as `cost`).
+    public func fit(_ x: Matrix<Scalar>, onEvent: (FitEvent) -> Void) throws -> DictionaryModel<Scalar> {
         let method = "DictionaryLearning"
         try validate(method: method, x: x)
         var generator = Xoshiro256StarStar(seed: seed)
@@ -82,6 +86,7 @@ public struct DictionaryLearning<Scalar: BLASScalar>: Estimator {
                 throw EstimatorError.invalidData(method: method, reason: "objective became \(cost) at iteration \(iteration + 1)")
             }
             objective.append(cost)
+            onEvent(.step(step: iteration + 1, steps: maxIterations, epoch: iteration + 1, cost: cost))
             if iteration > 0 {
                 change = objective[iteration - 1] - cost
                 if change < tolerance * cost { converged = true; break }

@@ -76,7 +76,11 @@ public struct MiniBatchDictionaryLearning<Scalar: BLASScalar>: Estimator {
     /// The report's `iterations` counts steps and `objective` holds each step's mean batch cost
     /// `(½‖X_t − Z_t·D‖² + alpha‖Z_t‖₁)/b` (before that step's dictionary update).
     /// - Throws: `EstimatorError` for bad parameters or input, `LinearAlgebraError` if the SVD fails.
-    public func fit(_ x: Matrix<Scalar>) throws -> DictionaryModel<Scalar> {
+    public func fit(_ x: Matrix<Scalar>) throws -> DictionaryModel<Scalar> { try fit(x, onEvent: { _ in }) }
+
+    /// `fit(x)`, calling `onEvent` after every step with its mean batch cost (`.step`; `steps` is
+    /// the bound `epochs · ⌈n/b⌉`, which early stopping may cut short) and after every full pass.
+    public func fit(_ x: Matrix<Scalar>, onEvent: (FitEvent) -> Void) throws -> DictionaryModel<Scalar> {
         let method = "MiniBatchDictionaryLearning"
         try validate(x, method: method)
         let n = x.rows
@@ -94,6 +98,10 @@ public struct MiniBatchDictionaryLearning<Scalar: BLASScalar>: Estimator {
             let lo = (step % stepsPerEpoch) * b, hi = Swift.min(n, lo + b)
             let batch = order.map { x.rows(at: Array($0[lo..<hi])) } ?? x.rows(lo..<hi)
             let cost = try self.step(&online, batch: batch, method: method)
+            onEvent(.step(step: step + 1, steps: totalSteps, epoch: step / stepsPerEpoch + 1, cost: cost))
+            if (step + 1) % stepsPerEpoch == 0 {
+                onEvent(.epochFinished(epoch: (step + 1) / stepsPerEpoch, epochs: epochs, score: nil))
+            }
             // scikit-learn's `_check_convergence`: skip the first min(100, n/b) steps, then watch
             // the dictionary change and an exponentially weighted average of the batch cost.
             let count = step + 1

@@ -89,6 +89,17 @@ public struct NMF<Scalar: BLASScalar>: Estimator, Codable, Equatable {
     /// Fits the model and also returns the training data's W (n×k), as scikit-learn's `fit_transform`.
     /// - Throws: as `fit`.
     public func fitTransform(_ x: Matrix<Scalar>) throws -> (model: FittedNMF<Scalar>, weights: Matrix<Scalar>) {
+        try fitTransform(x, onEvent: { _ in })
+    }
+
+    /// `fit(x)`, calling `onEvent` after every iteration (`.step` with `epoch` equal to `step`,
+    /// `steps` = `maxIterations`, and the objective as `cost` where the solver computed it).
+    public func fit(_ x: Matrix<Scalar>, onEvent: (FitEvent) -> Void) throws -> FittedNMF<Scalar> {
+        try fitTransform(x, onEvent: onEvent).model
+    }
+
+    /// `fitTransform(x)` with `fit(_:onEvent:)`'s events.
+    public func fitTransform(_ x: Matrix<Scalar>, onEvent: (FitEvent) -> Void) throws -> (model: FittedNMF<Scalar>, weights: Matrix<Scalar>) {
         var (w, h) = try initialFactors(x)
         let (n, d) = (x.rows, x.columns)
         let penalty = NMFPenalty(samples: n, features: d, alphaW: alphaW, alphaH: alphaH ?? alphaW, l1Ratio: l1Ratio)
@@ -96,10 +107,10 @@ public struct NMF<Scalar: BLASScalar>: Estimator, Codable, Equatable {
         switch solver {
         case .coordinateDescent:
             report = NMFCoordinateDescent.fit(x, w: &w, h: &h, updateH: true, penalty: penalty,
-                                              tolerance: tolerance, maxIterations: maxIterations)
+                                              tolerance: tolerance, maxIterations: maxIterations, onEvent: onEvent)
         case .multiplicativeUpdate:
             report = NMFMultiplicativeUpdate.fit(x, w: &w, h: &h, loss: betaLoss, updateH: true, penalty: penalty,
-                                                 tolerance: tolerance, maxIterations: maxIterations)
+                                                 tolerance: tolerance, maxIterations: maxIterations, onEvent: onEvent)
         }
         let error = NMFLoss.error(x, w, h, loss: betaLoss)
         let model = FittedNMF(components: h, reconstructionError: error, report: report, configuration: self)

@@ -61,11 +61,12 @@ enum NMFCoordinateDescent {
     /// Alternating coordinate descent from `w` (n×k), `h` (k×d). Stops when the violation falls
     /// to `tolerance` × the first iteration's violation, as scikit-learn. With `updateH` false only
     /// W moves (used by `transform`). The objective trace (½‖X − WH‖², unpenalised) is computed
-    /// after each iteration from the products already formed, when `updateH` is true.
+    /// after each iteration from the products already formed, when `updateH` is true; `onEvent`
+    /// hears a `.step` per iteration with that objective as its cost.
     /// - Complexity: per iteration two GEMMs of O(n·d·k) plus O((n + d)·k²).
     static func fit<Scalar: BLASScalar>(_ x: Matrix<Scalar>, w: inout Matrix<Scalar>, h: inout Matrix<Scalar>,
                                         updateH: Bool, penalty: NMFPenalty, tolerance: Double,
-                                        maxIterations: Int) -> FitReport {
+                                        maxIterations: Int, onEvent: (FitEvent) -> Void = { _ in }) -> FitReport {
         let (n, d) = (x.rows, x.columns)
         let k = w.columns
         var ht = h.transposed                                   // d×k, rows are the H-problem's unknowns
@@ -88,6 +89,7 @@ enum NMFCoordinateDescent {
                 let cross = NMFKernels.dot(ht, xtw), quadratic = NMFKernels.dot(ht.gram(transpose: true), wtw)
                 objective.append(Swift.max(0, (normX - 2 * cross + quadratic) / 2))
             }
+            onEvent(.step(step: iteration, steps: maxIterations, epoch: iteration, cost: objective.last))
             if iteration == 1 { violationInit = violation }
             if violationInit == 0 { ratio = 0; converged = true; break }
             ratio = violation / violationInit

@@ -11,12 +11,13 @@ enum NMFMultiplicativeUpdate {
     /// `√(2·divergence)` is computed and the fit stops when it fell by less than
     /// `tolerance × the initial error` since the last check, as scikit-learn. The objective trace
     /// holds the divergence after every iteration for the Frobenius loss (from products already
-    /// formed) and after every 10th iteration for Kullback–Leibler (each costs a GEMM and logarithms).
+    /// formed) and after every 10th iteration for Kullback–Leibler (each costs a GEMM and logarithms);
+    /// `onEvent` hears a `.step` per iteration, with the trace's new value as its cost where there is one.
     /// - Complexity: per iteration O(n·d·k) in GEMMs (two for Frobenius, four for KL) plus
     ///   O(n·d) elementwise work for KL.
     static func fit<Scalar: BLASScalar>(_ x: Matrix<Scalar>, w: inout Matrix<Scalar>, h: inout Matrix<Scalar>,
                                         loss: NMFBetaLoss, updateH: Bool, penalty: NMFPenalty, tolerance: Double,
-                                        maxIterations: Int) -> FitReport {
+                                        maxIterations: Int, onEvent: (FitEvent) -> Void = { _ in }) -> FitReport {
         let (n, d) = (x.rows, x.columns)
         let k = w.columns
         let errorAtInit = tolerance > 0 ? NMFLoss.error(x, w, h, loss: loss) : 0
@@ -75,16 +76,19 @@ enum NMFMultiplicativeUpdate {
             }
             // --- convergence every 10 iterations
             let check = tolerance > 0 && iteration % 10 == 0
+            var stop = false
             if check || (loss == .kullbackLeibler && updateH && iteration % 10 == 0) {
                 let divergence = NMFLoss.divergence(x, w, h, loss: loss)
                 if loss == .kullbackLeibler && updateH { objective.append(divergence) }
                 if check {
                     let error = (2 * Swift.max(0, divergence)).squareRoot()
                     change = (previousError - error) / errorAtInit
-                    if change < tolerance { converged = true; break }
-                    previousError = error
+                    if change < tolerance { converged = true; stop = true } else { previousError = error }
                 }
             }
+            let fresh = loss == .frobenius || iteration % 10 == 0        // KL's trace grows every 10th iteration only
+            onEvent(.step(step: iteration, steps: maxIterations, epoch: iteration, cost: updateH && fresh ? objective.last : nil))
+            if stop { break }
         }
         return FitReport(iterations: iterations, finalChange: change, converged: converged, objective: objective)
     }

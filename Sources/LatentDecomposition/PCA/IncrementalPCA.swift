@@ -109,13 +109,17 @@ public struct IncrementalPCA<Scalar: BLASScalar>: Estimator, Codable {
     /// Fits a fresh accumulator on `x` in batches of `batchSize` rows (nil: 5 × features); as
     /// scikit-learn's `gen_batches(n, batchSize, min_batch_size: k)`, a tail shorter than k rows is
     /// merged into the last full batch.
-    public func fit(_ x: Matrix<Scalar>, batchSize: Int?) throws -> PCAModel<Scalar> {
+    /// `onEvent` hears a `.step` (no cost) after every batch and one `.epochFinished` at the end.
+    public func fit(_ x: Matrix<Scalar>, batchSize: Int?, onEvent: (FitEvent) -> Void = { _ in }) throws -> PCAModel<Scalar> {
         let size = batchSize ?? 5 * x.columns
         if size < 1 { throw EstimatorError.invalidParameter(method: "IncrementalPCA", name: "batchSize", reason: "must be positive, got \(size)") }
         var fresh = IncrementalPCA(components: components, whiten: whiten, batchSize: batchSize)
-        for range in Self.batches(count: x.rows, size: size, minimum: components ?? 0) {
+        let ranges = Self.batches(count: x.rows, size: size, minimum: components ?? 0)
+        for (i, range) in ranges.enumerated() {
             try fresh.partialFit(x.rows(range))
+            onEvent(.step(step: i + 1, steps: ranges.count, epoch: 1, cost: nil))
         }
+        onEvent(.epochFinished(epoch: 1, epochs: 1, score: nil))
         return try fresh.model()
     }
 

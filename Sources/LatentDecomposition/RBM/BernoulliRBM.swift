@@ -90,9 +90,13 @@ public struct BernoulliRBM<Scalar: BLASScalar>: Estimator {
     ///   and when the weights stop being finite (learning rate too large).
     /// - Complexity: O(epochs · n · d · k · (2 + 3·steps)) in GEMMs, plus O(epochs · n · (d + k) · steps)
     ///   exponentials and random draws.
+    public func fit(_ x: Matrix<Scalar>) throws -> BernoulliRBMModel<Scalar> { try fit(x, onEvent: { _ in }) }
+
+    /// `fit(x)`, calling `onEvent` after every update (`.step`, no cost) and after every epoch
+    /// (`.epochFinished` with the monitor rows' mean pseudo-likelihood, `nil` without monitor rows).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func fit(_ x: Matrix<Scalar>) throws -> BernoulliRBMModel<Scalar> {
+    public func fit(_ x: Matrix<Scalar>, onEvent: (FitEvent) -> Void) throws -> BernoulliRBMModel<Scalar> {
         try validate()
         try Self.requireUnitInterval(x)
         if x.rows < 1 { throw EstimatorError.tooFewSamples(method: "BernoulliRBM", samples: x.rows, needed: 1) }
@@ -108,13 +112,15 @@ public struct BernoulliRBM<Scalar: BLASScalar>: Estimator {
 
         var batch = Matrix<Scalar>.zeros(Swift.min(batchSize, n), d)
         var reconstruction = [Double](), pseudoLikelihood = [Double]()
+        let batchesPerEpoch = (n + batchSize - 1) / batchSize
         for epoch in 0..<epochs {
             let order = shuffle ? orderRNG.permutation(n) : nil
-            for start in stride(from: 0, to: n, by: batchSize) {
+            for (b, start) in stride(from: 0, to: n, by: batchSize).enumerated() {
                 let rows = Swift.min(batchSize, n - start)
                 if batch.rows != rows { batch = .zeros(rows, d) }
                 Self.gather(x, order.map { Array($0[start..<start + rows]) }, from: start, into: &batch)
                 trainer.update(batch)
+                onEvent(.step(step: epoch * batchesPerEpoch + b + 1, steps: epochs * batchesPerEpoch, epoch: epoch + 1, cost: nil))
             }
             guard trainer.parametersAreFinite else {
                 throw EstimatorError.invalidParameter(
@@ -127,6 +133,7 @@ public struct BernoulliRBM<Scalar: BLASScalar>: Estimator {
                 pseudoLikelihood.append(try model.pseudoLikelihood(monitor, flipping: monitorFlips).reduce(0.0) { $0 + Double($1) }
                                         / Double(monitorRows.count))
             }
+            onEvent(.epochFinished(epoch: epoch + 1, epochs: epochs, score: monitorRows.isEmpty ? nil : pseudoLikelihood.last))
         }
         let change = reconstruction.count >= 2 ? Swift.abs(reconstruction[reconstruction.count - 1] - reconstruction[reconstruction.count - 2]) : 0
         let report = FitReport(iterations: epochs, finalChange: change, converged: true, objective: reconstruction)

@@ -25,6 +25,10 @@ import LatentCore
 /// `prefetch > 0` builds up to that many batches ahead on one background thread. `sample` and
 /// `collate` must therefore be safe to call from several threads (read-only captured data).
 /// - Complexity: per batch, `B` calls of `sample` and one of `collate`; O(n) per epoch for the order.
+///
+/// `@unchecked Sendable`: every stored property is an immutable value except the two closures, which
+/// the contract above requires to be safe to call from several threads; the pipeline never mutates
+/// anything itself.
 public struct DataPipeline<Sample, Batch>: BatchSource, @unchecked Sendable {
     /// The number of samples.
     public let count: Int
@@ -85,17 +89,19 @@ public struct DataPipeline<Sample, Batch>: BatchSource, @unchecked Sendable {
     func batch(_ b: Int, epoch: Int, order: [Int]) -> Batch {
         let lo = b * batchSize, hi = Swift.min(lo + batchSize, order.count)
         let indices = Array(order[lo..<hi])
-        let build = { (k: Int) -> Sample in
-            var rng = Xoshiro256StarStar(seed: BatchOrder.sampleSeed(seed: seed, epoch: epoch, index: indices[k]))
-            return sample(indices[k], &rng)
-        }
-        if threads == 1 || indices.count < 2 { return collate(indices.indices.map(build)) }
+        if threads == 1 || indices.count < 2 { return collate(indices.map { sample(at: $0, epoch: epoch) }) }
         let slots = SampleSlots<Sample>(count: indices.count)
         let workers = Swift.min(threads, indices.count)
         DispatchQueue.concurrentPerform(iterations: workers) { w in
-            for k in stride(from: w, to: indices.count, by: workers) { slots.set(k, build(k)) }
+            for k in stride(from: w, to: indices.count, by: workers) { slots.set(k, sample(at: indices[k], epoch: epoch)) }
         }
         return collate(slots.values)
+    }
+
+    /// Sample `index` of `epoch`, made with its own generator.
+    private func sample(at index: Int, epoch: Int) -> Sample {
+        var rng = Xoshiro256StarStar(seed: BatchOrder.sampleSeed(seed: seed, epoch: epoch, index: index))
+        return sample(index, &rng)
     }
 
     /// The batches of `epoch` in order, built ahead on a background thread when `prefetch > 0`.
@@ -124,15 +130,24 @@ public struct DataPipeline<Sample, Batch>: BatchSource, @unchecked Sendable {
 }
 
 /// One slot per sample, written by the workers at distinct indices.
+///
+/// `@unchecked Sendable`, without a lock: worker `w` writes only the slots `k ≡ w (mod workers)`, so
+/// no slot is written twice or by two threads, and `values` is read only after `concurrentPerform`
+/// has returned, which orders every write before the read. (A `Mutex` cannot hold the slots: its
+/// `withLock` takes only `Sendable` values in from a closure, and `Sample` need not be `Sendable`.)
 private final class SampleSlots<Sample>: @unchecked Sendable {
-    private var slots: [Sample?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ k: Int, _ value: Sample) { lock.lock(); slots[k] = value; lock.unlock() }
+    private let slots: UnsafeMutableBufferPointer<Sample?>
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+    deinit { slots.deinitialize().deallocate() }
+    func set(_ k: Int, _ value: Sample) { slots[k] = value }
     var values: [Sample] { slots.map { $0! } }
 }
 
 /// A bounded first-in first-out hand-over between the prefetching thread and the trainer.
+/// `@unchecked Sendable`: `items` and `cancelled` are read and written only while holding `condition`.
 private final class PrefetchQueue<Element>: @unchecked Sendable {
     private var items: [Element] = []
     private var cancelled = false

@@ -246,7 +246,7 @@ enum StructuredMutation {
         return (try? JSONSerialization.data(withJSONObject: root)) ?? data
     }
 
-    static let replacements: [Any] = [0, -1, 1, 2, 3, 1e308, -1e308, Double.leastNonzeroMagnitude, 4_294_967_296, Int.max, "nan", "inf", "-inf", NSNull(), "x", true]
+    static var replacements: [Any] { [0, -1, 1, 2, 3, 1e308, -1e308, Double.leastNonzeroMagnitude, 4_294_967_296, Int.max, "nan", "inf", "-inf", NSNull(), "x", true] }
 
     private static func edit(_ value: Any, _ rng: inout Xoshiro256StarStar, depth: Int) -> Any {
         if var object = value as? [String: Any], !object.isEmpty {

@@ -13,12 +13,12 @@ struct DictionaryCommand: ParsableCommand, FitCommand {
           latent dict data.csv --atoms 10 --batch --max-iter 50 \\
               --transform-algorithm omp --transform-nonzeros 3
 
-        --online (the default) drives MiniBatchDictionaryLearning.partialFit
-        step by step, with progress, and stops early as scikit-learn does
-        (dictionary change ≤ --tol, or --max-no-improvement steps without a
-        better smoothed cost); the first batch seeds the atoms.
-        --batch runs DictionaryLearning on all rows for up to --max-iter
-        iterations.
+        --online (the default) runs MiniBatchDictionaryLearning.fit (as a
+        batch file's dict does), with progress per step, and stops early as
+        scikit-learn does (dictionary change ≤ --tol, or --max-no-improvement
+        steps without a better smoothed cost); --init starts the atoms from
+        all rows. --batch runs DictionaryLearning on all rows for up to
+        --max-iter iterations, with progress per iteration.
         """)
 
     enum FitAlgorithm: String, CaseIterable, ExpressibleByArgument { case lassoLARS = "lasso-lars", lassoCD = "lasso-cd" }
@@ -144,47 +144,22 @@ struct DictionaryCommand: ParsableCommand, FitCommand {
                                                      transformAlgorithm: coder(features: x.columns, atoms: k),
                                                      maxIterations: maxIter, tolerance: tol ?? 1e-8, initialization: start,
                                                      positiveCode: positiveCode, positiveDictionary: positiveDict, seed: global.seed)
-            return .dict(try progress.timed("fitting dictionary (batch, \(k) atoms)") { try learner.fit(x) }.0)
+            let reporter = progress.steps("dictionary learning (batch, \(k) atoms)", total: maxIter)
+            return .dict(try Self.finish(reporter, learner.fit(x, onEvent: reporter.fitEvents(cost: "cost"))))
         }
-        var learner = MiniBatchDictionaryLearning<Double>(
+        let learner = MiniBatchDictionaryLearning<Double>(
             atoms: k, alpha: alpha, batchSize: batchSize, epochs: epochs, shuffle: shuffle, fitAlgorithm: fitWith,
             transformAlgorithm: coder(features: x.columns, atoms: k), tolerance: tol ?? 1e-3,
             maxNoImprovement: maxNoImprovement, initialization: start, positiveCode: positiveCode,
             positiveDictionary: positiveDict, seed: global.seed)
-        return .dict(try Self.online(&learner, x, progress: progress))
+        let b = min(batchSize, x.rows)
+        let reporter = progress.steps("dictionary learning", total: epochs * ((x.rows + b - 1) / b))
+        return .dict(try Self.finish(reporter, learner.fit(x, onEvent: reporter.fitEvents(cost: "batch cost"))))
     }
 
-    /// Epochs of mini-batches through `partialFit`, with the early stopping of
-    /// `MiniBatchDictionaryLearning.fit` (scikit-learn's `_check_convergence`) and real progress.
-    static func online(_ learner: inout MiniBatchDictionaryLearning<Double>, _ x: Matrix<Double>, progress: Progress) throws -> DictionaryModel<Double> {
-        let n = x.rows, b = min(learner.batchSize, n)
-        var orderRNG = Xoshiro256StarStar(seed: learner.seed)
-        orderRNG.jump()
-        let order = learner.shuffle ? orderRNG.permutation(n) : nil
-        let stepsPerEpoch = (n + b - 1) / b
-        let totalSteps = learner.epochs * stepsPerEpoch
-        var ewa: Double?, ewaMin: Double?, noImprovement = 0, converged = false
-        let reporter = progress.steps("dictionary learning", total: totalSteps)
-        for step in 0..<totalSteps {
-            let lo = (step % stepsPerEpoch) * b, hi = min(n, lo + b)
-            let batch = order.map { x.rows(at: Array($0[lo..<hi])) } ?? x.rows(lo..<hi)
-            try learner.partialFit(batch)
-            let state = learner.state!
-            let cost = state.objective.last ?? .nan
-            reporter.update(done: step + 1, detail: "batch cost \(Summary.format(cost))")
-            let count = step + 1
-            if Double(count) > min(100, Double(n) / Double(b)) {
-                let weight = min(Double(hi - lo) / Double(n + 1), 1)
-                ewa = ewa.map { $0 * (1 - weight) + cost * weight } ?? cost
-                if learner.tolerance > 0 && state.lastChange <= learner.tolerance { converged = true; break }
-                if ewaMin == nil || ewa! < ewaMin! { noImprovement = 0; ewaMin = ewa } else { noImprovement += 1 }
-                if let limit = learner.maxNoImprovement, noImprovement >= limit { converged = true; break }
-            }
-        }
-        let current = try learner.currentModel()
-        reporter.finish(steps: current.report.iterations, detail: converged ? "converged" : "all epochs run")
-        let report = FitReport(iterations: current.report.iterations, finalChange: current.report.finalChange,
-                               converged: converged, objective: current.report.objective)
-        return DictionaryModel(coder: current.coder, alpha: learner.alpha, report: report)
+    /// Ends the progress line of a dictionary fit: steps run, converged or not.
+    static func finish(_ reporter: StepReporter, _ model: DictionaryModel<Double>) -> DictionaryModel<Double> {
+        reporter.finish(steps: model.report.iterations, detail: model.report.converged ? "converged" : "all iterations run")
+        return model
     }
 }

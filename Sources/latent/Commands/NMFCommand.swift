@@ -91,7 +91,9 @@ struct NMFCommand: ParsableCommand, FitCommand {
                               betaLoss: betaLoss == .frobenius ? .frobenius : .kullbackLeibler, initialization: initMethod,
                               tolerance: tol, maxIterations: maxIter, alphaW: alphaW, alphaH: alphaH, l1Ratio: l1Ratio,
                               seed: global.seed)
-        let model = try progress.timed("fitting nmf (\(solver.rawValue), \(betaLoss.rawValue))") { try nmf.fit(x) }.0
+        let reporter = progress.steps("nmf (\(solver.rawValue), \(betaLoss.rawValue))", total: maxIter)
+        let model = try nmf.fit(x, onEvent: reporter.fitEvents(cost: "objective"))
+        reporter.finish(steps: model.report.iterations, detail: model.report.converged ? "converged" : "")
         if !model.report.converged {
             progress.stage("note: NMF stopped at --max-iter \(maxIter) before reaching --tol \(Summary.format(tol))")
         }

@@ -103,18 +103,12 @@ struct PCACommand: ParsableCommand, FitCommand {
         return .pca(model)
     }
 
-    /// `IncrementalPCA.fit(x, batchSize:)` driven batch by batch (same batches, same result) so
-    /// progress is real.
+    /// `IncrementalPCA.fit(x, batchSize:)` with its per-batch events drawn as progress.
     static func incremental(_ x: Matrix<Double>, components: Int?, whiten: Bool, batchSize: Int, progress: Progress) throws -> PCAModel<Double> {
-        var ipca = IncrementalPCA<Double>(components: components, whiten: whiten, batchSize: batchSize)
-        let ranges = IncrementalPCA<Double>.batches(count: x.rows, size: batchSize, minimum: components ?? 0)
-        let reporter = progress.steps("incremental pca", total: ranges.count)
-        for (i, range) in ranges.enumerated() {
-            try ipca.partialFit(x.rows(range))
-            reporter.update(done: i + 1)
-        }
-        reporter.finish(steps: ranges.count)
-        let model = try ipca.model()
+        let ipca = IncrementalPCA<Double>(components: components, whiten: whiten, batchSize: batchSize)
+        let reporter = progress.steps("incremental pca", total: IncrementalPCA<Double>.batches(count: x.rows, size: batchSize, minimum: components ?? 0).count)
+        let model = try ipca.fit(x, batchSize: batchSize, onEvent: reporter.fitEvents(cost: "cost"))
+        reporter.finish(steps: reporter.total)
         try refuseWhiteningByZero(model)
         return model
     }

@@ -11,10 +11,10 @@ struct RBMCommand: ParsableCommand, FitCommand {
         Example:
           latent rbm train-images-idx3-ubyte.gz --scale --hidden 64 -o h.npy
 
-        Inputs must lie in [0, 1] (use --scale for IDX pixels). Training runs
-        BernoulliRBMTrainer batch by batch exactly as BernoulliRBM.fit does
-        (same numbers for the same seed and threads), with progress; after
-        each epoch it scores up to --monitor-samples rows.
+        Inputs must lie in [0, 1] (use --scale for IDX pixels). Training is
+        BernoulliRBM.fit (same numbers as a batch run for the same seed and
+        threads), with progress from its events; after each epoch it scores
+        up to --monitor-samples rows.
         """)
 
     @Option(parsing: .unconditional, help: "Hidden units.")
@@ -78,45 +78,30 @@ struct RBMCommand: ParsableCommand, FitCommand {
         .rbm(try Self.train(options, x, progress: progress))
     }
 
-    /// `BernoulliRBM.fit` step by step: the same random streams, batches and monitoring.
+    /// `BernoulliRBM.fit` with its events drawn as progress (a bar over all updates, the last
+    /// epoch's pseudo-likelihood as detail).
     static func train(_ options: BernoulliRBM<Double>, _ x: Matrix<Double>, progress: Progress) throws -> BernoulliRBMModel<Double> {
         try options.validate()
         if let i = x.storage.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
             throw Failure("rbm needs values in [0, 1]; row \(i / x.columns + 1), column \(i % x.columns + 1) is \(Summary.format(x.storage[i])) (IDX pixels: add --scale)")
         }
-        let (n, d) = (x.rows, x.columns)
-        var trainer = BernoulliRBMTrainer(options, features: d)
-        var orderRNG = Xoshiro256StarStar(seed: options.seed)
-        orderRNG.jump()
-        let monitorRows = orderRNG.choice(n, count: min(options.monitorSamples, n)).sorted()
-        let monitor = x.rows(at: monitorRows)
-        let monitorFlips = monitorRows.map { _ in orderRNG.integer(below: d) }
-        let batchesPerEpoch = (n + options.batchSize - 1) / options.batchSize
-        let reporter = progress.steps("rbm training", total: options.epochs * batchesPerEpoch)
-        var reconstruction = [Double](), pseudoLikelihood = [Double]()
-        for epoch in 0..<options.epochs {
-            let order = options.shuffle ? orderRNG.permutation(n) : nil
-            for (b, start) in stride(from: 0, to: n, by: options.batchSize).enumerated() {
-                let rows = min(options.batchSize, n - start)
-                let batch = order.map { x.rows(at: Array($0[start..<start + rows])) } ?? x.rows(start..<start + rows)
-                try trainer.partialFit(batch)
-                reporter.update(done: epoch * batchesPerEpoch + b + 1,
-                                detail: "epoch \(epoch + 1)/\(options.epochs)" + (pseudoLikelihood.last.map { ", pseudo-likelihood \(Summary.format($0))" } ?? ""))
+        let steps = options.epochs * ((x.rows + options.batchSize - 1) / options.batchSize)
+        let reporter = progress.steps("rbm training", total: steps)
+        var score: Double?
+        let model: BernoulliRBMModel<Double>
+        do {
+            model = try options.fit(x) { event in
+                switch event {
+                case let .step(step, _, epoch, _):
+                    reporter.update(done: step, detail: "epoch \(epoch)/\(options.epochs)" + (score.map { ", pseudo-likelihood \(Summary.format($0))" } ?? ""))
+                case let .epochFinished(_, _, epochScore):
+                    score = epochScore
+                }
             }
-            guard trainer.weights.isFinite, trainer.hiddenBias.allSatisfy(\.isFinite), trainer.visibleBias.allSatisfy(\.isFinite) else {
-                throw Failure("rbm: --learning-rate \(options.learningRate) made the weights overflow in epoch \(epoch + 1); try a smaller one")
-            }
-            if !monitorRows.isEmpty {
-                let model = trainer.model(report: FitReport(iterations: epoch + 1, finalChange: 0, converged: true))
-                reconstruction.append(try model.reconstructionError(monitor))
-                pseudoLikelihood.append(try model.pseudoLikelihood(monitor, flipping: monitorFlips).reduce(0.0) { $0 + Double($1) }
-                                        / Double(monitorRows.count))
-            }
+        } catch let EstimatorError.invalidParameter(_, name, reason) where name == "learningRate" {
+            throw Failure("rbm: --learning-rate \(reason); try a smaller one")
         }
-        reporter.finish(steps: options.epochs * batchesPerEpoch,
-                        detail: pseudoLikelihood.last.map { "pseudo-likelihood \(Summary.format($0))" } ?? "")
-        let change = reconstruction.count >= 2 ? abs(reconstruction[reconstruction.count - 1] - reconstruction[reconstruction.count - 2]) : 0
-        let report = FitReport(iterations: options.epochs, finalChange: change, converged: true, objective: reconstruction)
-        return trainer.model(report: report, pseudoLikelihood: pseudoLikelihood)
+        reporter.finish(steps: steps, detail: score.map { "pseudo-likelihood \(Summary.format($0))" } ?? "")
+        return model
     }
 }

@@ -55,12 +55,7 @@ extension DemoMethod {
     /// context prediction (all with the same encoder f), and an MLP autoencoder and VAE.
     static func deep(_ plan: DeepDemoPlan) -> [DemoMethod] {
         let a = plan.architecture
-        func pretrain(_ x: Matrix<Float>) -> Matrix<Float> { plan.pretrainRows.map { x.rows(0..<Swift.min($0, x.rows)) } ?? x }
-        func encoded(_ model: some ImageRepresentation, _ train: Matrix<Float>, _ test: Matrix<Float>,
-                     reconstruct: ((Matrix<Float>) -> Matrix<Float>)? = nil) -> DemoFeatures {
-            DemoFeatures(train: model.encode(train), test: model.encode(test), components: nil,
-                         reconstructions: reconstruct.map { $0(test.rows(0..<Swift.min(10, test.rows))) })
-        }
+        @Sendable func pretrain(_ x: Matrix<Float>) -> Matrix<Float> { plan.pretrainRows.map { x.rows(0..<Swift.min($0, x.rows)) } ?? x }
         let filters = a.filters.map(String.init).joined(separator: "-")
         let pretrainNote = plan.pretrainRows.map { ", first \($0) images" } ?? ""
         return [
@@ -86,6 +81,14 @@ extension DemoMethod {
                 return encoded(model, train, test, reconstruct: model.reconstruct)
             },
         ]
+    }
+
+    /// The features of a trained encoder, with the reconstructions of the first 10 test images
+    /// when the model has a decoder.
+    private static func encoded(_ model: some ImageRepresentation, _ train: Matrix<Float>, _ test: Matrix<Float>,
+                                reconstruct: ((Matrix<Float>) -> Matrix<Float>)? = nil) -> DemoFeatures {
+        DemoFeatures(train: model.encode(train), test: model.encode(test), components: nil,
+                     reconstructions: reconstruct.map { $0(test.rows(0..<Swift.min(10, test.rows))) })
     }
 
     /// Training progress on stderr: one line per epoch with its loss, time and images per second.

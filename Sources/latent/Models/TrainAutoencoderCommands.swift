@@ -82,7 +82,7 @@ struct AutoencoderTrainingOptions: ParsableArguments {
             case let .epochFinished(r):
                 let shown = metrics.compactMap { name in r.evaluation?[name].map { "test \(name) \(format($0, 3))" } }
                 print((["epoch \(r.epoch)/\(epochs)", "train loss \(format(r.trainingLoss, 3))"] + shown + ["\(format(r.seconds, 1)) s"]).joined(separator: "  "))
-                fflush(stdout)
+                StandardOutput.flush()
             }
         }
     }

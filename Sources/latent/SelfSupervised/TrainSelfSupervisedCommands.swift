@@ -94,7 +94,7 @@ struct SelfSupervisedTrainingOptions: ParsableArguments {
                     }
                 case let .epochFinished(r):
                     print("epoch \(r.epoch)/\(epochs)  train loss \(format(r.trainingLoss, 4))  \(format(r.seconds, 1)) s  \(format(Double(data.train.rows) / r.seconds, 1)) images/s")
-                    fflush(stdout)
+                    StandardOutput.flush()
                 }
             }
             try model.save(to: URL(fileURLWithPath: output))

@@ -122,3 +122,10 @@ enum StandardError {
         lock.withLock { _ in FileHandle.standardError.write(Data(text.utf8)) }
     }
 }
+
+/// Standard output, where data and per-epoch lines go.
+enum StandardOutput {
+    /// Pushes `print`'s buffered lines out now (per-epoch lines in a pipe). `fflush(nil)` flushes
+    /// every output stream; naming C's `stdout` is a global variable that Swift 6 refuses.
+    static func flush() { fflush(nil) }
+}

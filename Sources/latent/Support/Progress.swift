@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import Latent
 
 /// Progress on stderr for long fits.
 ///
@@ -78,13 +79,15 @@ final class Progress: Sendable {
     }
 }
 
-/// Step-wise progress: `update(done:)` after each step; `finish()` at the end.
-final class StepReporter {
+/// Step-wise progress: `update(done:)` after each step; `finish()` at the end. May be called from
+/// any thread (word2vec's workers report from theirs).
+final class StepReporter: Sendable {
     let progress: Progress
     let label: String
     let total: Int
     private let start = DispatchTime.now()
-    private var lastDraw = 0.0
+    /// Seconds since `start` of the last line drawn.
+    private let lastDraw = Mutex(0.0)
 
     init(progress: Progress, label: String, total: Int) {
         self.progress = progress
@@ -99,8 +102,12 @@ final class StepReporter {
         guard progress.enabled else { return }
         let now = elapsed
         let interval = progress.isTerminal ? 0.1 : progress.plainInterval
-        guard now - lastDraw >= interval || done == total else { return }
-        lastDraw = now
+        let due = lastDraw.withLock { last in
+            guard now - last >= interval || done == total else { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
         let fraction = Double(done) / Double(total)
         let eta = done > 0 ? now / Double(done) * Double(total - done) : .nan
         let suffix = detail.isEmpty ? "" : ", \(detail)"
@@ -112,6 +119,16 @@ final class StepReporter {
         } else if done < total {
             progress.emit(final: String(format: "latent: %@ %.0f%% (%d/%d), %.1f s elapsed, about %@ left%@", label,
                                         fraction * 100, done, total, now, Self.clock(eta), suffix))
+        }
+    }
+
+    /// A listener for a learner's `fit(_:onEvent:)`: draws every `.step` event, with its cost
+    /// (when finite) as `name value`, e.g. `batch cost 0.123`.
+    func fitEvents(cost name: String) -> (FitEvent) -> Void {
+        { event in
+            if case let .step(step, _, _, cost) = event {
+                self.update(done: step, detail: cost.flatMap { $0.isFinite ? "\(name) \(Summary.format($0))" : nil } ?? "")
+            }
         }
     }
 

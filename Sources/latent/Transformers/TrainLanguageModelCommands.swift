@@ -107,7 +107,7 @@ struct LanguageModelOptions: ParsableArguments {
                 if let accuracy = r.evaluationAccuracy { parts.append("\(perplexity ? "next-token" : "MLM") accuracy \(formatted(accuracy, 4))") }
                 parts.append("\(formatted(Double(steps * tokensPerStep) / Swift.max(r.seconds, 1e-9), 0)) tokens/s")
                 print(parts.joined(separator: "  "))
-                fflush(stdout)
+                StandardOutput.flush()
             }
         }
     }

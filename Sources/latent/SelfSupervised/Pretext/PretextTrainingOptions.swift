@@ -83,7 +83,7 @@ struct PretextTrainingOptions: ParsableArguments {
             case let .epochFinished(r):
                 let held = r.evaluationLoss.map { ["held-out loss \(format($0, 4))"] } ?? []
                 print((["epoch \(r.epoch)/\(epochs)", "train loss \(format(r.trainingLoss, 4))"] + held + ["\(format(r.seconds, 1)) s"]).joined(separator: "  "))
-                fflush(stdout)
+                StandardOutput.flush()
             }
         }
     }
