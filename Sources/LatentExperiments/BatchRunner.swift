@@ -10,15 +10,15 @@ public struct BatchOptions: Sendable {
     public var jobs: Int
     /// Whether runs that failed before are run again (otherwise they are skipped and still count as failed).
     public var retryFailed: Bool
-    /// Fits a run's model in place of its method's own `fit(dataset.features, parameters, seed)`:
-    /// a batch marked `distributed: true` needs one that fits in lockstep with the other ranks of
-    /// an MPI job (`latent batch` under `mpirun`). Called on the thread that called `run` when
-    /// `jobs` is 1. `nil`: the method's own fit.
-    public var fitter: (@Sendable (_ key: RunKey, _ dataset: Dataset) throws -> FittedModel)?
+    /// Fits a run's model in place of its method's own `fit(dataset.features, parameters, seed)`.
+    public typealias Fitter = @Sendable (_ key: RunKey, _ dataset: Dataset) throws -> FittedModel
+    /// The fitter of every run: a batch marked `distributed: true` needs one that fits in lockstep
+    /// with the other ranks of an MPI job (`latent batch` under `mpirun`). Called on the thread
+    /// that called `run` when `jobs` is 1. `nil`: each method's own fit.
+    public var fitter: Fitter?
 
     /// Options; defaults: one job, failed runs not retried, each method's own fit.
-    public init(jobs: Int = 1, retryFailed: Bool = false,
-                fitter: (@Sendable (_ key: RunKey, _ dataset: Dataset) throws -> FittedModel)? = nil) {
+    public init(jobs: Int = 1, retryFailed: Bool = false, fitter: Fitter? = nil) {
         precondition(jobs >= 1, "BatchOptions: jobs must be at least 1, got \(jobs)")
         self.jobs = jobs
         self.retryFailed = retryFailed
@@ -208,7 +208,7 @@ public struct BatchRunner: Sendable {
     /// One run, steps separated by stop checks. Returns its final status, or the store error that
     /// prevented recording it.
     private func execute(_ key: RunKey, runID: Int64, batch: BatchFile, datasets: [String: Dataset],
-                         fitter: (@Sendable (RunKey, Dataset) throws -> FittedModel)?, stop: StopFlag,
+                         fitter: BatchOptions.Fitter?, stop: StopFlag,
                          onEvent: @Sendable (BatchEvent) -> Void) -> Result<RunStatus, Error> {
         let method = catalog.methods[key.method]!
         let dataset = datasets[key.dataset]!

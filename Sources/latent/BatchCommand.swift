@@ -67,7 +67,7 @@ struct BatchCommand: ParsableCommand {
     /// Runs `batch` and records it in `--db` (with `fitter`: each fit done by the ranks of an MPI
     /// job, this process being rank 0).
     private func record(_ batch: BatchFile, catalog: ExperimentCatalog,
-                        fitter: (@Sendable (RunKey, Dataset) throws -> LatentCore.FittedModel)? = nil) throws {
+                        fitter: BatchOptions.Fitter? = nil) throws {
         // The database is an output: never the batch file or a dataset, always writable.
         let inputs = [OutputSafety.Named("the batch file", file!)] + batch.datasets.compactMap { spec -> OutputSafety.Named? in
             if case let .file(path, _) = spec.source { return .init("dataset '\(spec.name)'", path) }

@@ -8,7 +8,7 @@
 //   latent-mpi-check resume CHECKPOINT    resume only (for the rank-count check)
 //   latent-mpi-check disagree             ranks pass different feature counts to DistributedPCA
 //   latent-mpi-check wait FOLDER          writes FOLDER/rank-N.pid, then all-reduces for 60 s
-//   latent-mpi-check overlap [STEPS]      what overlapping the all-reduce with backward could save (CNN)
+//   latent-mpi-check overlap [STEPS [REPEATS]]  what overlapping the all-reduce with backward could save (CNN)
 import Foundation
 import LatentCore
 import LatentDecomposition
@@ -155,11 +155,12 @@ func waitScenario(_ world: Communicator, folder: URL) throws {
 
 /// What overlapping the gradient all-reduce with the backward pass could save: the CNN of
 /// `latent train classifier --model cnn` (421,642 parameters) on 64 random images per rank (the
-/// step of `scripts/bench/mpi.py` at 2 ranks). Per step: this rank's forward + backward; the wait
-/// for the slowest rank (a barrier); then the all-reduce of a gradient-sized buffer alone (the
-/// transfer — the only part overlap can hide). Rank 0 prints the medians over `steps`, with the
-/// compute of every rank.
-func overlapScenario(_ world: Communicator, steps: Int) throws {
+/// step of `scripts/bench/mpi.py` at 2 ranks). Per step: this rank's forward + backward, then the
+/// wait for the slowest rank (a barrier). Then, `repeats` times, the all-reduce of a
+/// gradient-sized Float buffer alone after a barrier: the transfer, the only part overlap can
+/// hide. Rank 0 prints the medians (and the transfer's minimum, the least disturbed by other
+/// processes), with the compute of every rank.
+func overlapScenario(_ world: Communicator, steps: Int, repeats: Int) throws {
     let net = ImageClassifier<Float>.cnn(seed: 1)
     var rng = Xoshiro256StarStar(seed: UInt64(10 + world.rank))
     let x = Matrix<Float>(rows: 64, columns: 784) { _, _ in Float(rng.normal()) }
@@ -177,15 +178,19 @@ func overlapScenario(_ world: Communicator, steps: Int) throws {
         try world.barrier()
         compute.append(try seconds { try loader.forEachBatch(epoch: 0) { batch in net.zeroGrad(); task.loss(batch).backward() } })
         waiting.append(try seconds { try world.barrier() })
+    }
+    for _ in 0..<repeats {
+        try world.barrier()
         transfer.append(try seconds { try world.allReduce(&buffer) })
     }
     func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] * 1000 }
     let computes = try world.allGather(median(compute))
+    let waits = try world.allGather(median(waiting))
     guard world.isRoot else { return }
     print("overlap parameters: \(net.parameterCount)")
     print("overlap compute ms per rank: \(computes.map { String(format: "%.1f", $0) }.joined(separator: ", "))")
-    print("overlap wait ms: \(String(format: "%.2f", median(waiting)))")
-    print("overlap transfer ms: \(String(format: "%.2f", median(transfer)))")
+    print("overlap wait ms per rank: \(waits.map { String(format: "%.2f", $0) }.joined(separator: ", "))")
+    print("overlap transfer ms: median \(String(format: "%.2f", median(transfer))), minimum \(String(format: "%.2f", transfer.min()! * 1000))")
 }
 
 let arguments = CommandLine.arguments.dropFirst()
@@ -199,10 +204,12 @@ do {
     case "resume": try resumeScenario(world, checkpoint: URL(fileURLWithPath: arguments.dropFirst().first!))
     case "disagree":
         _ = try DistributedPCA<Float>().fit(syntheticRows(n: 10, d: 3 + world.rank, seed: 1), over: world)
-    case "overlap": try overlapScenario(world, steps: arguments.dropFirst().first.flatMap { Int($0) } ?? 20)
+    case "overlap":
+        let counts = arguments.dropFirst().compactMap { Int($0) }
+        try overlapScenario(world, steps: counts.first ?? 20, repeats: counts.dropFirst().first ?? 200)
     case "wait": try waitScenario(world, folder: URL(fileURLWithPath: arguments.dropFirst().first!))
     default:
-        FileHandle.standardError.write(Data("usage: latent-mpi-check collectives|pca|train FILE|resume FILE|disagree|wait FOLDER|overlap [STEPS]\n".utf8))
+        FileHandle.standardError.write(Data("usage: latent-mpi-check collectives|pca|train FILE|resume FILE|disagree|wait FOLDER|overlap [STEPS [REPEATS]]\n".utf8))
         world.abort(code: 2)
     }
     try world.finalize()

@@ -28,7 +28,12 @@ final class DistributedBatchTests: XCTestCase {
         for _ in 0..<600 {
             var z = [Double](repeating: 0, count: 12), scale = 1.0
             for j in 0..<12 { z[j] = next() * scale; scale *= 0.7 }
-            lines.append((0..<12).map { j in String(z[j] + 0.3 * z[(j + 1) % 12] + Double(j)) }.joined(separator: ","))
+            var fields: [String] = []
+            for j in 0..<12 {
+                let value: Double = z[j] + 0.3 * z[(j + 1) % 12] + Double(j)
+                fields.append(String(value))
+            }
+            lines.append(fields.joined(separator: ","))
         }
         try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
     }

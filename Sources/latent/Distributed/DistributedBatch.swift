@@ -59,7 +59,7 @@ enum DistributedBatch {
     /// fitter (and may throw after the other ranks were released, e.g. `ExitCode.failure` when
     /// runs failed).
     static func run(_ batch: BatchFile, catalog: ExperimentCatalog,
-                    record: (_ fitter: @escaping @Sendable (RunKey, Dataset) throws -> LatentCore.FittedModel) throws -> Void) throws {
+                    record: (_ fitter: @escaping BatchOptions.Fitter) throws -> Void) throws {
         try DistributedRun.run(what: "\(batch.path) says 'distributed: true'", command: "mpirun -np N latent batch \(batch.path)") { world in
             let runs = batch.runs
             try world.requireAgreement([Int64(bitPattern: StableHash.fnv1a(batch.source)), Int64(runs.count)],
