@@ -156,10 +156,11 @@ func waitScenario(_ world: Communicator, folder: URL) throws {
 /// What overlapping the gradient all-reduce with the backward pass could save: the CNN of
 /// `latent train classifier --model cnn` (421,642 parameters) on 64 random images per rank (the
 /// step of `scripts/bench/mpi.py` at 2 ranks). Per step: this rank's forward + backward, then the
-/// wait for the slowest rank (a barrier). Then, `repeats` times, the all-reduce of a
-/// gradient-sized Float buffer alone after a barrier: the transfer, the only part overlap can
-/// hide. Rank 0 prints the medians (and the transfer's minimum, the least disturbed by other
-/// processes), with the compute of every rank.
+/// wait for the slowest rank (a barrier). Then, `repeats` times after a barrier, the gradient
+/// reduction of training (`GradientAllReduce.reduce`: packing, the bucketed non-blocking
+/// all-reduce, unpacking) and a blocking `MPI_Allreduce` of the same number of floats: the
+/// transfer, the only part overlap can hide. Rank 0 prints the medians (and the minima, the least
+/// disturbed by other processes), with the compute and wait of every rank.
 func overlapScenario(_ world: Communicator, steps: Int, repeats: Int) throws {
     let net = ImageClassifier<Float>.cnn(seed: 1)
     var rng = Xoshiro256StarStar(seed: UInt64(10 + world.rank))
@@ -168,7 +169,8 @@ func overlapScenario(_ world: Communicator, steps: Int, repeats: Int) throws {
     let loader = DataLoader(features: x, labels: labels, batchSize: 64, shuffle: false, sampleShape: net.sampleShape)
     let task = ClassificationTask(net)
     var buffer = [Float](repeating: 1, count: net.parameterCount)
-    var compute: [Double] = [], waiting: [Double] = [], transfer: [Double] = []
+    let reduction = GradientAllReduce(communicator: world, parameters: net.parameters, buffers: [])
+    var compute: [Double] = [], waiting: [Double] = [], transfer: [Double] = [], reduce: [Double] = []
     func seconds(_ body: () throws -> Void) rethrows -> Double {
         let start = ContinuousClock.now
         try body()
@@ -181,6 +183,8 @@ func overlapScenario(_ world: Communicator, steps: Int, repeats: Int) throws {
     }
     for _ in 0..<repeats {
         try world.barrier()
+        reduce.append(try seconds { _ = try reduction.reduce(localLoss: 1, samples: 64) })
+        try world.barrier()
         transfer.append(try seconds { try world.allReduce(&buffer) })
     }
     func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] * 1000 }
@@ -190,7 +194,8 @@ func overlapScenario(_ world: Communicator, steps: Int, repeats: Int) throws {
     print("overlap parameters: \(net.parameterCount)")
     print("overlap compute ms per rank: \(computes.map { String(format: "%.1f", $0) }.joined(separator: ", "))")
     print("overlap wait ms per rank: \(waits.map { String(format: "%.2f", $0) }.joined(separator: ", "))")
-    print("overlap transfer ms: median \(String(format: "%.2f", median(transfer))), minimum \(String(format: "%.2f", transfer.min()! * 1000))")
+    print("overlap gradient reduction ms: median \(String(format: "%.2f", median(reduce))), minimum \(String(format: "%.2f", reduce.min()! * 1000))")
+    print("overlap MPI_Allreduce ms: median \(String(format: "%.2f", median(transfer))), minimum \(String(format: "%.2f", transfer.min()! * 1000))")
 }
 
 let arguments = CommandLine.arguments.dropFirst()
