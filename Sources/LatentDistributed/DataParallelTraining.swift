@@ -76,9 +76,7 @@ where Task.Batch == Source.Batch, Task.Scalar: MPIElement {
     ///   `CheckpointError` when it does not fit the model or optimizer (the same on every rank).
     @discardableResult
     public func resume(from file: SafeTensors) throws -> Checkpoint.Contents {
-        if let saved = file.metadata["ranks"].flatMap(Int.init), saved != communicator.size {
-            throw DistributedError.rankCountChanged(checkpoint: file.path, saved: saved, now: communicator.size)
-        }
+        try DataParallelism.requireSameRanks(file, communicator: communicator)
         return try trainer.resume(from: file)
     }
 

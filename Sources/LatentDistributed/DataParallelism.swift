@@ -53,10 +53,16 @@ public final class DataParallelism: TrainingDistribution, @unchecked Sendable {
     ///   `DistributedError.rankCountChanged` for a checkpoint of another number of ranks.
     public func readCheckpoint(_ url: URL) throws -> SafeTensors {
         let file = try SafeTensors(bytes: communicator.readOnRoot(url), path: url.path)
-        if let saved = file.metadata["ranks"].flatMap(Int.init), saved != communicator.size {
-            throw DistributedError.rankCountChanged(checkpoint: url.path, saved: saved, now: communicator.size)
-        }
+        try Self.requireSameRanks(file, communicator: communicator)
         return file
+    }
+
+    /// Throws `DistributedError.rankCountChanged` unless `file` was written by a run on as many
+    /// ranks as `communicator` has (or records none): a resumed run must cut its batches alike.
+    static func requireSameRanks(_ file: SafeTensors, communicator: Communicator) throws {
+        if let saved = file.metadata["ranks"].flatMap(Int.init), saved != communicator.size {
+            throw DistributedError.rankCountChanged(checkpoint: file.path, saved: saved, now: communicator.size)
+        }
     }
 
     /// - Throws: `DistributedError.unsupported` for a source that cannot be cut into shards,
