@@ -4,8 +4,8 @@ import Latent
 import LatentDistributed
 
 /// `--distributed` for the `latent train …` commands whose model builds its own `Trainer`
-/// (autoencoder, vae, simclr, rotation, context, inpainting, colorization, cpc, gpt, bert): the
-/// one piece that makes them data-parallel. With the flag, the command runs as
+/// (autoencoder, vae, simclr, rotation, context, inpainting, colorization, cpc, gpt, bert,
+/// in-context): the one piece that makes them data-parallel. With the flag, the command runs as
 /// one rank of an MPI job (`DistributedRun`) with `DataParallelism` bound to every trainer it
 /// builds (`TrainingDistributionScope`): each rank trains on its shard of every batch, gradients
 /// are all-reduced, only rank 0 writes the checkpoint (with the number of ranks), and a resumed
