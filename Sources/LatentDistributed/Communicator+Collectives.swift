@@ -1,4 +1,7 @@
 import CMPI
+import Foundation
+import LatentCore
+import LatentIO
 
 /// The element types the collectives move: `Float`, `Double`, `Int64`, `UInt8`.
 public protocol MPIElement: Sendable {}
@@ -21,13 +24,16 @@ public enum ReduceOperation: Sendable {
 }
 
 /// MPI's datatype for `T`.
-func mpiDatatype<T: MPIElement>(_: T.Type) -> MPI_Datatype {
-    switch T.self {
+func mpiDatatype<T: MPIElement>(_: T.Type) -> MPI_Datatype { mpiDatatype(of: T.self) }
+
+/// MPI's datatype for a type known only at run time (a `BLASScalar`: `Float` or `Double`).
+func mpiDatatype(of type: Any.Type) -> MPI_Datatype {
+    switch type {
     case is Float.Type: return latent_mpi_float()
     case is Double.Type: return latent_mpi_double()
     case is Int64.Type: return latent_mpi_int64()
     case is UInt8.Type: return latent_mpi_uint8()
-    default: preconditionFailure("mpiDatatype: no MPI type for \(T.self)")
+    default: preconditionFailure("mpiDatatype: no MPI type for \(type)")
     }
 }
 
@@ -65,13 +71,44 @@ extension Communicator {
     /// Copies `values` from rank `root` to every rank (`MPI_Bcast`); every rank passes an array
     /// of the same count, which is overwritten on all but `root`.
     public func broadcast<T: MPIElement>(_ values: inout [T], from root: Int = 0) throws {
-        let type = mpiDatatype(T.self)
+        try broadcast(&values, type: mpiDatatype(T.self), from: root)
+    }
+
+    /// `broadcast(_:from:)` for the scalars of a model (`Float` or `Double`, known at run time).
+    func broadcastValues<S: BLASScalar>(_ values: inout [S], from root: Int = 0) throws {
+        try broadcast(&values, type: mpiDatatype(of: S.self), from: root)
+    }
+
+    private func broadcast<T>(_ values: inout [T], type: MPI_Datatype, from root: Int) throws {
         try values.withUnsafeMutableBufferPointer { buffer in
             var start = 0
             while start < buffer.count {
                 let n = Swift.min(mpiChunk, buffer.count - start)
                 try MPI.check(MPI_Bcast(buffer.baseAddress! + start, Int32(n), type, Int32(root), handle), "MPI_Bcast")
                 start += n
+            }
+        }
+    }
+
+    /// As `broadcast(_:from:)`, but a rank waiting for `root` sleeps between checks instead of
+    /// spinning: `MPI_Ibcast`, then `MPI_Test` every `poll`. A blocking collective in Open MPI
+    /// busy-polls a core, so a rank that waits while `root` works alone (a batch's evaluations, its
+    /// database) would take a core from `root`'s threads; this one leaves it. Costs up to `poll`
+    /// of extra latency per message.
+    public func broadcastWaitingIdle<T: MPIElement>(_ values: inout [T], from root: Int = 0,
+                                                    poll: Duration = .milliseconds(1)) throws {
+        precondition(values.count < Int(Int32.max), "broadcastWaitingIdle: \(values.count) elements is more than one MPI message holds")
+        let type = mpiDatatype(T.self)
+        let pause = timespec(tv_sec: Int(poll.components.seconds), tv_nsec: Int(poll.components.attoseconds / 1_000_000_000))
+        try values.withUnsafeMutableBufferPointer { buffer in
+            var request: MPI_Request? = latent_mpi_request_null()
+            try MPI.check(MPI_Ibcast(buffer.baseAddress, Int32(buffer.count), type, Int32(root), handle, &request), "MPI_Ibcast")
+            var done: Int32 = 0
+            while true {
+                try MPI.check(MPI_Test(&request, &done, latent_mpi_status_ignore()), "MPI_Test")
+                if done != 0 { break }
+                var wait = pause
+                nanosleep(&wait, nil)
             }
         }
     }
@@ -171,5 +208,22 @@ extension Communicator {
         guard let first = failed.firstIndex(of: 1) else { return value! }
         let text = try broadcast(any: Array(message.utf8), from: first)
         throw DistributedError.rankFailed(rank: first, message: String(decoding: text, as: UTF8.self))
+    }
+}
+
+extension Communicator {
+    /// The bytes of the file at `url`, read by rank 0 alone and sent to every rank, so the file
+    /// need only be on rank 0's disk (a checkpoint on a machine's local disk). When rank 0 cannot
+    /// read it, every rank throws `DistributedError.rankFailed` with rank 0's `IOError`.
+    /// - Complexity: one read and a broadcast of the file's size.
+    public func readOnRoot(_ url: URL) throws -> [UInt8] {
+        let bytes = try collectively { () -> [UInt8] in
+            guard isRoot else { return [] }
+            do { return [UInt8](try Data(contentsOf: url)) } catch {
+                let exists = FileManager.default.fileExists(atPath: url.path)
+                throw IOError.cannotRead(path: url.path, reason: exists ? error.localizedDescription : "no such file")
+            }
+        }
+        return try broadcast(any: bytes)
     }
 }

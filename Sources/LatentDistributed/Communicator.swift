@@ -98,3 +98,13 @@ extension Communicator {
     /// the environment, without starting MPI.
     public static var isLaunchedByMPI: Bool { MPI.launched }
 }
+
+extension Communicator {
+    /// This rank's contiguous block of `count` items (rows of a data set): rank r gets
+    /// `⌊r·count/size⌋ ..< ⌊(r+1)·count/size⌋`, so the blocks cover every item once, in rank order,
+    /// and differ in size by at most one.
+    public func block(of count: Int) -> Range<Int> {
+        precondition(count >= 0, "Communicator.block: count must be non-negative, got \(count)")
+        return (rank * count / size)..<((rank + 1) * count / size)
+    }
+}

@@ -57,51 +57,26 @@ where Task.Batch == Source.Batch, Task.Scalar: MPIElement {
                           checkpoint: communicator.isRoot ? checkpoint : nil, metadata: metadata)
         self.training = try ShardedBatches(training, rank: communicator.rank, ranks: communicator.size)
         self.evaluation = try evaluation.map { try ShardedBatches($0, rank: communicator.rank, ranks: communicator.size) }
-        let model = task.model
-        let parameters = optimizer.parameters
-        let trainable = Set(parameters.map(ObjectIdentifier.init))
-        let buffers = model.namedTensors().map(\.tensor).filter { !trainable.contains(ObjectIdentifier($0)) }
-        reduction = GradientAllReduce(communicator: communicator, parameters: parameters, buffers: buffers,
-                                      bucketElements: bucketElements)
-
-        let settings = metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
-        try communicator.requireAgreement(
-            [Int64(bitPattern: seed), Int64(training.sampleCount), Int64(training.batchSize), Int64(training.batchCount),
-             Int64(evaluation?.sampleCount ?? -1), Int64(parameters.count), Int64(reduction.elementsPerStep),
-             Int64(bitPattern: StableHash.fnv1a(settings))],
-            on: "the training set-up (seed, samples, batch size, batches, evaluation samples, parameters, elements per step, hash of the checkpoint metadata)")
-        // start from rank 0's weights, so the ranks are identical whatever their initialisation did
-        for (_, tensor) in model.namedTensors() { try communicator.broadcast(&tensor.storage) }
-
-        let sharded = self.training
-        trainer.gradientReduction = { [unowned trainer, reduction] localLoss in
-            let batch = trainer.progress.step % sharded.batchCount
-            return try reduction.reduce(localLoss: localLoss, samples: sharded.shardSize(ofBatch: batch))
-        }
-        trainer.metricsReduction = { [communicator] local in try communicator.allReduce(local) }
+        reduction = try DataParallelism.install(on: trainer, training: self.training, evaluationSamples: evaluation?.sampleCount,
+                                                communicator: communicator, bucketElements: bucketElements)
     }
 
-    /// Continues from `url`: rank 0 reads the file and sends its bytes to every rank, which all
-    /// load it (model, optimizer, generators, progress).
-    /// - Throws: `DistributedError.rankCountChanged` for a checkpoint of another number of ranks;
-    ///   the reading error on rank 0 (`IOError`, `CheckpointError`) on every rank.
+    /// Continues from `url`: rank 0 reads the file and sends its bytes to every rank
+    /// (`Communicator.readOnRoot`), which all load it (model, optimizer, generators, progress).
+    /// - Throws: `DistributedError.rankFailed` on every rank when rank 0 cannot read the file;
+    ///   see `resume(from:)` for a file already read.
     @discardableResult
     public func resume(from url: URL) throws -> Checkpoint.Contents {
-        var bytes: [UInt8] = []
-        var failure: Error?
-        if communicator.isRoot {
-            do { bytes = [UInt8](try Data(contentsOf: url)) } catch {
-                failure = IOError.cannotRead(path: url.path, reason: FileManager.default.fileExists(atPath: url.path) ? error.localizedDescription : "no such file")
-            }
-        }
-        // a flag first, so the other ranks learn of rank 0's failure instead of waiting for bytes
-        let readable = try communicator.broadcast(any: [UInt8(failure == nil ? 1 : 0)])[0]
-        if let failure { throw failure }
-        guard readable == 1 else { throw IOError.cannotRead(path: url.path, reason: "rank 0 could not read it") }
-        let file = try SafeTensors(bytes: try communicator.broadcast(any: bytes), path: url.path)
-        if let saved = file.metadata["ranks"].flatMap(Int.init), saved != communicator.size {
-            throw DistributedError.rankCountChanged(checkpoint: url.path, saved: saved, now: communicator.size)
-        }
+        try resume(from: SafeTensors(bytes: communicator.readOnRoot(url), path: url.path))
+    }
+
+    /// Continues from a checkpoint every rank holds (read by rank 0 and sent to all with
+    /// `Communicator.readOnRoot`, so that the file need only be on rank 0's disk).
+    /// - Throws: `DistributedError.rankCountChanged` for a checkpoint of another number of ranks;
+    ///   `CheckpointError` when it does not fit the model or optimizer (the same on every rank).
+    @discardableResult
+    public func resume(from file: SafeTensors) throws -> Checkpoint.Contents {
+        try DataParallelism.requireSameRanks(file, communicator: communicator)
         return try trainer.resume(from: file)
     }
 

@@ -22,7 +22,7 @@ import LatentNN
 ///
 /// - Complexity: per step, a ring all-reduce of about `2(p − 1)/p · (parameters + buffers)`
 ///   elements per rank, plus two passes over the gradients for packing.
-public final class GradientAllReduce<Scalar: BLASScalar & MPIElement> {
+public final class GradientAllReduce<Scalar: BLASScalar> {
     /// The ranks that share the batch.
     public let communicator: Communicator
     /// The trained tensors, in the optimizer's order.
@@ -82,7 +82,7 @@ public final class GradientAllReduce<Scalar: BLASScalar & MPIElement> {
             func startFinishedBuckets() throws {
                 while next < buckets.count && buckets[next].upperBound <= offset {
                     let b = buckets[next]
-                    try MPI.check(MPI_Iallreduce(latent_mpi_in_place(), out + b.lowerBound, Int32(b.count), mpiDatatype(Scalar.self),
+                    try MPI.check(MPI_Iallreduce(latent_mpi_in_place(), out + b.lowerBound, Int32(b.count), mpiDatatype(of: Scalar.self),
                                                  latent_mpi_sum(), communicator.handle, &requests[next]), "MPI_Iallreduce")
                     next += 1
                 }

@@ -16,9 +16,9 @@ extension Communicator {
 
 /// A hash that is the same in every process and on every run (Swift's `Hasher` is seeded per
 /// process, so it cannot compare strings across ranks).
-enum StableHash {
+public enum StableHash {
     /// 64-bit FNV-1a of the UTF-8 bytes.
-    static func fnv1a(_ text: String) -> UInt64 {
+    public static func fnv1a(_ text: String) -> UInt64 {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in text.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         return h

@@ -31,7 +31,7 @@ extension DataPipeline: ShardableBatchSource {
 ///
 /// - Complexity: O(n) per epoch for the order (every rank draws it, no communication) plus the
 ///   source's cost for this rank's `B/ranks` samples per batch.
-public struct ShardedBatches<Source: ShardableBatchSource>: BatchSource {
+public struct ShardedBatches<Source: ShardableBatchSource>: BatchSource, AlreadySharded {
     /// The global batches.
     public let source: Source
     /// This process's piece of each batch, `0..<ranks`.
@@ -79,3 +79,7 @@ public struct ShardedBatches<Source: ShardableBatchSource>: BatchSource {
         }
     }
 }
+
+/// A source that is already one rank's share of the batches (`ShardedBatches`), which
+/// `DataParallelism` passes through unchanged.
+public protocol AlreadySharded {}

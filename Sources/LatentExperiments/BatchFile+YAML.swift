@@ -40,7 +40,7 @@ private struct BatchParser {
 
     typealias Entry = (key: String, keyNode: Node, value: Node)
 
-    static let topKeys = ["name", "description", "datasets", "methods", "seeds", "evaluations", "artifacts"]
+    static let topKeys = ["name", "description", "datasets", "methods", "seeds", "evaluations", "artifacts", "distributed"]
     static let datasetKeys = ["name", "path", "builtin", "format", "label-column"]
 
     func parse(_ yaml: String) throws -> BatchFile {
@@ -67,9 +67,11 @@ private struct BatchParser {
         let seeds = try byKey["seeds"].map { try parseSeeds($0.value) } ?? [0]
         let evaluations = try byKey["evaluations"].map { try parseEvaluations($0.value, methods: methods, datasets: datasets) }
         let artifacts = try byKey["artifacts"].map { resolve(try text($0.value, what: "'artifacts'")) }
+        let distributed = try byKey["distributed"].map { try parseDistributed($0.value, methods: methods) } ?? false
 
         return BatchFile(path: path, name: name, description: description, datasets: datasets.map(\.spec),
-                         methods: methods, seeds: seeds, evaluations: evaluations, artifactsFolder: artifacts, source: yaml)
+                         methods: methods, seeds: seeds, evaluations: evaluations, artifactsFolder: artifacts, source: yaml,
+                         distributed: distributed)
     }
 
     // MARK: - Sections
@@ -227,6 +229,27 @@ private struct BatchParser {
             if !names.contains(name) { names.append(name) }
         }
         return names
+    }
+
+    /// `distributed: true|false`; when true, every method entry must name a method of
+    /// `catalog.distributedMethods` and every grid point must pass its check.
+    private func parseDistributed(_ node: Node, methods: [BatchFile.MethodGrid]) throws -> Bool {
+        guard case .bool(let on)? = scalar(node) else { throw fail(node, "'distributed' must be true or false, got '\(show(node))'") }
+        guard on else { return false }
+        for grid in methods {
+            guard let check = catalog.distributedMethods[grid.method] else {
+                let known = catalog.distributedMethods.keys.sorted()
+                throw BatchFileError(path: path, line: grid.line,
+                                     message: "method '\(grid.method)' cannot run in a distributed batch (distributed: true, line \(node.mark?.line ?? 0)); "
+                                              + "methods that can: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
+            }
+            for point in grid.points {
+                if let reason = check(point) {
+                    throw BatchFileError(path: path, line: grid.line, message: "method '\(grid.method)' in a distributed batch: \(reason)")
+                }
+            }
+        }
+        return true
     }
 
     // MARK: - Node helpers

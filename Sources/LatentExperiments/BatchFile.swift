@@ -17,6 +17,7 @@ import Foundation
 /// seeds: [0, 1]                # default [0]
 /// evaluations: [reconstruction-error, explained-variance]   # default: all that apply
 /// artifacts: artifacts/        # optional folder for each run's saved matrices (.npy)
+/// distributed: true            # optional: every fit runs over the ranks of `mpirun -np N latent batch`
 /// ```
 public struct BatchFile: Sendable {
     /// One method entry with its grid already expanded.
@@ -48,6 +49,10 @@ public struct BatchFile: Sendable {
     public let artifactsFolder: String?
     /// The YAML text, stored with the experiment.
     public let source: String
+    /// Whether every run's fit is spread over the processes of an MPI job (`distributed: true`):
+    /// only methods in the catalog's `distributedMethods` may be named, and the batch runs with a
+    /// `BatchOptions.fitter` that fits in lockstep on every rank (`mpirun -np N latent batch FILE`).
+    public let distributed: Bool
 
     /// Every run the file asks for, in order: datasets, then methods and grid points, then seeds.
     /// Grid points repeated across entries of the same method run once.

@@ -10,12 +10,19 @@ public struct BatchOptions: Sendable {
     public var jobs: Int
     /// Whether runs that failed before are run again (otherwise they are skipped and still count as failed).
     public var retryFailed: Bool
+    /// Fits a run's model in place of its method's own `fit(dataset.features, parameters, seed)`.
+    public typealias Fitter = @Sendable (_ key: RunKey, _ dataset: Dataset) throws -> FittedModel
+    /// The fitter of every run: a batch marked `distributed: true` needs one that fits in lockstep
+    /// with the other ranks of an MPI job (`latent batch` under `mpirun`). Called on the thread
+    /// that called `run` when `jobs` is 1. `nil`: each method's own fit.
+    public var fitter: Fitter?
 
-    /// Options; defaults: one job, failed runs not retried.
-    public init(jobs: Int = 1, retryFailed: Bool = false) {
+    /// Options; defaults: one job, failed runs not retried, each method's own fit.
+    public init(jobs: Int = 1, retryFailed: Bool = false, fitter: Fitter? = nil) {
         precondition(jobs >= 1, "BatchOptions: jobs must be at least 1, got \(jobs)")
         self.jobs = jobs
         self.retryFailed = retryFailed
+        self.fitter = fitter
     }
 }
 
@@ -104,6 +111,9 @@ public struct BatchRunner: Sendable {
     public func run(_ batch: BatchFile, options: BatchOptions = BatchOptions(), stop: StopFlag = StopFlag(),
                     onEvent: @escaping @Sendable (BatchEvent) -> Void = { _ in }) throws -> BatchSummary {
         // 1. Everything that can be checked, before anything is written.
+        if batch.distributed && (options.fitter == nil || options.jobs > 1) {
+            throw BatchFileError(path: batch.path, line: 0, message: "the batch is marked 'distributed: true': it runs one job at a time with a distributed fitter (`mpirun -np N latent batch \(batch.path)`)")
+        }
         var datasets = [String: Dataset]()
         for spec in batch.datasets {
             do {
@@ -160,7 +170,8 @@ public struct BatchRunner: Sendable {
         let tally = Tally()
         let loaded = datasets   // read-only from here on, shared by the workers
         let execute: @Sendable ((key: RunKey, id: Int64)) -> Void = { item in
-            let outcome = self.execute(item.key, runID: item.id, batch: batch, datasets: loaded, stop: stop, onEvent: onEvent)
+            let outcome = self.execute(item.key, runID: item.id, batch: batch, datasets: loaded, fitter: options.fitter, stop: stop,
+                                       onEvent: onEvent)
             tally.add(outcome)
         }
         if workers <= 1 {
@@ -196,7 +207,8 @@ public struct BatchRunner: Sendable {
 
     /// One run, steps separated by stop checks. Returns its final status, or the store error that
     /// prevented recording it.
-    private func execute(_ key: RunKey, runID: Int64, batch: BatchFile, datasets: [String: Dataset], stop: StopFlag,
+    private func execute(_ key: RunKey, runID: Int64, batch: BatchFile, datasets: [String: Dataset],
+                         fitter: BatchOptions.Fitter?, stop: StopFlag,
                          onEvent: @Sendable (BatchEvent) -> Void) -> Result<RunStatus, Error> {
         let method = catalog.methods[key.method]!
         let dataset = datasets[key.dataset]!
@@ -213,7 +225,7 @@ public struct BatchRunner: Sendable {
                 return .success(.interrupted)
             }
             do {
-                let model = ReconstructionMemo.wrap(try method.fit(dataset.features, key.parameters, key.seed))
+                let model = ReconstructionMemo.wrap(try fitter?(key, dataset) ?? method.fit(dataset.features, key.parameters, key.seed))
                 if stop.isStopped { return try interrupted() }
                 var metrics = model.metrics
                 for name in evaluations {

@@ -9,6 +9,11 @@ public struct ExperimentCatalog: Sendable {
     public var evaluations: EvaluationRegistry
     /// File formats and built-in datasets.
     public var datasets: DatasetRegistry
+    /// The methods a batch marked `distributed: true` may name, each with a check of a grid point
+    /// (`nil` when the point can run distributed, otherwise why not). Empty here: a distributed fit
+    /// needs MPI, which this module does not link; `latent batch` registers the methods it fits
+    /// over MPI ranks (`pca`) together with the fitter that runs them.
+    public var distributedMethods: [String: @Sendable (Parameters) -> String?] = [:]
 
     /// A catalog of the given registries.
     public init(methods: MethodRegistry = .standard, evaluations: EvaluationRegistry = .standard,

@@ -46,7 +46,7 @@ struct BatchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let catalog = ExperimentCatalog.standard
+        let catalog = DistributedBatch.catalog   // the standard one, and the methods a distributed batch may name
         if list {
             print(Self.describe(catalog), terminator: "")
             return
@@ -59,6 +59,15 @@ struct BatchCommand: ParsableCommand {
             StandardError.line(error.description)
             throw ExitCode.failure
         }
+        guard batch.distributed else { return try record(batch, catalog: catalog) }
+        if jobs > 1 { throw UsageError("--jobs \(jobs): \(file!) says 'distributed: true', so each fit runs over all ranks, one run at a time; leave out --jobs") }
+        try DistributedBatch.run(batch, catalog: catalog) { fitter in try record(batch, catalog: catalog, fitter: fitter) }
+    }
+
+    /// Runs `batch` and records it in `--db` (with `fitter`: each fit done by the ranks of an MPI
+    /// job, this process being rank 0).
+    private func record(_ batch: BatchFile, catalog: ExperimentCatalog,
+                        fitter: BatchOptions.Fitter? = nil) throws {
         // The database is an output: never the batch file or a dataset, always writable.
         let inputs = [OutputSafety.Named("the batch file", file!)] + batch.datasets.compactMap { spec -> OutputSafety.Named? in
             if case let .file(path, _) = spec.source { return .init("dataset '\(spec.name)'", path) }
@@ -98,7 +107,7 @@ struct BatchCommand: ParsableCommand {
         let progress = BatchProgress()
         let summary: BatchSummary
         do {
-            summary = try runner.run(batch, options: BatchOptions(jobs: jobs, retryFailed: retryFailed), stop: stop) { progress.report($0) }
+            summary = try runner.run(batch, options: BatchOptions(jobs: jobs, retryFailed: retryFailed, fitter: fitter), stop: stop) { progress.report($0) }
         } catch let error as BatchFileError {
             StandardError.line(error.description)
             throw ExitCode.failure
@@ -126,6 +135,7 @@ struct BatchCommand: ParsableCommand {
         }
         out += "evaluations:\n"
         for name in catalog.evaluations.names { out += "  \(name): \(catalog.evaluations[name]!.summary)\n" }
+        out += "distributed (a batch with 'distributed: true', under mpirun): \(catalog.distributedMethods.keys.sorted().joined(separator: ", "))\n"
         out += "formats: \(catalog.datasets.formatNames.joined(separator: ", "))\n"
         let builtins = catalog.datasets.builtins.keys.sorted()
         out += "built-in datasets: \(builtins.isEmpty ? "(none)" : builtins.joined(separator: ", "))\n"

@@ -124,11 +124,19 @@ struct TrainClassifierCommand: ParsableCommand {
 
         // the seed: a resumed run keeps the checkpoint's, so the data order matches
         var seed = global.seed
+        var checkpointFile: SafeTensors?
         if resume {
-            guard FileManager.default.fileExists(atPath: checkpointURL.path) else {
-                throw UsageError("--resume: there is no checkpoint at \(checkpointURL.path)")
+            if let world {
+                // rank 0 reads the file and sends its bytes, so it need be on rank 0's disk only
+                checkpointFile = try SafeTensors(bytes: world.readOnRoot(checkpointURL), path: checkpointURL.path)
+            } else {
+                guard FileManager.default.fileExists(atPath: checkpointURL.path) else {
+                    throw UsageError("--resume: there is no checkpoint at \(checkpointURL.path)")
+                }
+                checkpointFile = try SafeTensors.read(checkpointURL)
             }
-            let checkpointFile = try SafeTensors.read(checkpointURL)
+        }
+        if let checkpointFile {
             let stored = checkpointFile.metadata
             // Shapes are checked against the model by `Trainer.resume`; the values here: a NaN
             // weight would silently poison every later step.
@@ -170,8 +178,8 @@ struct TrainClassifierCommand: ParsableCommand {
         }
         let trainer = parallel?.trainer ?? Trainer(model: network, optimizer: optimizer, seed: seed, schedule: rates,
                                                    checkpoint: checkpointURL, metadata: metadata)
-        if resume {
-            if let parallel { try parallel.resume(from: checkpointURL) } else { try trainer.resume() }
+        if let checkpointFile {
+            if let parallel { try parallel.resume(from: checkpointFile) } else { try trainer.resume(from: checkpointFile) }
             stderr("resumed from \(checkpointURL.path) after epoch \(trainer.progress.epoch) (step \(trainer.progress.step))")
         }
         stderr("\(model.rawValue): \(network.parameterCount) parameters; \(trainImages.rows) training and \(testImages.rows) test images "

@@ -8,6 +8,7 @@
 //   latent-mpi-check resume CHECKPOINT    resume only (for the rank-count check)
 //   latent-mpi-check disagree             ranks pass different feature counts to DistributedPCA
 //   latent-mpi-check wait FOLDER          writes FOLDER/rank-N.pid, then all-reduces for 60 s
+//   latent-mpi-check overlap [STEPS [REPEATS]]  what overlapping the all-reduce with backward could save (CNN)
 import Foundation
 import LatentCore
 import LatentDecomposition
@@ -152,6 +153,51 @@ func waitScenario(_ world: Communicator, folder: URL) throws {
     }
 }
 
+/// What overlapping the gradient all-reduce with the backward pass could save: the CNN of
+/// `latent train classifier --model cnn` (421,642 parameters) on 64 random images per rank (the
+/// step of `scripts/bench/mpi.py` at 2 ranks). Per step: this rank's forward + backward, then the
+/// wait for the slowest rank (a barrier). Then, `repeats` times after a barrier, the gradient
+/// reduction of training (`GradientAllReduce.reduce`: packing, the bucketed non-blocking
+/// all-reduce, unpacking) and a blocking `MPI_Allreduce` of the same number of floats: the
+/// transfer, the only part overlap can hide. Rank 0 prints the medians (and the minima, the least
+/// disturbed by other processes), with the compute and wait of every rank.
+func overlapScenario(_ world: Communicator, steps: Int, repeats: Int) throws {
+    let net = ImageClassifier<Float>.cnn(seed: 1)
+    var rng = Xoshiro256StarStar(seed: UInt64(10 + world.rank))
+    let x = Matrix<Float>(rows: 64, columns: 784) { _, _ in Float(rng.normal()) }
+    let labels = (0..<64).map { _ in rng.integer(below: 10) }
+    let loader = DataLoader(features: x, labels: labels, batchSize: 64, shuffle: false, sampleShape: net.sampleShape)
+    let task = ClassificationTask(net)
+    var buffer = [Float](repeating: 1, count: net.parameterCount)
+    let reduction = GradientAllReduce(communicator: world, parameters: net.parameters, buffers: [])
+    var compute: [Double] = [], waiting: [Double] = [], transfer: [Double] = [], reduce: [Double] = []
+    func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let start = ContinuousClock.now
+        try body()
+        return (ContinuousClock.now - start) / .seconds(1)
+    }
+    for _ in 0..<steps {
+        try world.barrier()
+        compute.append(try seconds { try loader.forEachBatch(epoch: 0) { batch in net.zeroGrad(); task.loss(batch).backward() } })
+        waiting.append(try seconds { try world.barrier() })
+    }
+    for _ in 0..<repeats {
+        try world.barrier()
+        reduce.append(try seconds { _ = try reduction.reduce(localLoss: 1, samples: 64) })
+        try world.barrier()
+        transfer.append(try seconds { try world.allReduce(&buffer) })
+    }
+    func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] * 1000 }
+    let computes = try world.allGather(median(compute))
+    let waits = try world.allGather(median(waiting))
+    guard world.isRoot else { return }
+    print("overlap parameters: \(net.parameterCount)")
+    print("overlap compute ms per rank: \(computes.map { String(format: "%.1f", $0) }.joined(separator: ", "))")
+    print("overlap wait ms per rank: \(waits.map { String(format: "%.2f", $0) }.joined(separator: ", "))")
+    print("overlap gradient reduction ms: median \(String(format: "%.2f", median(reduce))), minimum \(String(format: "%.2f", reduce.min()! * 1000))")
+    print("overlap MPI_Allreduce ms: median \(String(format: "%.2f", median(transfer))), minimum \(String(format: "%.2f", transfer.min()! * 1000))")
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 let world: Communicator
 do { world = try Communicator.world() } catch { FileHandle.standardError.write(Data("latent-mpi-check: \(error)\n".utf8)); exit(1) }
@@ -163,9 +209,12 @@ do {
     case "resume": try resumeScenario(world, checkpoint: URL(fileURLWithPath: arguments.dropFirst().first!))
     case "disagree":
         _ = try DistributedPCA<Float>().fit(syntheticRows(n: 10, d: 3 + world.rank, seed: 1), over: world)
+    case "overlap":
+        let counts = arguments.dropFirst().compactMap { Int($0) }
+        try overlapScenario(world, steps: counts.first ?? 20, repeats: counts.dropFirst().first ?? 200)
     case "wait": try waitScenario(world, folder: URL(fileURLWithPath: arguments.dropFirst().first!))
     default:
-        FileHandle.standardError.write(Data("usage: latent-mpi-check collectives|pca|train FILE|resume FILE|disagree|wait FOLDER\n".utf8))
+        FileHandle.standardError.write(Data("usage: latent-mpi-check collectives|pca|train FILE|resume FILE|disagree|wait FOLDER|overlap [STEPS [REPEATS]]\n".utf8))
         world.abort(code: 2)
     }
     try world.finalize()

@@ -62,9 +62,14 @@ enum MPIRun {
     /// Starts `mpirun -np ranks program arguments…`; output (stdout and stderr together) goes to
     /// `log`.
     static func start(ranks: Int, _ program: URL, _ arguments: [String], log: URL, in folder: URL) throws -> Process {
+        try start(launching: ["--oversubscribe", "-np", String(ranks), program.path] + arguments, log: log, in: folder)
+    }
+
+    /// Starts `mpirun launching…` (e.g. several app contexts separated by `:`).
+    static func start(launching: [String], log: URL, in folder: URL) throws -> Process {
         let process = Process()
         process.executableURL = try requireLauncher()
-        process.arguments = ["--oversubscribe", "-np", String(ranks), program.path] + arguments
+        process.arguments = launching
         process.currentDirectoryURL = folder
         process.environment = environment
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -92,13 +97,43 @@ enum MPIRun {
     /// Runs a job to its end (failing the test after `timeout` seconds).
     static func run(ranks: Int, _ program: URL, _ arguments: [String], in folder: URL, timeout: Double = 300,
                     file: StaticString = #filePath, line: UInt = #line) throws -> MPIResult {
-        let log = folder.appendingPathComponent("mpirun-\(UUID().uuidString).log")
+        try run(launching: ["--oversubscribe", "-np", String(ranks), program.path] + arguments, in: folder, timeout: timeout,
+                file: file, line: line)
+    }
+
+    /// Runs `mpirun launching…` to its end (failing the test after `timeout` seconds); the log
+    /// goes to the system's temporary folder, so `folder` holds only what the job writes.
+    static func run(launching: [String], in folder: URL, timeout: Double = 300,
+                    file: StaticString = #filePath, line: UInt = #line) throws -> MPIResult {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("mpirun-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: log) }
         let began = Date()
-        let process = try start(ranks: ranks, program, arguments, log: log, in: folder)
+        let process = try start(launching: launching, log: log, in: folder)
         _ = wait(process, timeout: timeout, file: file, line: line)
         let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         return MPIResult(status: process.isRunning ? -1 : process.terminationStatus, output: output,
                          seconds: Date().timeIntervalSince(began))
+    }
+}
+
+extension MPIRun {
+    /// Runs `latent arguments…` alone (no MPI: the launcher's variables removed), returning its
+    /// status and output (stdout and stderr together).
+    static func runAlone(_ arguments: [String], in folder: URL) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = latent
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        process.environment = environment.filter { !$0.key.hasPrefix("OMPI_COMM_WORLD") && !$0.key.hasPrefix("PMI") }
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("alone-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: log) }
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        process.waitUntilExit()
+        return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
     }
 }
 

@@ -110,7 +110,9 @@ public final class Trainer<Task: TrainingTask> {
     @discardableResult
     public func resume(from url: URL? = nil) throws -> Checkpoint.Contents {
         guard let url = url ?? checkpoint else { preconditionFailure("Trainer.resume: no checkpoint file given") }
-        let contents = try Checkpoint.load(from: url, into: model, optimizer: optimizer)
+        // with a TrainingDistribution bound, one process reads the file for all
+        let contents = try TrainingDistributionScope.current.map { try Checkpoint.load($0.readCheckpoint(url), into: model, optimizer: optimizer) }
+            ?? Checkpoint.load(from: url, into: model, optimizer: optimizer)
         progress = contents.progress
         return contents
     }
@@ -126,11 +128,22 @@ public final class Trainer<Task: TrainingTask> {
 
     /// Trains until `epochs` epochs are done in total (so a resumed run does the rest), evaluating
     /// on `evaluation` and checkpointing after each epoch. Returns the reports of the epochs run.
+    /// With a `TrainingDistribution` bound (`TrainingDistributionScope`), it trains on this
+    /// process's share of the batches that the distribution gives it.
     /// - Throws: `TrainingError` when the numbers diverge, `IOError` when a checkpoint cannot be
-    ///   written, or what the batch source throws.
+    ///   written, or what the batch source (or the distribution) throws.
     @discardableResult
     public func fit(_ training: some BatchSource<Task.Batch>, evaluation: (any BatchSource<Task.Batch>)? = nil, epochs: Int,
                     onEvent: (TrainingEvent) -> Void = { _ in }) throws -> [EpochReport] {
+        guard let distribution = TrainingDistributionScope.current else {
+            return try fitEpochs(training, evaluation: evaluation, epochs: epochs, onEvent: onEvent)
+        }
+        let shares = try distribution.distribute(self, training: training, evaluation: evaluation)
+        return try fitEpochs(shares.training, evaluation: shares.evaluation, epochs: epochs, onEvent: onEvent)
+    }
+
+    private func fitEpochs(_ training: some BatchSource<Task.Batch>, evaluation: (any BatchSource<Task.Batch>)?, epochs: Int,
+                           onEvent: (TrainingEvent) -> Void) throws -> [EpochReport] {
         var reports: [EpochReport] = []
         while progress.epoch < epochs {
             let report = try trainEpoch(training, evaluation: evaluation, onEvent: onEvent)
@@ -184,7 +197,11 @@ public final class Trainer<Task: TrainingTask> {
             return try metricsReduction.map { try $0(local) } ?? local
         }
         if let checkpoint {
-            try Checkpoint.save(model: model, optimizer: optimizer, progress: progress, metadata: metadata, to: checkpoint)
+            let distribution = TrainingDistributionScope.current
+            if distribution?.writesCheckpoints ?? true {
+                try Checkpoint.save(model: model, optimizer: optimizer, progress: progress,
+                                    metadata: metadata.merging(distribution?.checkpointMetadata ?? [:]) { _, added in added }, to: checkpoint)
+            }
         }
         return EpochReport(epoch: epoch, trainingLoss: total / Double(Swift.max(1, done)), evaluation: scores?.means,
                            step: progress.step, seconds: seconds)

@@ -53,35 +53,42 @@ extension FitCommand {
             let start = DispatchTime.now()
             let model = try Failures.about(data.name) { try fit(data.x, progress: progress) }
             let fitSeconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-            let needEmbedding = output.output != nil
-            let z = needEmbedding ? try progress.timed("embedding") { try Failures.about(data.name) { try model.transform(data.x) } }.0 : nil
+            try report(model, data: data, fitSeconds: fitSeconds, options: recordedFlags, progress: progress)
+        }
+    }
 
-            var summary = Summary()
-            summary.field("input", "input", .string(data.name))
-            summary.field("samples", "samples", .int(data.x.rows))
-            model.describe(into: &summary)
-            summary.field("options", "options", .object(recordedFlags))
-            summary.field("fitSeconds", "fit time (s)", .number((fitSeconds * 1000).rounded() / 1000))
+    /// The output of a fit: the embedding of the input with `--output` (else the summary on
+    /// stdout; with `--json` both), the model file with `--save-model`, each written atomically.
+    /// `options` are recorded in the summary and the model file.
+    func report(_ model: FittedModel, data: LoadedData, fitSeconds: Double, options: [String: JSONValue], progress: Progress) throws {
+        let needEmbedding = output.output != nil
+        let z = needEmbedding ? try progress.timed("embedding") { try Failures.about(data.name) { try model.transform(data.x) } }.0 : nil
 
-            if let path = output.saveModel {
-                progress.stage("writing model \(path)")
-                try ModelFile(model: model, options: recordedFlags).write(to: path)
-                summary.hidden("modelFile", .string(path))
+        var summary = Summary()
+        summary.field("input", "input", .string(data.name))
+        summary.field("samples", "samples", .int(data.x.rows))
+        model.describe(into: &summary)
+        summary.field("options", "options", .object(options))
+        summary.field("fitSeconds", "fit time (s)", .number((fitSeconds * 1000).rounded() / 1000))
+
+        if let path = output.saveModel {
+            progress.stage("writing model \(path)")
+            try ModelFile(model: model, options: options).write(to: path)
+            summary.hidden("modelFile", .string(path))
+        }
+        if let path = output.output, let z {
+            progress.stage("writing \(path)")
+            let note = try EmbeddingWriter.write(z, labels: data.labels, prefix: model.columnPrefix, to: path)
+            summary.hidden("output", .string(path))
+            if let names = data.labels?.classNames, path.lowercased().hasSuffix(".npy") {
+                summary.hidden("labelClasses", .array(names.map(JSONValue.string)))
             }
-            if let path = output.output, let z {
-                progress.stage("writing \(path)")
-                let note = try EmbeddingWriter.write(z, labels: data.labels, prefix: model.columnPrefix, to: path)
-                summary.hidden("output", .string(path))
-                if let names = data.labels?.classNames, path.lowercased().hasSuffix(".npy") {
-                    summary.hidden("labelClasses", .array(names.map(JSONValue.string)))
-                }
-                if !output.quiet {
-                    StandardError.line("latent: wrote \(z.rows) × \(z.columns) \(model.method) embedding to \(path)\(note)")
-                }
-                if output.json { try summary.print(json: true) }
-            } else {
-                try summary.print(json: output.json)
+            if !output.quiet {
+                StandardError.line("latent: wrote \(z.rows) × \(z.columns) \(model.method) embedding to \(path)\(note)")
             }
+            if output.json { try summary.print(json: true) }
+        } else {
+            try summary.print(json: output.json)
         }
     }
 }

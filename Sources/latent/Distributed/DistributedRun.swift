@@ -15,16 +15,33 @@ import LatentDistributed
 ///   is printed once by rank 0 and every rank exits 1. Any other failure on one rank is printed
 ///   by that rank and ends the whole job (`MPI_Abort`), so no rank waits forever.
 enum DistributedRun {
+    /// An error a rank throws after its last collective (the other ranks were told to stop): MPI
+    /// ends normally and the command fails with `error` as it would alone (message, exit code).
+    struct AfterLastCollective: Error {
+        let error: Error
+    }
+
     /// Runs `body` as this process's rank, then ends MPI.
-    static func run(_ body: (Communicator) throws -> Void) throws {
+    /// - Parameters:
+    ///   - what, command: the flag or file that asked for MPI and how to start the command, for
+    ///     the usage error outside an MPI launch.
+    static func run(what: String = "--distributed", command: String = "mpirun -np N latent … --distributed",
+                    _ body: (Communicator) throws -> Void) throws {
         guard Communicator.isLaunchedByMPI else {
-            throw UsageError("--distributed: this process was not started by an MPI launcher; run it as `mpirun -np N latent … --distributed` (Debian: apt-get install openmpi-bin)")
+            throw UsageError("\(what): this process was not started by an MPI launcher; run it as `\(command)` (Debian: apt-get install openmpi-bin)")
         }
         let world: Communicator
         do { world = try Communicator.world() } catch { throw Failure("--distributed: MPI could not start: \(error)") }
         do {
             try body(world)
             try world.finalize()
+        } catch let ended as AfterLastCollective {
+            try? world.finalize()
+            throw ended.error
+        } catch let code as ExitCode {
+            // the rank that stopped has said why (`Failures.guarded`); the others must not wait for it
+            if code == .success { try? world.finalize(); throw code }
+            world.abort(code: code.rawValue)
         } catch let error as DistributedError {
             // reached by every rank in the same collective: one message, a clean end
             if world.isRoot { StandardError.line("latent: \(error)") }

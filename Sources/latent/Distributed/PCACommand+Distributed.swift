@@ -8,7 +8,7 @@ extension PCACommand {
     /// rows (rank r: rows ⌊r·n/N⌋ ..< ⌊(r+1)·n/N⌋); the ranks reduce the mean and the centred
     /// scatter (`DistributedPCA`, covariance-eigen, exact), streamed in batches of `--batch-size`
     /// rows when given; rank 0 eigendecomposes, then writes the summary, `--output` and
-    /// `--save-model` as `latent pca` does.
+    /// `--save-model` as `latent pca` does (`FitCommand.report`), with the ranks recorded.
     func runDistributed() throws {
         global.apply()
         try OutputSafety.check(inputs: input.namedFiles, outputs: output.namedFiles)
@@ -26,7 +26,7 @@ extension PCACommand {
             if let components, components > Swift.min(n, d) {
                 throw DistributedError.invalidData("--components \(components) exceeds min(rows, features) = \(Swift.min(n, d)) of \(data.name)")
             }
-            let block = data.x.rows((world.rank * n / world.size)..<((world.rank + 1) * n / world.size))
+            let block = data.x.rows(world.block(of: n))
             progress.stage("\(n) rows × \(d) features; rank 0 holds \(block.rows) rows")
 
             let start = DispatchTime.now()
@@ -40,31 +40,16 @@ extension PCACommand {
             }.0
             let fitSeconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
             guard world.isRoot else { return }
-            try Self.refuseWhiteningByZero(model)
-            try writeResults(.pca(model), data: data, fitSeconds: fitSeconds, ranks: world.size, progress: progress)
+            // after the last collective: a failure here (whitening by zero, a file) ends MPI normally
+            do {
+                try Self.refuseWhiteningByZero(model)
+                var options = recordedFlags
+                options["solver"] = .string("distributed-covariance-eigen")
+                options["ranks"] = .int(world.size)
+                try report(.pca(model), data: data, fitSeconds: fitSeconds, options: options, progress: progress)
+            } catch {
+                throw DistributedRun.AfterLastCollective(error: error)
+            }
         }
-    }
-
-    /// Rank 0's output: as `runFit`'s (summary or `--output`, `--save-model`), with the ranks recorded.
-    private func writeResults(_ model: FittedModel, data: LoadedData, fitSeconds: Double, ranks: Int, progress: Progress) throws {
-        var options = recordedOptions
-        options["solver"] = .string("distributed-covariance-eigen")
-        options["ranks"] = .int(ranks)
-        var summary = Summary()
-        summary.field("input", "input", .string(data.name))
-        summary.field("samples", "samples", .int(data.x.rows))
-        model.describe(into: &summary)
-        summary.field("options", "options", .object(options))
-        summary.field("fitSeconds", "fit time (s)", .number((fitSeconds * 1000).rounded() / 1000))
-        if let path = output.saveModel {
-            progress.stage("writing model \(path)")
-            try ModelFile(model: model, options: options).write(to: path)
-        }
-        guard let path = output.output else { return try summary.print(json: output.json) }
-        let z = try model.transform(data.x)
-        progress.stage("writing \(path)")
-        let note = try EmbeddingWriter.write(z, labels: data.labels, prefix: model.columnPrefix, to: path)
-        if !output.quiet { StandardError.line("latent: wrote \(z.rows) × \(z.columns) \(model.method) embedding to \(path)\(note)") }
-        if output.json { try summary.print(json: true) }
     }
 }

@@ -30,6 +30,7 @@ struct AutoencoderTrainingOptions: ParsableArguments {
     var output: String
     @Flag(help: "Continue from --output's checkpoint instead of starting afresh.")
     var resume = false
+    @OptionGroup var distribution: DistributedTrainingOption
     @OptionGroup var global: GlobalOptions
 
     func sizes(_ text: String, _ name: String) throws -> [Int] {
@@ -130,7 +131,7 @@ struct TrainAutoencoderCommand: ParsableCommand {
 
     func run() throws {
         options.global.apply()
-        try Failures.guarded {
+        try options.distribution.run { writesFiles in try Failures.guarded {
             try options.checkResume()
             let data = try options.dataset.load(folder: options.dataFolder, limit: options.limit, seed: options.global.seed)
             stderr("autoencoder on \(options.dataset.rawValue): \(data.train.rows) training and \(data.test.rows) test images, seed \(options.global.seed)")
@@ -138,8 +139,8 @@ struct TrainAutoencoderCommand: ParsableCommand {
             // the last epoch's checkpoint is the model file (`FittedAutoencoder.load` reads it)
             _ = try configuration.fit(data.train, evaluation: data.test, checkpoint: url, resume: options.resume,
                                       onEvent: options.reporter(metrics: ["reconstruction", "sparsity"]))
-            stderr("wrote \(options.output)")
-        }
+            if writesFiles { stderr("wrote \(options.output)") }
+        } }
     }
 }
 
@@ -174,7 +175,7 @@ struct TrainVAECommand: ParsableCommand {
 
     func run() throws {
         options.global.apply()
-        try Failures.guarded {
+        try options.distribution.run { writesFiles in try Failures.guarded {
             try options.checkResume()
             let data = try options.dataset.load(folder: options.dataFolder, limit: options.limit, seed: options.global.seed)
             stderr("vae on \(options.dataset.rawValue): \(data.train.rows) training and \(data.test.rows) test images, seed \(options.global.seed)")
@@ -187,7 +188,7 @@ struct TrainVAECommand: ParsableCommand {
                 guard mean.isFinite else { throw Failure("the test log-likelihood estimate is not finite") }
                 print("test log-likelihood (IWAE, \(iwaeSamples) samples): \(format(mean, 3)) nats per image")
             }
-            stderr("wrote \(options.output)")
-        }
+            if writesFiles { stderr("wrote \(options.output)") }
+        } }
     }
 }

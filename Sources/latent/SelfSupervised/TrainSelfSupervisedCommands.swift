@@ -28,6 +28,7 @@ struct SelfSupervisedTrainingOptions: ParsableArguments {
     var checkpoint: String?
     @Flag(help: "Continue from the checkpoint instead of starting afresh.")
     var resume = false
+    @OptionGroup var distribution: DistributedTrainingOption
     @OptionGroup var global: GlobalOptions
 
     init() {}
@@ -76,7 +77,7 @@ struct SelfSupervisedTrainingOptions: ParsableArguments {
     /// images per second), and writes the encoder to `--output`.
     func train(_ method: String, _ fit: (Matrix<Float>, Int, URL, Bool, (TrainingEvent) -> Void) throws -> FittedImageEncoder) throws {
         global.apply()
-        try Failures.guarded {
+        try distribution.run { writesFiles in try Failures.guarded {
             let checkpointURL = URL(fileURLWithPath: checkpointPath)
             if resume && !FileManager.default.fileExists(atPath: checkpointPath) {
                 throw UsageError("--resume: there is no checkpoint at \(checkpointPath)")
@@ -97,9 +98,10 @@ struct SelfSupervisedTrainingOptions: ParsableArguments {
                     StandardOutput.flush()
                 }
             }
+            guard writesFiles else { return }
             try model.save(to: URL(fileURLWithPath: output))
             stderr("wrote \(output) (encoder f, \(model.featureSize) features per image); checkpoint \(checkpointPath)")
-        }
+        } }
     }
 }
 

@@ -46,6 +46,7 @@ struct TrainInContextCommand: ParsableCommand {
     var plot: String?
     @Option(help: "Write k and the accuracies here (CSV).")
     var csv: String?
+    @OptionGroup var distribution: DistributedTrainingOption
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -68,7 +69,8 @@ struct TrainInContextCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        try Failures.guarded {
+        // distributed: every rank trains and scores (the same numbers); rank 0 writes the files
+        try distribution.run { writesFiles in try Failures.guarded {
             if resume, let checkpoint, !FileManager.default.fileExists(atPath: checkpoint) { throw UsageError("--resume: there is no checkpoint at \(checkpoint)") }
             let config = InContextLearning(
                 tasks: SubstitutionTasks(alphabet: alphabet, wordLength: wordLength), maximumDemonstrations: demonstrations,
@@ -94,12 +96,12 @@ struct TrainInContextCommand: ParsableCommand {
                 scores.append(s)
                 print("\(k)  \(formatted(s.exactMatch, 4))  \(formatted(s.symbolAccuracy, 4))  \(formatted(s.idealSymbolAccuracy, 4))  \(formatted(s.chance, 4))")
             }
-            if let csv {
+            if writesFiles, let csv {
                 let rows = scores.map { "\($0.demonstrations),\(formatted($0.exactMatch, 6)),\(formatted($0.symbolAccuracy, 6)),\(formatted($0.idealSymbolAccuracy, 6)),\(formatted($0.chance, 6))" }
                 let table = (["k,exact_match,symbol_accuracy,ideal_symbol_accuracy,chance"] + rows).joined(separator: "\n") + "\n"
                 try AtomicFile.write(Data(table.utf8), to: URL(fileURLWithPath: csv))
             }
-            if let plot {
+            if writesFiles, let plot {
                 let x = scores.map { Double($0.demonstrations) }
                 let chart = LinePlot(title: "In-context learning of held-out substitution ciphers (\(alphabet) symbols)",
                                      xLabel: "demonstrations in the prompt (k)", yLabel: "accuracy on the query", yRange: 0...1)
@@ -108,6 +110,6 @@ struct TrainInContextCommand: ParsableCommand {
                                  LinePlot.Series(name: "ideal in-context learner", x: x, y: scores.map(\.idealSymbolAccuracy)),
                                  LinePlot.Series(name: "chance (symbol)", x: x, y: scores.map(\.chance))], to: URL(fileURLWithPath: plot))
             }
-        }
+        } }
     }
 }

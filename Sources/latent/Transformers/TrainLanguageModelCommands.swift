@@ -41,6 +41,7 @@ struct LanguageModelOptions: ParsableArguments {
     var clip = 1.0
     @Option(parsing: .unconditional, help: "Held-out windows scored after every epoch (0…1000000).")
     var evalWindows = 64
+    @OptionGroup var distribution: DistributedTrainingOption
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -130,13 +131,13 @@ struct TrainGPTCommand: ParsableCommand {
 
     func run() throws {
         options.global.apply()
-        try Failures.guarded {
+        try options.distribution.run { writesFiles in try Failures.guarded {
             let (tokenizer, train, held) = try options.data(progress: Progress(quiet: false))
             let gpt = GPT<Float>(architecture: options.architecture(normFirst: !postLN), training: options.training)
             let model = try gpt.fit(train, heldOut: held, tokenizer: tokenizer, checkpoint: URL(fileURLWithPath: options.output), resume: options.resume,
                                     onEvent: options.reporter(tokensPerStep: options.batchSize * options.context, perplexity: true))
-            stderr("latent: \(model.decoder.parameterCount) parameters; wrote \(options.output)")
-        }
+            if writesFiles { stderr("latent: \(model.decoder.parameterCount) parameters; wrote \(options.output)") }
+        } }
     }
 }
 
@@ -163,12 +164,12 @@ struct TrainBERTCommand: ParsableCommand {
 
     func run() throws {
         options.global.apply()
-        try Failures.guarded {
+        try options.distribution.run { writesFiles in try Failures.guarded {
             let (tokenizer, train, held) = try options.data(progress: Progress(quiet: false))
             let bert = BERT<Float>(architecture: options.architecture(normFirst: preLN), training: options.training, maskingRate: maskingRate)
             let model = try bert.fit(train, heldOut: held, tokenizer: tokenizer, checkpoint: URL(fileURLWithPath: options.output), resume: options.resume,
                                      onEvent: options.reporter(tokensPerStep: options.batchSize * options.context, perplexity: false))
-            stderr("latent: \(model.encoder.parameterCount) parameters; wrote \(options.output)")
-        }
+            if writesFiles { stderr("latent: \(model.encoder.parameterCount) parameters; wrote \(options.output)") }
+        } }
     }
 }

@@ -27,6 +27,7 @@ struct PretextTrainingOptions: ParsableArguments {
     var featureTrain: Int = 10_000
     @Option(parsing: .unconditional, help: "With --features: encode the first N Fashion-MNIST test images.")
     var featureTest: Int = 10_000
+    @OptionGroup var distribution: DistributedTrainingOption
     @OptionGroup var global: GlobalOptions
 
     static let featureFiles = ["train.npy", "train-labels.npy", "test.npy", "test-labels.npy"]

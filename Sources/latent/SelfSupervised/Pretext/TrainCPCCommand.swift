@@ -43,7 +43,7 @@ struct TrainCPCCommand: ParsableCommand {
 
     func run() throws {
         options.global.apply()
-        try Failures.guarded {
+        try options.distribution.run { writesFiles in try Failures.guarded {
             try options.checkResume()
             let train: FashionMNIST.Dataset<Float> = try FashionMNIST.load(split: .train, folder: options.fashionMNISTFolder)
             let test: FashionMNIST.Dataset<Float> = try FashionMNIST.load(split: .test, folder: options.fashionMNISTFolder)
@@ -51,14 +51,15 @@ struct TrainCPCCommand: ParsableCommand {
             let model: FittedContrastivePredictiveCoding<Float>
             if options.untrained {
                 model = configuration.untrained()
-                try model.save(to: url)
+                if writesFiles { try model.save(to: url) }
             } else {
                 stderr("CPC on \(min(limit, train.images.rows)) Fashion-MNIST images, seed \(options.global.seed)")
                 model = try configuration.fit(train.prefix(limit).images, evaluation: test.prefix(1000).images, checkpoint: url,
                                               resume: options.resume, onEvent: options.reporter())
             }
+            guard writesFiles else { return }
             stderr("wrote \(options.output)")
             try options.writeFeatures(model.encode)
-        }
+        } }
     }
 }

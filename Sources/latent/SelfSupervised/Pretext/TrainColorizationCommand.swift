@@ -22,7 +22,7 @@ struct TrainColorizationCommand: ParsableCommand {
 
     func run() throws {
         options.global.apply()
-        try Failures.guarded {
+        try options.distribution.run { writesFiles in try Failures.guarded {
             try options.checkResume()
             let lab: Matrix<Float> = try NPY.read(URL(fileURLWithPath: patches))
             let side = Int(Double(lab.columns / 3).squareRoot().rounded())
@@ -39,7 +39,7 @@ struct TrainColorizationCommand: ParsableCommand {
             let model: FittedColorization<Float>
             if options.untrained {
                 model = configuration.untrained()
-                try model.save(to: url)
+                if writesFiles { try model.save(to: url) }
             } else {
                 let held = max(1, lab.rows / 10)
                 let train = Matrix(rows: lab.rows - held, columns: lab.columns, storage: Array(lab.storage[..<((lab.rows - held) * lab.columns)]))
@@ -47,8 +47,9 @@ struct TrainColorizationCommand: ParsableCommand {
                 stderr("colorization on \(train.rows) Lab patches of \(side) × \(side) (\(held) held out), seed \(options.global.seed)")
                 model = try configuration.fit(train, evaluation: test, checkpoint: url, resume: options.resume, onEvent: options.reporter())
             }
+            guard writesFiles else { return }
             stderr("wrote \(options.output)")
             try options.writeFeatures(model.encode)
-        }
+        } }
     }
 }
