@@ -38,7 +38,7 @@ struct DistributedTrainingOption: ParsableArguments {
 
     /// Points standard output at /dev/null (a rank other than 0 prints the same results).
     private static func silenceStandardOutput() {
-        fflush(stdout)
+        StandardOutput.flush()
         let null = open("/dev/null", O_WRONLY)
         guard null >= 0 else { return }
         dup2(null, STDOUT_FILENO)
