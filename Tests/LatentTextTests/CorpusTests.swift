@@ -56,6 +56,39 @@ final class CorpusTests: XCTestCase {
         XCTAssertEqual(corpus.vocabulary.words, words)
     }
 
+    /// A single-line file read through `Corpus.read` (memory-mapped): 24 MB of words with no
+    /// newline at all, then a file that is one 16 MB token. The reader works on the mapped bytes
+    /// with no line buffer, so size only costs time; the release CLI was checked by hand on a
+    /// 100 MB single line (report of issue 12), too slow for a debug test.
+    func testHugeSingleLineFiles() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-corpus-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+
+        let words = ["one", "three", "fifteen"]   // 4 + 6 + 8 bytes with the space
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24_000_000)
+        for i in 0..<4_000_000 { bytes += words[i % 3].utf8; bytes.append(0x20) }
+        let words24 = folder.appendingPathComponent("words.txt")
+        try Data(bytes).write(to: words24)
+        let corpus = try Corpus.read(contentsOf: words24, minCount: 5)
+        XCTAssertEqual(corpus.rawTokenCount, 4_000_000)
+        XCTAssertEqual(corpus.sentenceCount, 400, "cut into sentences of 10 000 tokens")
+        XCTAssertEqual(corpus.vocabulary.words, words)
+        XCTAssertEqual(corpus.vocabulary.counts, [1_333_334, 1_333_333, 1_333_333])
+        XCTAssertEqual(Array(corpus.sentence(399).suffix(3)), [1, 2, 0])
+
+        let token = folder.appendingPathComponent("token.txt")
+        try Data(repeating: 0x61, count: 16_000_000).write(to: token)
+        let pruned = try Corpus.read(contentsOf: token, minCount: 5)
+        XCTAssertEqual(pruned.vocabulary.count, 0, "one word seen once: nothing reaches the minimum count")
+        XCTAssertEqual(pruned.rawTokenCount, 1)
+        XCTAssertEqual(pruned.sentenceCount, 0)
+        let kept = try Corpus.read(contentsOf: token, minCount: 1)
+        XCTAssertEqual(kept.vocabulary.counts, [1])
+        XCTAssertEqual(kept.vocabulary.words.first?.utf8.count, 16_000_000)
+    }
+
     func testEmptyInput() throws {
         let corpus = try Corpus(text: "\n\n \t\n")
         XCTAssertEqual(corpus.vocabulary.count, 0)

@@ -13,12 +13,17 @@ struct Word2VecWorker {
     var rng: Xoshiro256StarStar
     let sentences: Range<Int>
     let counters: Word2VecCounters
+    /// `state.negatives` and the number of negatives, held here for the inner loop.
+    let negatives: AliasTable?
+    let negative: Int
 
     init(state: Word2VecState, rng: Xoshiro256StarStar, sentences: Range<Int>, counters: Word2VecCounters) {
         self.state = state
         self.rng = rng
         self.sentences = sentences
         self.counters = counters
+        negatives = state.negatives
+        negative = state.configuration.negative
     }
 
     /// A uniform 32-bit draw.
@@ -36,13 +41,18 @@ struct Word2VecWorker {
         let kept = UnsafeMutablePointer<Int32>.allocate(capacity: longest)
         let work = UnsafeMutablePointer<Float>.allocate(capacity: d)
         let hidden = UnsafeMutablePointer<Float>.allocate(capacity: d)
-        defer { kept.deallocate(); work.deallocate(); hidden.deallocate() }
+        // Negative sampling alone (no Huffman tree) takes the batched kernel `negativeSamplingStep`.
+        let batched = state.tree == nil
+        let rows = UnsafeMutablePointer<Int>.allocate(capacity: config.negative + 1)
+        let gains = UnsafeMutablePointer<Float>.allocate(capacity: config.negative + 1)
+        defer { kept.deallocate(); work.deallocate(); hidden.deallocate(); rows.deallocate(); gains.deallocate() }
         let sampling = config.sample > 0
         let window = UInt64(config.window)
         var done = 0, pendingEffective = 0, pendingRaw = 0
         var alpha = Float(config.alpha)
         corpus.tokens.withUnsafeBufferPointer { tokens in
             state.subsampling.keepThreshold.withUnsafeBufferPointer { keep in
+                let sigmoid = UnsafePointer(state.sigmoid.pointer)
                 for _ in 0..<config.epochs {
                     for s in sentences {
                         let lo = corpus.sentenceStarts[s], hi = corpus.sentenceStarts[s + 1]
@@ -58,12 +68,20 @@ struct Word2VecWorker {
                             let reach = config.window - b
                             let j0 = Swift.max(0, i - reach), j1 = Swift.min(n, i + reach + 1)
                             switch config.architecture {
+                            case .skipGram where batched:
+                                let target = Int(kept[i])
+                                for j in j0..<j1 where j != i {
+                                    let count = drawRows(target: target, into: rows)
+                                    negativeSamplingStep(hidden: state.syn0 + Int(kept[j]) &* d, outputs: state.syn1neg!, rows: rows,
+                                                         count: count, dimension: d, alpha: alpha, sigmoid: sigmoid, gains: gains, work: nil)
+                                }
                             case .skipGram:
                                 for j in j0..<j1 where j != i {
                                     trainPair(target: Int(kept[i]), input: state.syn0 + Int(kept[j]) * d, alpha: alpha, work: work)
                                 }
                             case .cbow:
-                                trainCBOW(kept: kept, center: i, range: j0..<j1, alpha: alpha, hidden: hidden, work: work)
+                                trainCBOW(kept: kept, center: i, range: j0..<j1, alpha: alpha, hidden: hidden, work: work,
+                                          batched: batched ? (rows, gains, sigmoid) : nil)
                             }
                         }
                         pendingEffective += n
@@ -81,6 +99,19 @@ struct Word2VecWorker {
         counters.add(effective: pendingEffective, raw: pendingRaw, alpha: Double(alpha))
     }
 
+    /// `rows[0] = target`, then `negative` draws from the unigram^0.75 table, leaving out draws of
+    /// the target (gensim's rule); returns how many rows were written.
+    @inline(__always)
+    mutating func drawRows(target: Int, into rows: UnsafeMutablePointer<Int>) -> Int {
+        rows[0] = target
+        var count = 1
+        for _ in 0..<negative {
+            let word = negatives!.sample(using: &rng)
+            if word != target { rows[count] = word; count &+= 1 }
+        }
+        return count
+    }
+
     /// One prediction of word `target` from the hidden vector `input` (a context word's input vector
     /// in skip-gram): negative sampling and/or hierarchical softmax update the output vectors and
     /// accumulate the input's gradient step in `work`, which is then added to `input`.
@@ -96,7 +127,8 @@ struct Word2VecWorker {
     /// for the hidden vector goes to every context vector (divided by the count for the sum, as gensim).
     @inline(__always)
     mutating func trainCBOW(kept: UnsafeMutablePointer<Int32>, center: Int, range: Range<Int>, alpha: Float,
-                            hidden: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>) {
+                            hidden: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>,
+                            batched: (rows: UnsafeMutablePointer<Int>, gains: UnsafeMutablePointer<Float>, sigmoid: UnsafePointer<Float>)?) {
         let d = state.dimension
         let count = range.count - 1
         guard count > 0 else { return }
@@ -105,8 +137,14 @@ struct Word2VecWorker {
         let inverse = 1 / Float(count)
         let mean = state.configuration.cbowMean
         if mean { for k in 0..<d { hidden[k] *= inverse } }
-        work.initialize(repeating: 0, count: d)
-        accumulate(target: Int(kept[center]), hidden: UnsafePointer(hidden), alpha: alpha, work: work)
+        if let batched {
+            let count = drawRows(target: Int(kept[center]), into: batched.rows)
+            negativeSamplingStep(hidden: hidden, outputs: state.syn1neg!, rows: batched.rows, count: count, dimension: d,
+                                 alpha: alpha, sigmoid: batched.sigmoid, gains: batched.gains, work: work)
+        } else {
+            work.initialize(repeating: 0, count: d)
+            accumulate(target: Int(kept[center]), hidden: UnsafePointer(hidden), alpha: alpha, work: work)
+        }
         let scale: Float = mean ? 1 : inverse
         for j in range where j != center { axpy(scale, work, state.syn0 + Int(kept[j]) * d, d) }
     }
