@@ -152,11 +152,15 @@ struct DisentanglementLibClassifierTests {
         let (codes, factors) = try sample()
         let (testCodes, testFactors) = try testSample()
         let dci = try DCIScore.compute(trainingCodes: codes, trainingFactors: factors, testCodes: testCodes, testFactors: testFactors)
-        // GradientBoostingClassifier() grows the same trees (no ties between features in this sample)
-        #expect(maxAbsDifference(dci.importance.flatMap { $0 }, try fixture("dci_gbt_importance")) < 1e-9)
+        // GradientBoostingClassifier() grows the same trees up to ties between equally good splits on
+        // different features, which scikit-learn breaks by a random feature order at each node (and
+        // which are common here: the first round's targets take two values per class), so the
+        // importances agree to a few thousandths and the predictions exactly
+        let importance = dci.importance.flatMap { $0 }, reference = try fixture("dci_gbt_importance")
+        #expect(maxAbsDifference(importance, reference) < 0.02, "\(importance) vs \(reference)")
         let expected = try fixture("dci_gbt")
-        #expect(Swift.abs(dci.disentanglement - expected[0]) < 1e-9, "D \(dci.disentanglement) vs \(expected[0])")
-        #expect(Swift.abs(dci.completeness - expected[1]) < 1e-9, "C \(dci.completeness) vs \(expected[1])")
+        #expect(Swift.abs(dci.disentanglement - expected[0]) < 0.01, "D \(dci.disentanglement) vs \(expected[0])")
+        #expect(Swift.abs(dci.completeness - expected[1]) < 0.01, "C \(dci.completeness) vs \(expected[1])")
         #expect(Swift.abs(dci.informativeness - expected[2]) < 1e-12, "I \(dci.informativeness) vs \(expected[2])")
         #expect(Swift.abs(dci.trainingAccuracy - expected[3]) < 1e-12, "training accuracy \(dci.trainingAccuracy) vs \(expected[3])")
     }
