@@ -31,7 +31,7 @@ struct DemoCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Use only the first N test images (default: all 10000), for a quick run.")
     var testRows: Int?
 
-    @Option(parsing: .unconditional, help: "Test images in the t-SNE plot of the best representation (0: no t-SNE).")
+    @Option(parsing: .unconditional, help: "Test images in the t-SNE plots of the best representation and (deep suite) the VAE codes (0: no t-SNE).")
     var tsnePoints: Int = 10000
 
     @Option(parsing: .upToNextOption, help: "Methods to run (default: all of the suite): classic: raw pca pca-whitened ica dictionary nmf rbm; deep: raw random-init simclr rotation context autoencoder vae beta-vae.")
