@@ -48,4 +48,33 @@ struct AutoencoderCommandTests {
         #expect(try s.run("sample --model a.safetensors --output a.safetensors").status == 2)
         #expect(!s.exists("p.png"))
     }
+
+    @Test func trainsOnADataFileAndRefusesBadFiles() throws {
+        let s = try Scratch()
+        // 30 images of 4 × 4 pixels in [0, 1], one per CSV row, with a label column to leave out
+        var rng = Xoshiro256StarStar(seed: 5)
+        let rows = (0..<30).map { i in (["c\(i % 3)"] + (0..<16).map { _ in String(format: "%.3f", rng.uniform()) }).joined(separator: ",") }
+        try s.write("pixels.csv", rows.joined(separator: "\n") + "\n")
+        let ok = try s.run("train autoencoder --dataset pixels.csv --no-header --label-column 1 --hidden 8 --code-size 2 --epochs 1 --output a.safetensors")
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stderr.contains("25 training and 5 test images"), "\(ok.stderr)")
+        let vae = try s.run("train vae --dataset pixels.csv --no-header --label-column 1 --image-shape 4x4 --hidden 8 --code-size 2 --epochs 1 --output v.safetensors")
+        #expect(vae.status == 0, "\(vae.stderr)")
+        #expect(try s.run("sample --model v.safetensors --count 4 --output p.png").status == 0)
+
+        // data problems: exit 1, naming the file and the cell
+        try s.write("bright.csv", "0.5,0.5,0.5,0.5\n0.5,1.5,0.5,0.5\n")
+        let bright = try s.run("train vae --dataset bright.csv --no-header --output b.safetensors")
+        #expect(bright.status == 1 && bright.stderr.contains("row 2, column 2") && bright.stderr.contains("outside [0, 1]"), "\(bright.stderr)")
+        let notSquare = try s.run("train vae --dataset pixels.csv --no-header --label-column 1 --image-shape 3x5 --output b.safetensors")
+        #expect(notSquare.status == 1 && notSquare.stderr.contains("--image-shape 3x5 needs 15"), "\(notSquare.stderr)")
+        #expect(try s.run("train vae --dataset missing.csv --output b.safetensors").status == 1)
+        // option problems: exit 2
+        #expect(try s.run("train vae --dataset pixels.bin --output b.safetensors").status == 2)
+        #expect(try s.run("train vae --dataset pixels.csv --scale --output b.safetensors").status == 2)
+        #expect(try s.run("train vae --dataset dsprites --delimiter ; --output b.safetensors").status == 2)
+        #expect(try s.run("train vae --dataset pixels.csv --image-shape 4by4 --output b.safetensors").status == 2)
+        #expect(try s.run("train vae --dataset pixels.csv --output pixels.csv").status == 2)
+        #expect(!s.exists("b.safetensors"))
+    }
 }

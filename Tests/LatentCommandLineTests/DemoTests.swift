@@ -28,7 +28,8 @@ struct DemoTests {
 }
 
 /// `latent demo --suite deep --quick` on a small slice: every deep row, both probes, and the
-/// deep suite's pictures (augmentations, nearest neighbours, t-SNE of the best learned encoder).
+/// deep suite's pictures (augmentations, nearest neighbours, t-SNE of the best learned encoder and
+/// of the VAE codes, the VAEs' samples, interpolations and traversals).
 @Suite(.enabled(if: FashionMNIST.isAvailable(), "needs dataset-fashion-mnist (scripts/install-deps)"))
 struct DeepDemoTests {
     @Test func quickDeepSuiteWritesEveryRowAndPicture() throws {
@@ -39,8 +40,17 @@ struct DeepDemoTests {
         #expect(r.stdout.contains("probe 1%") && r.stdout.contains("probe 10%"))
         let csv = try cli.read("out/fewshot.csv").split(separator: "\n")
         let methods = Set(csv.dropFirst().map { $0.split(separator: ",")[0] })
-        #expect(methods == ["raw", "random-init", "simclr", "rotation", "context", "autoencoder", "vae"])
+        #expect(methods == ["raw", "random-init", "simclr", "rotation", "context", "autoencoder", "vae", "beta-vae"])
         for file in ["augmentations.png", "tsne.svg", "index.html", "fewshot.json"] { #expect(cli.exists("out/" + file), "missing \(file)") }
+        for vae in ["vae", "beta-vae"] {
+            for picture in ["samples", "interpolations", "traversals", "reconstructions"] {
+                #expect(cli.exists("out/\(vae)-\(picture).png"), "missing \(vae)-\(picture).png")
+                #expect(try cli.read("out/index.html").contains("\(vae)-\(picture).png"))
+            }
+        }
+        // the VAE's codes get their own t-SNE unless the VAE is the best encoder (then tsne.svg shows them)
+        let page = try cli.read("out/index.html")
+        #expect(cli.exists("out/tsne-vae.svg") || page.contains("of the vae features"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: cli.path("out")).contains { $0.hasSuffix("-neighbours.png") })
         // the classic suite refuses --quick, and deep method names are checked against the deep suite
         #expect(try cli.run(["demo", "--quick", "--out", cli.path("o2")]).status == 2)

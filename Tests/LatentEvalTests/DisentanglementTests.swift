@@ -13,6 +13,13 @@ private func sample() throws -> (codes: Matrix<Double>, factors: [[Int]]) {
     return (codes, (0..<500).map { Array(f[($0 * 3)..<($0 * 3 + 3)]) })
 }
 
+/// The fixture's 300 test rows from the same model.
+private func testSample() throws -> (codes: Matrix<Double>, factors: [[Int]]) {
+    let codes = Matrix(rows: 300, columns: 4, storage: try fixture("test_codes"))
+    let f = try fixture("test_factors").map { Int($0) }
+    return (codes, (0..<300).map { Array(f[($0 * 3)..<($0 * 3 + 3)]) })
+}
+
 /// Random factors with 3, 5 and 4 classes, and codes that are exactly the factors or pure noise.
 private func sanity(seed: UInt64) -> (factors: [[Int]], same: Matrix<Double>, noise: Matrix<Double>) {
     var rng = Xoshiro256StarStar(seed: seed)
@@ -107,10 +114,9 @@ struct DisentanglementTests {
 struct DCIScoreTests {
     @Test func matchesScikitLearnWithTheSameImportanceModel() throws {
         let (codes, factors) = try sample()
-        let testCodes = Matrix(rows: 300, columns: 4, storage: try fixture("test_codes"))
-        let f = try fixture("test_factors").map { Int($0) }
-        let testFactors = (0..<300).map { Array(f[($0 * 3)..<($0 * 3 + 3)]) }
-        let dci = try DCIScore.compute(trainingCodes: codes, trainingFactors: factors, testCodes: testCodes, testFactors: testFactors)
+        let (testCodes, testFactors) = try testSample()
+        let dci = try DCIScore.compute(trainingCodes: codes, trainingFactors: factors, testCodes: testCodes, testFactors: testFactors,
+                                       importance: .logisticRegression(C: 1))
         // scikit-learn ran to tol 1e-10; LatentEval's L-BFGS stops at its default 1e-4 gradient bound
         let importance = dci.importance.flatMap { $0 }
         #expect(maxAbsDifference(importance, try fixture("dci_importance")) < 2e-3 * importance.max()!)
@@ -131,9 +137,72 @@ struct DCIScoreTests {
 
         let (factors, same, noise) = sanity(seed: 4)
         let (testFactors, testSame, testNoise) = sanity(seed: 5)
-        let good = try DCIScore.compute(trainingCodes: same, trainingFactors: factors, testCodes: testSame, testFactors: testFactors)
+        let good = try DCIScore.compute(trainingCodes: same, trainingFactors: factors, testCodes: testSame, testFactors: testFactors,
+                                        importance: .logisticRegression(C: 1))
         #expect(good.disentanglement > 0.9 && good.completeness > 0.9 && good.informativeness == 1, "codes = factors: \(good)")
-        let bad = try DCIScore.compute(trainingCodes: noise, trainingFactors: factors, testCodes: testNoise, testFactors: testFactors)
+        let bad = try DCIScore.compute(trainingCodes: noise, trainingFactors: factors, testCodes: testNoise, testFactors: testFactors,
+                                       importance: .logisticRegression(C: 1))
         #expect(bad.disentanglement < 0.2 && bad.completeness < 0.2 && bad.informativeness < 0.4, "noise: \(bad)")
+    }
+}
+
+@Suite("DCI and SAP with disentanglement_lib's classifiers (gradient-boosted trees, linear SVMs)")
+struct DisentanglementLibClassifierTests {
+    @Test func dciWithBoostedTreesMatchesScikitLearn() throws {
+        let (codes, factors) = try sample()
+        let (testCodes, testFactors) = try testSample()
+        let dci = try DCIScore.compute(trainingCodes: codes, trainingFactors: factors, testCodes: testCodes, testFactors: testFactors)
+        // GradientBoostingClassifier() grows the same trees up to ties between equally good splits on
+        // different features, which scikit-learn breaks by a random feature order at each node (and
+        // which are common here: the first round's targets take two values per class), so the
+        // importances agree to a few thousandths and the predictions exactly
+        let importance = dci.importance.flatMap { $0 }, reference = try fixture("dci_gbt_importance")
+        #expect(maxAbsDifference(importance, reference) < 0.02, "\(importance) vs \(reference)")
+        let expected = try fixture("dci_gbt")
+        #expect(Swift.abs(dci.disentanglement - expected[0]) < 0.01, "D \(dci.disentanglement) vs \(expected[0])")
+        #expect(Swift.abs(dci.completeness - expected[1]) < 0.01, "C \(dci.completeness) vs \(expected[1])")
+        #expect(Swift.abs(dci.informativeness - expected[2]) < 1e-12, "I \(dci.informativeness) vs \(expected[2])")
+        #expect(Swift.abs(dci.trainingAccuracy - expected[3]) < 1e-12, "training accuracy \(dci.trainingAccuracy) vs \(expected[3])")
+    }
+
+    @Test func boostedTreesSeparateTheSanityCases() throws {
+        let (factors, same, noise) = sanity(seed: 4)
+        let (testFactors, testSame, testNoise) = sanity(seed: 5)
+        let good = try DCIScore.compute(trainingCodes: same, trainingFactors: factors, testCodes: testSame, testFactors: testFactors)
+        #expect(good.disentanglement > 0.95 && good.completeness > 0.95 && good.informativeness == 1, "codes = factors: \(good)")
+        let bad = try DCIScore.compute(trainingCodes: noise, trainingFactors: factors, testCodes: testNoise, testFactors: testFactors)
+        #expect(bad.disentanglement < 0.1 && bad.completeness < 0.1 && bad.informativeness < 0.4, "noise: \(bad)")
+        // two classes: one tree per stage on the log-odds
+        let binary = try GradientBoostedTrees(stages: 20).fit(same, labels: factors.map { $0[0] == 0 ? 0 : 1 })
+        #expect(binary.accuracy(testSame, labels: testFactors.map { $0[0] == 0 ? 0 : 1 }) == 1)
+        #expect(binary.featureImportances[0] > 0.99)
+    }
+
+    @Test func sapWithLinearSVMsMatchesScikitLearn() throws {
+        let (codes, factors) = try sample()
+        let (testCodes, testFactors) = try testSample()
+        let sap = try SeparatedAttributePredictability.compute(trainingCodes: codes, trainingFactors: factors,
+                                                               testCodes: testCodes, testFactors: testFactors)
+        // liblinear stops at a relative gradient of 1e-4, the Newton solver here at 1e-10: a test point
+        // next to a boundary may fall the other way, one of 300 (0.0033) per entry at most
+        let expected = try fixture("sap_discrete_scores")
+        #expect(maxAbsDifference(sap.scores.flatMap { $0 }, expected) < 0.004, "\(sap.scores) vs \(expected)")
+        #expect(Swift.abs(sap.score - (try fixture("sap_discrete"))[0]) < 0.004)
+    }
+
+    @Test func linearSVMSolvesItsProblem() throws {
+        // the minimiser has a zero gradient: w + 2 Σ_active cᵢ (wᵀxᵢ − yᵢ) xᵢ = 0
+        var rng = Xoshiro256StarStar(seed: 8)
+        let rows = (0..<200).map { _ in [rng.normal(), 1.0] }
+        let sign = rows.map { $0[0] + 0.5 * rng.normal() > 0.3 ? 1.0 : -1.0 }
+        let cost = sign.map { $0 > 0 ? 0.02 : 0.01 }
+        let w = LinearSVC.solve(rows, sign: sign, cost: cost, dimension: 2)
+        var g = w
+        for (i, row) in rows.enumerated() {
+            let score = w[0] * row[0] + w[1]
+            if 1 - sign[i] * score > 0 { for r in 0..<2 { g[r] += 2 * cost[i] * (score - sign[i]) * row[r] } }
+        }
+        #expect(g.allSatisfy { Swift.abs($0) < 1e-9 }, "gradient \(g)")
+        #expect(throws: EstimatorError.self) { try LinearSVC().fit(Matrix<Double>(rows: 3, columns: 1, storage: [1, 2, 3]), labels: [1, 1, 1]) }
     }
 }

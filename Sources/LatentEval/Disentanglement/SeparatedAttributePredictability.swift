@@ -1,21 +1,23 @@
 import LatentCore
 
 /// The SAP score (Kumar et al. 2018, "Variational inference of disentangled latent concepts from
-/// unlabeled observations"), `disentanglement_lib`'s variant for continuous factors
-/// (`continuous_factors=True`): the score matrix holds, for code i and factor j, the R² of a
-/// linear regression of the factor on that one code, `cov(z_i, v_j)² / (var z_i · var v_j)`
-/// (`np.cov`, ddof = 1; 0 when `var z_i ≤ 1e-12`), and
+/// unlabeled observations") as `disentanglement_lib` computes it: a score matrix over codes i and
+/// factors j, and
 ///
 ///     SAP = mean_j (largest − second largest score of factor j over the codes).
 ///
-/// (The discrete variant, the balanced accuracy of a linear SVM on each single code, is not
-/// implemented here.)
+/// Two score matrices, as `disentanglement_lib`'s `continuous_factors` switch:
+/// - `compute(codes:factors:)` (continuous factors): the R² of a linear regression of the factor on
+///   the one code, `cov(z_i, v_j)² / (var z_i · var v_j)` (`np.cov`, ddof = 1; 0 when `var z_i ≤ 1e-12`);
+/// - `compute(trainingCodes:trainingFactors:testCodes:testFactors:)` (discrete factors, the
+///   setting of `disentanglement_lib`'s study): the test accuracy of a linear SVM
+///   (`LinearSVC(C=0.01, class_weight="balanced")`) trained on the one code.
 public struct SeparatedAttributePredictability: Sendable, Equatable {
     /// The score, the mean of `gaps`.
     public let score: Double
     /// Each factor's gap between its two most predictive codes.
     public let gaps: [Double]
-    /// `scores[i][j]`: R² of factor j from code i, codes × factors.
+    /// `scores[i][j]`: how well code i alone predicts factor j (R², or test accuracy), codes × factors.
     public let scores: [[Double]]
 
     /// SAP of `codes` (`n × k`, k ≥ 2) against `factors` (`n` rows of K values).
@@ -43,10 +45,48 @@ public struct SeparatedAttributePredictability: Sendable, Equatable {
                 return cov * cov / (varZ * variancesV[j])
             }
         }
-        let gaps = v.indices.map { j -> Double in
+        return SeparatedAttributePredictability(scores: scores)
+    }
+
+    /// SAP of discrete factors: `scores[i][j]` is the accuracy on the test rows of a linear SVM
+    /// (`LinearSVC(C: C, balanced: true)`) fitted to predict factor j from code i alone on the
+    /// training rows. Every factor needs at least 2 classes in training.
+    /// - Throws: `EstimatorError` for mismatched or non-finite input, fewer than 2 code dimensions
+    ///   or a constant training factor (a test class unseen in training only counts as a miss).
+    /// - Complexity: k·K one-feature SVM fits, each a few Newton steps of O(n) per class.
+    public static func compute<S: BLASScalar>(trainingCodes: Matrix<S>, trainingFactors: [[Int]], testCodes: Matrix<S>,
+                                              testFactors: [[Int]], C: Double = 0.01) throws -> SeparatedAttributePredictability {
+        let method = "SAP"
+        try FactorData.validate(trainingCodes, trainingFactors, method: method)
+        try FactorData.validate(testCodes, testFactors, method: method, minimumSamples: 1)
+        guard testCodes.columns == trainingCodes.columns, testFactors[0].count == trainingFactors[0].count else {
+            throw EstimatorError.invalidData(method: method, reason: "training and test sets have different code or factor counts")
+        }
+        guard trainingCodes.columns >= 2 else {
+            throw EstimatorError.invalidData(method: method, reason: "needs at least 2 code dimensions, got \(trainingCodes.columns)")
+        }
+        let factorCount = trainingFactors[0].count
+        let labels = (0..<factorCount).map { FactorData.factor(trainingFactors, $0) }
+        if let j = labels.firstIndex(where: { Set($0).count < 2 }) {
+            throw EstimatorError.invalidData(method: method, reason: "factor \(j) takes a single value in the training set")
+        }
+        let scores = try (0..<trainingCodes.columns).map { i -> [Double] in
+            let (train, test) = (trainingCodes.columns(i..<(i + 1)), testCodes.columns(i..<(i + 1)))
+            return try (0..<factorCount).map { j in
+                try LinearSVC(C: C, balanced: true).fit(train, labels: labels[j]).accuracy(test, labels: FactorData.factor(testFactors, j))
+            }
+        }
+        return SeparatedAttributePredictability(scores: scores)
+    }
+}
+
+extension SeparatedAttributePredictability {
+    /// The score and gaps of a score matrix (codes × factors).
+    init(scores: [[Double]]) {
+        let gaps = scores[0].indices.map { j -> Double in
             let sorted = scores.map { $0[j] }.sorted(by: >)
             return sorted[0] - sorted[1]
         }
-        return SeparatedAttributePredictability(score: gaps.reduce(0, +) / Double(gaps.count), gaps: gaps, scores: scores)
+        self.init(score: gaps.reduce(0, +) / Double(gaps.count), gaps: gaps, scores: scores)
     }
 }

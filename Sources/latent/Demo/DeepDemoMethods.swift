@@ -15,6 +15,8 @@ struct DeepDemoPlan: Sendable {
     var context: ContextPrediction
     var autoencoder: Autoencoder<Float>
     var vae: VariationalAutoencoder<Float>
+    /// The same VAE with β = 4 on the KL (Higgins et al. 2017).
+    var betaVAE: VariationalAutoencoder<Float>
     /// Workers augmenting each batch (`DataPipeline.threads`).
     var threads: Int
 
@@ -30,6 +32,8 @@ struct DeepDemoPlan: Sendable {
                                      training: TrainingSettings(epochs: 5, batchSize: 128, learningRate: 1e-3, seed: seed)),
             vae: VariationalAutoencoder(architecture: .multilayerPerceptron(hidden: [256]), codeSize: 16,
                                         training: TrainingSettings(epochs: 5, batchSize: 128, learningRate: 1e-3, seed: seed)),
+            betaVAE: VariationalAutoencoder(architecture: .multilayerPerceptron(hidden: [256]), codeSize: 16, weighting: .beta(4),
+                                            training: TrainingSettings(epochs: 5, batchSize: 128, learningRate: 1e-3, seed: seed)),
             threads: threads)
     }
 
@@ -46,16 +50,23 @@ struct DeepDemoPlan: Sendable {
         plan.context.architecture = architecture
         plan.autoencoder.training.epochs = 1
         plan.vae.training.epochs = 1
+        plan.betaVAE.training.epochs = 1
         return plan
     }
 }
 
 extension DemoMethod {
     /// The deep suite's rows: pixels, the untrained encoder (control), SimCLR, rotation and
-    /// context prediction (all with the same encoder f), and an MLP autoencoder and VAE.
+    /// context prediction (all with the same encoder f), and an MLP autoencoder, VAE and β-VAE.
     static func deep(_ plan: DeepDemoPlan) -> [DemoMethod] {
         let a = plan.architecture
         @Sendable func pretrain(_ x: Matrix<Float>) -> Matrix<Float> { plan.pretrainRows.map { x.rows(0..<Swift.min($0, x.rows)) } ?? x }
+        @Sendable func variational(_ name: String, _ configuration: VariationalAutoencoder<Float>, _ train: Matrix<Float>, _ test: Matrix<Float>) throws -> DemoFeatures {
+            let model = try configuration.fit(pretrain(train), onEvent: progress(name))
+            var features = encoded(model, train, test, reconstruct: model.reconstruct)
+            features.generator = model
+            return features
+        }
         let filters = a.filters.map(String.init).joined(separator: "-")
         let pretrainNote = plan.pretrainRows.map { ", first \($0) images" } ?? ""
         return [
@@ -77,8 +88,10 @@ extension DemoMethod {
                 return encoded(model, train, test, reconstruct: model.reconstruct)
             },
             DemoMethod(name: "vae", summary: "VAE 784-256-16 (posterior means), Bernoulli, \(plan.vae.training.epochs) epochs\(pretrainNote)") { train, test, _ in
-                let model = try plan.vae.fit(pretrain(train), onEvent: progress("vae"))
-                return encoded(model, train, test, reconstruct: model.reconstruct)
+                try variational("vae", plan.vae, train, test)
+            },
+            DemoMethod(name: "beta-vae", summary: "β-VAE (β = 4) 784-256-16 (posterior means), Bernoulli, \(plan.betaVAE.training.epochs) epochs\(pretrainNote)") { train, test, _ in
+                try variational("beta-vae", plan.betaVAE, train, test)
             },
         ]
     }

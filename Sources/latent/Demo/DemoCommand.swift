@@ -31,13 +31,13 @@ struct DemoCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Use only the first N test images (default: all 10000), for a quick run.")
     var testRows: Int?
 
-    @Option(parsing: .unconditional, help: "Test images in the t-SNE plot of the best representation (0: no t-SNE).")
+    @Option(parsing: .unconditional, help: "Test images in the t-SNE plots of the best representation and (deep suite) the VAE codes (0: no t-SNE).")
     var tsnePoints: Int = 10000
 
-    @Option(parsing: .upToNextOption, help: "Methods to run (default: all of the suite): classic: raw pca pca-whitened ica dictionary nmf rbm; deep: raw random-init simclr rotation context autoencoder vae.")
+    @Option(parsing: .upToNextOption, help: "Methods to run (default: all of the suite): classic: raw pca pca-whitened ica dictionary nmf rbm; deep: raw random-init simclr rotation context autoencoder vae beta-vae.")
     var methods: [String] = []
 
-    @Option(help: "classic (linear and shallow methods on pixels) or deep (self-supervised CNN encoders, autoencoder, VAE).")
+    @Option(help: "classic (linear and shallow methods on pixels) or deep (self-supervised CNN encoders, autoencoder, VAE, β-VAE).")
     var suite: DemoSuite = .classic
 
     @Flag(help: "Deep suite in minutes: 2000 training images, a narrow encoder, one epoch per method (for tests and CI; not results).")
@@ -131,6 +131,7 @@ struct DemoCommand: ParsableCommand {
         let evaluation = RepresentationEvaluation(episodes: episodes, probeFractions: suite == .deep ? [0.01, 0.1] : [0.01], seed: global.seed)
         var results: [DemoResult] = []
         var best: (method: String, features: DemoFeatures, accuracy: Double)?
+        var vaeCodes: Matrix<Float>?
         let chosen = methods.isEmpty ? suiteMethods() : suiteMethods().filter { methods.contains($0.name) }
         for method in chosen {
             log.say("[\(method.name)] \(method.summary): learning…")
@@ -151,6 +152,10 @@ struct DemoCommand: ParsableCommand {
             let eligible = suite == .classic || !["raw", "random-init"].contains(method.name)
             if eligible && accuracy > best?.accuracy ?? -1 { best = (method.name, features, accuracy) }
             try pictures.method(method.name, summary: method.summary, features: features, originals: test.images)
+            if let generator = features.generator {
+                try pictures.generative(method.name, model: generator, originals: test.images, seed: global.seed)
+            }
+            if method.name == "vae" { vaeCodes = features.test }
         }
         let report = DemoReport(results: results, episodes: episodes, trainRows: train.images.rows, testRows: test.images.rows)
         print(report.table())
@@ -160,13 +165,16 @@ struct DemoCommand: ParsableCommand {
             try pictures.neighbours(method: best.method, features: best.features, train: train, test: test,
                                     queries: Array(stride(from: 0, to: Swift.min(80, test.images.rows), by: 10)))
         }
-        if let best, tsnePoints > 0 {
-            // The best representation by 8-shot accuracy, embedded in 2-D (Barnes–Hut, perplexity 30).
-            let n = Swift.min(tsnePoints, best.features.test.rows)
-            log.say("t-SNE of the \(best.method) features of \(n) test images…")
-            let model = try TSNE<Float>(seed: global.seed).fit(best.features.test.rows(0..<n))
-            try pictures.tsne(model.embedding, labels: Array(test.labels.prefix(n)), method: best.method,
-                              klDivergence: Double(model.klDivergence))
+        // The best representation by 8-shot accuracy, and the VAE's codes (posterior means) when the
+        // VAE ran and is not the best, embedded in 2-D (Barnes–Hut, perplexity 30).
+        var embedded: [(method: String, features: Matrix<Float>, file: String)] = best.map { [($0.method, $0.features.test, "tsne.svg")] } ?? []
+        if let vaeCodes, best?.method != "vae" { embedded.append(("vae", vaeCodes, "tsne-vae.svg")) }
+        for (method, features, file) in embedded where tsnePoints > 0 {
+            let n = Swift.min(tsnePoints, features.rows)
+            log.say("t-SNE of the \(method) features of \(n) test images…")
+            let model = try TSNE<Float>(seed: global.seed).fit(features.rows(0..<n))
+            try pictures.tsne(model.embedding, labels: Array(test.labels.prefix(n)), method: method,
+                              klDivergence: Double(model.klDivergence), file: file)
         }
         try pictures.writeIndex(report: report)
         log.say("wrote \(outFolder.path)/index.html with the table, \(pictures.figures.count) figures, fewshot.csv and fewshot.json; \(String(format: "%.0f", log.elapsed)) s in all")

@@ -21,6 +21,8 @@ struct DemoFeatures {
     let components: Matrix<Float>?
     /// Reconstructions of the first test images, when the method can reconstruct.
     let reconstructions: Matrix<Float>?
+    /// The fitted VAE when the method is one, for its samples, interpolations and traversals.
+    var generator: FittedVariationalAutoencoder<Float>? = nil
 }
 
 extension DemoMethod {

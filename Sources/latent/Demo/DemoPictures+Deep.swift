@@ -46,4 +46,32 @@ extension DemoPictures {
         try add(grid, "\(method)-neighbours.png",
                 "\(method): each row is a test image (first column) and its 8 nearest training images by cosine similarity of centred features.")
     }
+
+    /// A VAE's generative pictures: decoded prior samples; linear and spherical interpolations
+    /// between the codes (posterior means) of test-image pairs; and a traversal of every code
+    /// dimension over ±3 prior standard deviations around the code of the first test image.
+    mutating func generative(_ name: String, model: FittedVariationalAutoencoder<Float>, originals: Matrix<Float>, seed: UInt64) throws {
+        let samples = model.sample(count: 40, seed: seed)
+        try add(ImageGrid.samples(samples, columns: 10, title: "\(name): decoded samples z ~ N(0, I)"), "\(name)-samples.png",
+                "\(name): 40 codes drawn from the prior N(0, I) and decoded (Bernoulli means).")
+        let pairs = [(0, 1), (2, 3), (4, 5)].filter { $0.1 < originals.rows }
+        if !pairs.isEmpty {
+            let codes = model.encode(originals.rows(0..<(2 * pairs.count)))
+            func code(_ i: Int) -> [Float] { Array(codes.storage[(i * codes.columns)..<((i + 1) * codes.columns)]) }
+            var rows: [Float] = []
+            for (a, b) in pairs {
+                for path in [LatentPaths.Interpolation.linear, .spherical] {
+                    rows += model.decode(LatentPaths.interpolate(from: code(a), to: code(b), steps: 10, path: path)).storage
+                }
+            }
+            let grid = Matrix(rows: rows.count / originals.columns, columns: originals.columns, storage: rows)
+            try add(ImageGrid.samples(grid, columns: 10, title: "\(name): interpolations, linear and spherical"), "\(name)-interpolations.png",
+                    "\(name): between the codes of test images 0 and 1, 2 and 3, 4 and 5 (left to right, 10 steps), decoded; " +
+                    "in each pair of rows the first is linear, the second spherical (slerp).")
+        }
+        let centre = model.encode(originals.rows(0..<1)).storage
+        let traversal = model.decode(LatentPaths.traversal(centre: centre, steps: 9, range: 3))
+        try add(ImageGrid.samples(traversal, columns: 9, title: "\(name): latent traversals"), "\(name)-traversals.png",
+                "\(name): one row per code dimension, swept over −3 … +3 around the code of test image 0 (others fixed), decoded.")
+    }
 }

@@ -46,11 +46,11 @@ struct DemoPictures {
     }
 
     /// A 2-D t-SNE embedding of test features, coloured by class.
-    mutating func tsne(_ embedding: Matrix<Float>, labels: [Int], method: String, klDivergence: Double) throws {
+    mutating func tsne(_ embedding: Matrix<Float>, labels: [Int], method: String, klDivergence: Double, file: String = "tsne.svg") throws {
         let plot = ScatterPlot(title: "t-SNE of the \(method) features of \(embedding.rows) test images", xLabel: "t-SNE 1",
                                yLabel: "t-SNE 2", classNames: FashionMNIST.classNames)
-        try plot.write(embedding, labels: labels, to: folder.appendingPathComponent("tsne.svg"))
-        figures.append(("tsne.svg", String(format: "Barnes–Hut t-SNE (perplexity 30) of the %@ features; final KL divergence %.3f.", method, klDivergence)))
+        try plot.write(embedding, labels: labels, to: folder.appendingPathComponent(file))
+        figures.append((file, String(format: "Barnes–Hut t-SNE (perplexity 30) of the %@ features; final KL divergence %.3f.", method, klDivergence)))
     }
 
     /// `index.html`: the table, then every figure with its caption.

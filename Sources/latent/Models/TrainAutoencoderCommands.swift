@@ -6,11 +6,11 @@ import Latent
 struct AutoencoderTrainingOptions: ParsableArguments {
     enum ArchitectureKind: String, ExpressibleByArgument, CaseIterable { case mlp, conv }
 
-    @Option(help: "The data set: fashion-mnist or dsprites (generated).")
-    var dataset: ModelDataset = .fashionMNIST
+    @Option(help: ArgumentHelp("The data set: fashion-mnist, dsprites (generated), or a data file of images with pixels in [0, 1], one per row (.csv/.tsv/.txt, .npy or IDX; a sixth of the rows, chosen by --seed, is the test set).", valueName: "fashion-mnist|dsprites|FILE"))
+    var dataset: AutoencoderDataset = .named(.fashionMNIST)
     @Option(help: "Folder holding the Fashion-MNIST files (default: /usr/share/datasets/fashion-mnist).")
     var dataFolder: String?
-    @Option(parsing: .unconditional, help: "Training images: the first N of Fashion-MNIST, or N random dSprites images (default 20000).")
+    @Option(parsing: .unconditional, help: "Training images: the first N of Fashion-MNIST or of a file's training rows, or N random dSprites images (default 20000).")
     var limit: Int?
     @Option(help: "Encoder/decoder: mlp (fully connected) or conv (4×4 stride-2 convolutions).")
     var architecture: ArchitectureKind = .mlp
@@ -31,6 +31,7 @@ struct AutoencoderTrainingOptions: ParsableArguments {
     @Flag(help: "Continue from --output's checkpoint instead of starting afresh.")
     var resume = false
     @OptionGroup var distribution: DistributedTrainingOption
+    @OptionGroup var file: ImageFileOptions
     @OptionGroup var global: GlobalOptions
 
     func sizes(_ text: String, _ name: String) throws -> [Int] {
@@ -49,20 +50,50 @@ struct AutoencoderTrainingOptions: ParsableArguments {
         if !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
         _ = try sizes(hidden, "hidden")
-        let f = try sizes(filters, "filters")
-        if architecture == .conv, let p = AutoencoderArchitecture.convolutional(channels: 1, height: dataset.imageShape.height,
-                                                                               width: dataset.imageShape.width, filters: f)
-            .problem(inputSize: dataset.imageShape.height * dataset.imageShape.width) {
+        _ = try sizes(filters, "filters")
+        switch dataset {
+        case .named:
+            if file.anyGiven {
+                throw ValidationError("--header, --delimiter, --label-column, --drop-columns, --scale and --image-shape are for --dataset FILE")
+            }
+            try OutputSafety.validate(inputs: [], outputs: [.file("--output", output)])
+        case let .file(path):
+            if dataFolder != nil { throw ValidationError("--data-folder is for --dataset fashion-mnist") }
+            _ = try file.input(path)
+            _ = try file.parsedShape()
+            try OutputSafety.validate(inputs: [.file("--dataset", path)], outputs: [.file("--output", output)])
+        }
+        if architecture == .conv, let shape = try knownShape, let p = model(shape: shape).problem(inputSize: shape.channels * shape.height * shape.width) {
             throw ValidationError("--filters: \(p)")
         }
     }
 
-    var model: AutoencoderArchitecture {
+    /// The image shape when it is known before reading the data (named data sets, or --image-shape).
+    var knownShape: (channels: Int, height: Int, width: Int)? {
+        get throws {
+            switch dataset {
+            case let .named(d): return d.imageShape
+            case .file: return try file.parsedShape()
+            }
+        }
+    }
+
+    /// The encoder/decoder for images of `shape`.
+    func model(shape: (channels: Int, height: Int, width: Int)) -> AutoencoderArchitecture {
         switch architecture {
         case .mlp: return .multilayerPerceptron(hidden: (try? sizes(hidden, "hidden")) ?? [])
-        case .conv:
-            let (c, h, w) = dataset.imageShape
-            return .convolutional(channels: c, height: h, width: w, filters: (try? sizes(filters, "filters")) ?? [])
+        case .conv: return .convolutional(channels: shape.channels, height: shape.height, width: shape.width, filters: (try? sizes(filters, "filters")) ?? [])
+        }
+    }
+
+    /// Training and test images and their shape.
+    func loadData() throws -> (train: Matrix<Float>, test: Matrix<Float>, shape: (channels: Int, height: Int, width: Int)) {
+        switch dataset {
+        case let .named(d):
+            let (train, test) = try d.load(folder: dataFolder, limit: limit, seed: global.seed)
+            return (train, test, d.imageShape)
+        case let .file(path):
+            return try file.load(path, limit: limit, seed: global.seed)
         }
     }
 
@@ -116,28 +147,31 @@ struct TrainAutoencoderCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Target mean activation for --sparsity kl, in (0, 1).")
     var sparsityTarget: Double = 0.05
 
-    var configuration: Autoencoder<Float> {
+    func configuration(shape: (channels: Int, height: Int, width: Int)) -> Autoencoder<Float> {
         let corruption: CorruptionNoise = noise == .none ? .none
             : noise == .gaussian ? .gaussian(standardDeviation: noiseLevel) : .masking(fraction: noiseLevel)
         let penalty: SparsityPenalty = sparsity == .none ? .none
             : sparsity == .l1 ? .l1(weight: sparsityWeight) : .kullbackLeibler(target: sparsityTarget, weight: sparsityWeight)
-        return Autoencoder(architecture: options.model, codeSize: options.codeSize, noise: corruption, sparsity: penalty, training: options.training)
+        return Autoencoder(architecture: options.model(shape: shape), codeSize: options.codeSize, noise: corruption, sparsity: penalty, training: options.training)
     }
 
     func validate() throws {
-        let (c, h, w) = options.dataset.imageShape
-        if let p = configuration.problem(inputSize: c * h * w) { throw ValidationError(p) }
+        if let shape = try options.knownShape, let p = configuration(shape: shape).problem(inputSize: shape.channels * shape.height * shape.width) {
+            throw ValidationError(p)
+        }
     }
 
     func run() throws {
         options.global.apply()
         try options.distribution.run { writesFiles in try Failures.guarded {
             try options.checkResume()
-            let data = try options.dataset.load(folder: options.dataFolder, limit: options.limit, seed: options.global.seed)
-            stderr("autoencoder on \(options.dataset.rawValue): \(data.train.rows) training and \(data.test.rows) test images, seed \(options.global.seed)")
+            let data = try options.loadData()
+            let settings = self.configuration(shape: data.shape)
+            if let p = settings.problem(inputSize: data.train.columns) { throw Failure("\(options.dataset): \(p)") }
+            stderr("autoencoder on \(options.dataset): \(data.train.rows) training and \(data.test.rows) test images, seed \(options.global.seed)")
             let url = URL(fileURLWithPath: options.output)
             // the last epoch's checkpoint is the model file (`FittedAutoencoder.load` reads it)
-            _ = try configuration.fit(data.train, evaluation: data.test, checkpoint: url, resume: options.resume,
+            _ = try settings.fit(data.train, evaluation: data.test, checkpoint: url, resume: options.resume,
                                       onEvent: options.reporter(metrics: ["reconstruction", "sparsity"]))
             if writesFiles { stderr("wrote \(options.output)") }
         } }
@@ -162,14 +196,15 @@ struct TrainVAECommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Importance samples for the test log-likelihood estimate printed at the end (0: skip).")
     var iwaeSamples: Int = 0
 
-    var configuration: VariationalAutoencoder<Float> {
+    func configuration(shape: (channels: Int, height: Int, width: Int)) -> VariationalAutoencoder<Float> {
         let weighting: KLWeighting = capacity.map { .capacity(gamma: gamma, maximum: $0, annealSteps: annealSteps) } ?? .beta(beta)
-        return VariationalAutoencoder(architecture: options.model, codeSize: options.codeSize, weighting: weighting, training: options.training)
+        return VariationalAutoencoder(architecture: options.model(shape: shape), codeSize: options.codeSize, weighting: weighting, training: options.training)
     }
 
     func validate() throws {
-        let (c, h, w) = options.dataset.imageShape
-        if let p = configuration.problem(inputSize: c * h * w) { throw ValidationError(p) }
+        if let shape = try options.knownShape, let p = configuration(shape: shape).problem(inputSize: shape.channels * shape.height * shape.width) {
+            throw ValidationError(p)
+        }
         if iwaeSamples < 0 { throw ValidationError("--iwae-samples must be ≥ 0, got \(iwaeSamples)") }
     }
 
@@ -177,10 +212,12 @@ struct TrainVAECommand: ParsableCommand {
         options.global.apply()
         try options.distribution.run { writesFiles in try Failures.guarded {
             try options.checkResume()
-            let data = try options.dataset.load(folder: options.dataFolder, limit: options.limit, seed: options.global.seed)
-            stderr("vae on \(options.dataset.rawValue): \(data.train.rows) training and \(data.test.rows) test images, seed \(options.global.seed)")
+            let data = try options.loadData()
+            let settings = self.configuration(shape: data.shape)
+            if let p = settings.problem(inputSize: data.train.columns) { throw Failure("\(options.dataset): \(p)") }
+            stderr("vae on \(options.dataset): \(data.train.rows) training and \(data.test.rows) test images, seed \(options.global.seed)")
             let url = URL(fileURLWithPath: options.output)
-            let model = try configuration.fit(data.train, evaluation: data.test, checkpoint: url, resume: options.resume,
+            let model = try settings.fit(data.train, evaluation: data.test, checkpoint: url, resume: options.resume,
                                               onEvent: options.reporter(metrics: ["elbo", "reconstruction", "kl"]))
             if iwaeSamples > 0 {
                 let ll = model.logLikelihood(data.test, samples: iwaeSamples, seed: options.global.seed)

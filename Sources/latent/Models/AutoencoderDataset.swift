@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+/// `--dataset` of `latent train autoencoder|vae`: a named image data set (`fashion-mnist`,
+/// `dsprites`), or a data file of images, one per row, pixels in [0, 1] (CSV, `.npy` or IDX, read
+/// by the same readers and options as the fitting commands' input).
+enum AutoencoderDataset: ExpressibleByArgument, CustomStringConvertible {
+    case named(ModelDataset)
+    case file(String)
+
+    init?(argument: String) {
+        self = ModelDataset(rawValue: argument).map(Self.named) ?? .file(argument)
+    }
+
+    var description: String {
+        switch self {
+        case let .named(d): return d.rawValue
+        case let .file(path): return path
+        }
+    }
+
+    static var allValueStrings: [String] { ModelDataset.allCases.map(\.rawValue) + ["FILE"] }
+}
+
+/// How a `--dataset FILE` is read and cut into images: the shared input options (passed on to
+/// `InputOptions`) and the image shape.
+struct ImageFileOptions: ParsableArguments {
+    @Flag(inversion: .prefixedNo, help: "--dataset FILE, CSV: the first row is (not) a header. (default: detected from the data)")
+    var header: Bool?
+    @Option(help: "--dataset FILE, CSV: field delimiter, one character; 'tab' for tabs. (default: ',' or tab for .tsv)")
+    var delimiter: String?
+    @Option(help: ArgumentHelp("--dataset FILE, CSV: a label column to leave out of the pixels, by header name or 1-based position.", valueName: "name|index"))
+    var labelColumn: String?
+    @Option(help: ArgumentHelp("--dataset FILE, CSV: comma-separated columns to ignore, by name or 1-based position.", valueName: "a,b,…"))
+    var dropColumns: String?
+    @Flag(help: "--dataset FILE, IDX: divide unsigned-byte pixels by 255 so values lie in [0, 1].")
+    var scale = false
+    @Option(help: ArgumentHelp("--dataset FILE: the image shape HxW or CxHxW of each row (default: square, 1 channel).", valueName: "shape"))
+    var imageShape: String?
+
+    /// The `InputOptions` that read `path` with these options; throws `ValidationError` for a
+    /// file whose format is unknown or options that do not apply to it.
+    func input(_ path: String) throws -> InputOptions {
+        var arguments = [path]
+        if let header { arguments.append(header ? "--header" : "--no-header") }
+        for (name, value) in [("--delimiter", delimiter), ("--label-column", labelColumn), ("--drop-columns", dropColumns)] {
+            if let value { arguments += [name, value] }
+        }
+        if scale { arguments.append("--scale") }
+        do {
+            return try InputOptions.parse(arguments)
+        } catch {
+            throw ValidationError("--dataset \(path): \(InputOptions.message(for: error))")
+        }
+    }
+
+    /// Whether any file-only option was given (refused with a named data set).
+    var anyGiven: Bool { header != nil || delimiter != nil || labelColumn != nil || dropColumns != nil || scale || imageShape != nil }
+
+    /// The parsed `--image-shape`, or nil when not given. Throws `ValidationError` when malformed.
+    func parsedShape() throws -> (channels: Int, height: Int, width: Int)? {
+        guard let imageShape else { return nil }
+        let parts = imageShape.lowercased().split(separator: "x").map { Int($0) }
+        guard (2...3).contains(parts.count), parts.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 1 << 20 }) else {
+            throw ValidationError("--image-shape must be HxW or CxHxW with positive sizes, got '\(imageShape)'")
+        }
+        let p = parts.map { $0! }
+        return p.count == 2 ? (1, p[0], p[1]) : (p[0], p[1], p[2])
+    }
+
+    /// The image shape of rows of `features` values: `--image-shape` (which must multiply out to
+    /// `features`), or a square single-channel image when `features` is a square number.
+    func shape(features: Int, file: String) throws -> (channels: Int, height: Int, width: Int) {
+        if let s = try parsedShape() {
+            guard s.channels * s.height * s.width == features else {
+                throw Failure("\(file): rows have \(features) values, but --image-shape \(imageShape!) needs \(s.channels * s.height * s.width)")
+            }
+            return s
+        }
+        let side = Int(Double(features).squareRoot().rounded())
+        guard side * side == features else {
+            throw Failure("\(file): rows have \(features) values, not a square image; give --image-shape HxW or CxHxW")
+        }
+        return (1, side, side)
+    }
+
+    /// Training and test images of a file: every row checked (finite, in [0, 1]), then cut by
+    /// `seed` into a test set of ⌈n/6⌉ rows and a training set of the rest (its first `limit`).
+    /// - Throws: `Failure`/`IOError` naming the file and the row and column of a bad value.
+    func load(_ path: String, limit: Int?, seed: UInt64) throws -> (train: Matrix<Float>, test: Matrix<Float>, shape: (channels: Int, height: Int, width: Int)) {
+        let data = try input(path).load()
+        try DataCheck.requireUsable(data.x, name: path)
+        let columns = data.x.columns
+        if let i = data.x.storage.firstIndex(where: { $0 < 0 || $0 > 1 }) {
+            throw Failure("\(MessageText.quoted(path, limit: 200)): row \(i / columns + 1), column \(i % columns + 1): \(data.x.storage[i]) is outside [0, 1] (the decoders model pixels in [0, 1]; IDX bytes need --scale)")
+        }
+        guard data.x.rows >= 2 else { throw Failure("\(path): \(data.x.rows) row; at least 2 are needed (training and test)") }
+        let dimensions = try self.shape(features: columns, file: path)
+        var rng = Xoshiro256StarStar(seed: seed)
+        let order = rng.permutation(data.x.rows)
+        let testCount = (data.x.rows + 5) / 6
+        let trainRows = Array(order.dropFirst(testCount).prefix(limit ?? Int.max))
+        let x = Matrix<Float>(rows: data.x.rows, columns: columns, storage: data.x.storage.map(Float.init))
+        return (x.rows(at: trainRows), x.rows(at: Array(order.prefix(testCount))), dimensions)
+    }
+}
