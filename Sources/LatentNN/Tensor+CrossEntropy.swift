@@ -73,10 +73,7 @@ extension Tensor {
                 target.storage.withUnsafeBufferPointer { pt in
                     let o = buf.baseAddress!, l = pl.baseAddress!, t = pt.baseAddress!
                     Parallel.forEachChunk(count: n) { range in
-                        for i in range {
-                            let x = l[i]
-                            (o + i).initialize(to: Swift.max(x, 0) - x * t[i] + fastLog1p(fastExp(-Swift.abs(x))))
-                        }
+                        for i in range { (o + i).initialize(to: SoftplusFunction<Scalar>().value(l[i]) - l[i] * t[i]) }
                     }
                 }
             }
