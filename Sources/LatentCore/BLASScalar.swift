@@ -94,81 +94,81 @@ extension Float: BLASScalar {
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        cblas_sgemm(CblasRowMajor, op(transposeA), op(transposeB), blasInt(m), blasInt(n), blasInt(k), alpha,
-                    a, blasInt(lda), b, blasInt(ldb), beta, c, blasInt(ldc))
+        Parallel.blasCall { cblas_sgemm(CblasRowMajor, op(transposeA), op(transposeB), blasInt(m), blasInt(n), blasInt(k), alpha,
+                    a, blasInt(lda), b, blasInt(ldb), beta, c, blasInt(ldc)) }
     }
     @inlinable public static func syrk(
         transpose: Bool, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        cblas_ssyrk(CblasRowMajor, CblasUpper, op(transpose), blasInt(n), blasInt(k), alpha, a, blasInt(lda),
-                    beta, c, blasInt(ldc))
+        Parallel.blasCall { cblas_ssyrk(CblasRowMajor, CblasUpper, op(transpose), blasInt(n), blasInt(k), alpha, a, blasInt(lda),
+                    beta, c, blasInt(ldc)) }
     }
     @inlinable public static func gemv(
         transpose: Bool, m: Int, n: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
         x: UnsafePointer<Float>, incx: Int, beta: Float, y: UnsafeMutablePointer<Float>, incy: Int
     ) {
-        cblas_sgemv(CblasRowMajor, op(transpose), blasInt(m), blasInt(n), alpha, a, blasInt(lda), x, blasInt(incx),
-                    beta, y, blasInt(incy))
+        Parallel.blasCall { cblas_sgemv(CblasRowMajor, op(transpose), blasInt(m), blasInt(n), alpha, a, blasInt(lda), x, blasInt(incx),
+                    beta, y, blasInt(incy)) }
     }
     @inlinable public static func axpy(n: Int, alpha: Float, x: UnsafePointer<Float>, incx: Int, y: UnsafeMutablePointer<Float>, incy: Int) {
-        cblas_saxpy(blasInt(n), alpha, x, blasInt(incx), y, blasInt(incy))
+        Parallel.blasCall(level1Length: n) { cblas_saxpy(blasInt(n), alpha, x, blasInt(incx), y, blasInt(incy)) }
     }
     @inlinable public static func dot(n: Int, x: UnsafePointer<Float>, incx: Int, y: UnsafePointer<Float>, incy: Int) -> Float {
-        cblas_sdot(blasInt(n), x, blasInt(incx), y, blasInt(incy))
+        Parallel.blasCall(level1Length: n) { cblas_sdot(blasInt(n), x, blasInt(incx), y, blasInt(incy)) }
     }
     @inlinable public static func nrm2(n: Int, x: UnsafePointer<Float>, incx: Int) -> Float {
-        cblas_snrm2(blasInt(n), x, blasInt(incx))
+        Parallel.blasCall(level1Length: n) { cblas_snrm2(blasInt(n), x, blasInt(incx)) }
     }
     @inlinable public static func scal(n: Int, alpha: Float, x: UnsafeMutablePointer<Float>, incx: Int) {
-        cblas_sscal(blasInt(n), alpha, x, blasInt(incx))
+        Parallel.blasCall(level1Length: n) { cblas_sscal(blasInt(n), alpha, x, blasInt(incx)) }
     }
     public static func gesdd(job: UInt8, m: Int, n: Int, a: UnsafeMutablePointer<Float>, lda: Int,
                              s: UnsafeMutablePointer<Float>, u: UnsafeMutablePointer<Float>?, ldu: Int,
                              vt: UnsafeMutablePointer<Float>?, ldvt: Int) -> Int32 {
-        LAPACKE_sgesdd(colMajor, CChar(job), blasInt(m), blasInt(n), a, blasInt(lda), s, u, blasInt(ldu), vt, blasInt(ldvt))
+        Parallel.blasCall { LAPACKE_sgesdd(colMajor, CChar(job), blasInt(m), blasInt(n), a, blasInt(lda), s, u, blasInt(ldu), vt, blasInt(ldvt)) }
     }
     public static func gesvd(job: UInt8, m: Int, n: Int, a: UnsafeMutablePointer<Float>, lda: Int,
                              s: UnsafeMutablePointer<Float>, u: UnsafeMutablePointer<Float>?, ldu: Int,
                              vt: UnsafeMutablePointer<Float>?, ldvt: Int) -> Int32 {
         var superb = [Float](repeating: 0, count: max(1, min(m, n) - 1))
-        return LAPACKE_sgesvd(colMajor, CChar(job), CChar(job), blasInt(m), blasInt(n), a, blasInt(lda), s, u, blasInt(ldu),
-                              vt, blasInt(ldvt), &superb)
+        return Parallel.blasCall { LAPACKE_sgesvd(colMajor, CChar(job), CChar(job), blasInt(m), blasInt(n), a, blasInt(lda), s, u, blasInt(ldu),
+                              vt, blasInt(ldvt), &superb) }
     }
     public static func syevr(vectors: Bool, n: Int, a: UnsafeMutablePointer<Float>, lda: Int, il: Int, iu: Int,
                              w: UnsafeMutablePointer<Float>, z: UnsafeMutablePointer<Float>?, ldz: Int) -> Int32 {
         var found: Int32 = 0
         var isuppz = [Int32](repeating: 0, count: 2 * max(1, n))
         let all = il == 1 && iu == n
-        return LAPACKE_ssyevr(colMajor, CChar(UInt8(ascii: vectors ? "V" : "N")), CChar(UInt8(ascii: all ? "A" : "I")),
+        return Parallel.blasCall { LAPACKE_ssyevr(colMajor, CChar(UInt8(ascii: vectors ? "V" : "N")), CChar(UInt8(ascii: all ? "A" : "I")),
                               CChar(UInt8(ascii: "U")), blasInt(n), a, blasInt(lda), 0, 0, blasInt(il), blasInt(iu), 0,
-                              &found, w, z, blasInt(max(1, ldz)), &isuppz)
+                              &found, w, z, blasInt(max(1, ldz)), &isuppz) }
     }
     public static func geqrf(m: Int, n: Int, a: UnsafeMutablePointer<Float>, lda: Int, tau: UnsafeMutablePointer<Float>) -> Int32 {
-        LAPACKE_sgeqrf(colMajor, blasInt(m), blasInt(n), a, blasInt(lda), tau)
+        Parallel.blasCall { LAPACKE_sgeqrf(colMajor, blasInt(m), blasInt(n), a, blasInt(lda), tau) }
     }
     public static func orgqr(m: Int, n: Int, k: Int, a: UnsafeMutablePointer<Float>, lda: Int, tau: UnsafePointer<Float>) -> Int32 {
-        LAPACKE_sorgqr(colMajor, blasInt(m), blasInt(n), blasInt(k), a, blasInt(lda), tau)
+        Parallel.blasCall { LAPACKE_sorgqr(colMajor, blasInt(m), blasInt(n), blasInt(k), a, blasInt(lda), tau) }
     }
     public static func potrf(n: Int, a: UnsafeMutablePointer<Float>, lda: Int) -> Int32 {
-        LAPACKE_spotrf(colMajor, CChar(UInt8(ascii: "U")), blasInt(n), a, blasInt(lda))
+        Parallel.blasCall { LAPACKE_spotrf(colMajor, CChar(UInt8(ascii: "U")), blasInt(n), a, blasInt(lda)) }
     }
     public static func gesv(n: Int, nrhs: Int, a: UnsafeMutablePointer<Float>, lda: Int, ipiv: UnsafeMutablePointer<Int32>,
                             b: UnsafeMutablePointer<Float>, ldb: Int) -> Int32 {
-        LAPACKE_sgesv(colMajor, blasInt(n), blasInt(nrhs), a, blasInt(lda), ipiv, b, blasInt(ldb))
+        Parallel.blasCall { LAPACKE_sgesv(colMajor, blasInt(n), blasInt(nrhs), a, blasInt(lda), ipiv, b, blasInt(ldb)) }
     }
     public static func posv(n: Int, nrhs: Int, a: UnsafeMutablePointer<Float>, lda: Int, b: UnsafeMutablePointer<Float>, ldb: Int) -> Int32 {
-        LAPACKE_sposv(colMajor, CChar(UInt8(ascii: "U")), blasInt(n), blasInt(nrhs), a, blasInt(lda), b, blasInt(ldb))
+        Parallel.blasCall { LAPACKE_sposv(colMajor, CChar(UInt8(ascii: "U")), blasInt(n), blasInt(nrhs), a, blasInt(lda), b, blasInt(ldb)) }
     }
     public static func gelsd(m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Float>, lda: Int, b: UnsafeMutablePointer<Float>, ldb: Int,
                              s: UnsafeMutablePointer<Float>, rcond: Float, rank: UnsafeMutablePointer<Int32>) -> Int32 {
-        LAPACKE_sgelsd(colMajor, blasInt(m), blasInt(n), blasInt(nrhs), a, blasInt(lda), b, blasInt(ldb), s, rcond, rank)
+        Parallel.blasCall { LAPACKE_sgelsd(colMajor, blasInt(m), blasInt(n), blasInt(nrhs), a, blasInt(lda), b, blasInt(ldb), s, rcond, rank) }
     }
     public static func getrf(m: Int, n: Int, a: UnsafeMutablePointer<Float>, lda: Int, ipiv: UnsafeMutablePointer<Int32>) -> Int32 {
-        LAPACKE_sgetrf(colMajor, blasInt(m), blasInt(n), a, blasInt(lda), ipiv)
+        Parallel.blasCall { LAPACKE_sgetrf(colMajor, blasInt(m), blasInt(n), a, blasInt(lda), ipiv) }
     }
     public static func getri(n: Int, a: UnsafeMutablePointer<Float>, lda: Int, ipiv: UnsafePointer<Int32>) -> Int32 {
-        LAPACKE_sgetri(colMajor, blasInt(n), a, blasInt(lda), ipiv)
+        Parallel.blasCall { LAPACKE_sgetri(colMajor, blasInt(n), a, blasInt(lda), ipiv) }
     }
 }
 
@@ -183,80 +183,80 @@ extension Double: BLASScalar {
         a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
         beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
     ) {
-        cblas_dgemm(CblasRowMajor, op(transposeA), op(transposeB), blasInt(m), blasInt(n), blasInt(k), alpha,
-                    a, blasInt(lda), b, blasInt(ldb), beta, c, blasInt(ldc))
+        Parallel.blasCall { cblas_dgemm(CblasRowMajor, op(transposeA), op(transposeB), blasInt(m), blasInt(n), blasInt(k), alpha,
+                    a, blasInt(lda), b, blasInt(ldb), beta, c, blasInt(ldc)) }
     }
     @inlinable public static func syrk(
         transpose: Bool, n: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
         beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
     ) {
-        cblas_dsyrk(CblasRowMajor, CblasUpper, op(transpose), blasInt(n), blasInt(k), alpha, a, blasInt(lda),
-                    beta, c, blasInt(ldc))
+        Parallel.blasCall { cblas_dsyrk(CblasRowMajor, CblasUpper, op(transpose), blasInt(n), blasInt(k), alpha, a, blasInt(lda),
+                    beta, c, blasInt(ldc)) }
     }
     @inlinable public static func gemv(
         transpose: Bool, m: Int, n: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
         x: UnsafePointer<Double>, incx: Int, beta: Double, y: UnsafeMutablePointer<Double>, incy: Int
     ) {
-        cblas_dgemv(CblasRowMajor, op(transpose), blasInt(m), blasInt(n), alpha, a, blasInt(lda), x, blasInt(incx),
-                    beta, y, blasInt(incy))
+        Parallel.blasCall { cblas_dgemv(CblasRowMajor, op(transpose), blasInt(m), blasInt(n), alpha, a, blasInt(lda), x, blasInt(incx),
+                    beta, y, blasInt(incy)) }
     }
     @inlinable public static func axpy(n: Int, alpha: Double, x: UnsafePointer<Double>, incx: Int, y: UnsafeMutablePointer<Double>, incy: Int) {
-        cblas_daxpy(blasInt(n), alpha, x, blasInt(incx), y, blasInt(incy))
+        Parallel.blasCall(level1Length: n) { cblas_daxpy(blasInt(n), alpha, x, blasInt(incx), y, blasInt(incy)) }
     }
     @inlinable public static func dot(n: Int, x: UnsafePointer<Double>, incx: Int, y: UnsafePointer<Double>, incy: Int) -> Double {
-        cblas_ddot(blasInt(n), x, blasInt(incx), y, blasInt(incy))
+        Parallel.blasCall(level1Length: n) { cblas_ddot(blasInt(n), x, blasInt(incx), y, blasInt(incy)) }
     }
     @inlinable public static func nrm2(n: Int, x: UnsafePointer<Double>, incx: Int) -> Double {
-        cblas_dnrm2(blasInt(n), x, blasInt(incx))
+        Parallel.blasCall(level1Length: n) { cblas_dnrm2(blasInt(n), x, blasInt(incx)) }
     }
     @inlinable public static func scal(n: Int, alpha: Double, x: UnsafeMutablePointer<Double>, incx: Int) {
-        cblas_dscal(blasInt(n), alpha, x, blasInt(incx))
+        Parallel.blasCall(level1Length: n) { cblas_dscal(blasInt(n), alpha, x, blasInt(incx)) }
     }
     public static func gesdd(job: UInt8, m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
                              s: UnsafeMutablePointer<Double>, u: UnsafeMutablePointer<Double>?, ldu: Int,
                              vt: UnsafeMutablePointer<Double>?, ldvt: Int) -> Int32 {
-        LAPACKE_dgesdd(colMajor, CChar(job), blasInt(m), blasInt(n), a, blasInt(lda), s, u, blasInt(ldu), vt, blasInt(ldvt))
+        Parallel.blasCall { LAPACKE_dgesdd(colMajor, CChar(job), blasInt(m), blasInt(n), a, blasInt(lda), s, u, blasInt(ldu), vt, blasInt(ldvt)) }
     }
     public static func gesvd(job: UInt8, m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
                              s: UnsafeMutablePointer<Double>, u: UnsafeMutablePointer<Double>?, ldu: Int,
                              vt: UnsafeMutablePointer<Double>?, ldvt: Int) -> Int32 {
         var superb = [Double](repeating: 0, count: max(1, min(m, n) - 1))
-        return LAPACKE_dgesvd(colMajor, CChar(job), CChar(job), blasInt(m), blasInt(n), a, blasInt(lda), s, u, blasInt(ldu),
-                              vt, blasInt(ldvt), &superb)
+        return Parallel.blasCall { LAPACKE_dgesvd(colMajor, CChar(job), CChar(job), blasInt(m), blasInt(n), a, blasInt(lda), s, u, blasInt(ldu),
+                              vt, blasInt(ldvt), &superb) }
     }
     public static func syevr(vectors: Bool, n: Int, a: UnsafeMutablePointer<Double>, lda: Int, il: Int, iu: Int,
                              w: UnsafeMutablePointer<Double>, z: UnsafeMutablePointer<Double>?, ldz: Int) -> Int32 {
         var found: Int32 = 0
         var isuppz = [Int32](repeating: 0, count: 2 * max(1, n))
         let all = il == 1 && iu == n
-        return LAPACKE_dsyevr(colMajor, CChar(UInt8(ascii: vectors ? "V" : "N")), CChar(UInt8(ascii: all ? "A" : "I")),
+        return Parallel.blasCall { LAPACKE_dsyevr(colMajor, CChar(UInt8(ascii: vectors ? "V" : "N")), CChar(UInt8(ascii: all ? "A" : "I")),
                               CChar(UInt8(ascii: "U")), blasInt(n), a, blasInt(lda), 0, 0, blasInt(il), blasInt(iu), 0,
-                              &found, w, z, blasInt(max(1, ldz)), &isuppz)
+                              &found, w, z, blasInt(max(1, ldz)), &isuppz) }
     }
     public static func geqrf(m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int, tau: UnsafeMutablePointer<Double>) -> Int32 {
-        LAPACKE_dgeqrf(colMajor, blasInt(m), blasInt(n), a, blasInt(lda), tau)
+        Parallel.blasCall { LAPACKE_dgeqrf(colMajor, blasInt(m), blasInt(n), a, blasInt(lda), tau) }
     }
     public static func orgqr(m: Int, n: Int, k: Int, a: UnsafeMutablePointer<Double>, lda: Int, tau: UnsafePointer<Double>) -> Int32 {
-        LAPACKE_dorgqr(colMajor, blasInt(m), blasInt(n), blasInt(k), a, blasInt(lda), tau)
+        Parallel.blasCall { LAPACKE_dorgqr(colMajor, blasInt(m), blasInt(n), blasInt(k), a, blasInt(lda), tau) }
     }
     public static func potrf(n: Int, a: UnsafeMutablePointer<Double>, lda: Int) -> Int32 {
-        LAPACKE_dpotrf(colMajor, CChar(UInt8(ascii: "U")), blasInt(n), a, blasInt(lda))
+        Parallel.blasCall { LAPACKE_dpotrf(colMajor, CChar(UInt8(ascii: "U")), blasInt(n), a, blasInt(lda)) }
     }
     public static func gesv(n: Int, nrhs: Int, a: UnsafeMutablePointer<Double>, lda: Int, ipiv: UnsafeMutablePointer<Int32>,
                             b: UnsafeMutablePointer<Double>, ldb: Int) -> Int32 {
-        LAPACKE_dgesv(colMajor, blasInt(n), blasInt(nrhs), a, blasInt(lda), ipiv, b, blasInt(ldb))
+        Parallel.blasCall { LAPACKE_dgesv(colMajor, blasInt(n), blasInt(nrhs), a, blasInt(lda), ipiv, b, blasInt(ldb)) }
     }
     public static func posv(n: Int, nrhs: Int, a: UnsafeMutablePointer<Double>, lda: Int, b: UnsafeMutablePointer<Double>, ldb: Int) -> Int32 {
-        LAPACKE_dposv(colMajor, CChar(UInt8(ascii: "U")), blasInt(n), blasInt(nrhs), a, blasInt(lda), b, blasInt(ldb))
+        Parallel.blasCall { LAPACKE_dposv(colMajor, CChar(UInt8(ascii: "U")), blasInt(n), blasInt(nrhs), a, blasInt(lda), b, blasInt(ldb)) }
     }
     public static func gelsd(m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Double>, lda: Int, b: UnsafeMutablePointer<Double>, ldb: Int,
                              s: UnsafeMutablePointer<Double>, rcond: Double, rank: UnsafeMutablePointer<Int32>) -> Int32 {
-        LAPACKE_dgelsd(colMajor, blasInt(m), blasInt(n), blasInt(nrhs), a, blasInt(lda), b, blasInt(ldb), s, rcond, rank)
+        Parallel.blasCall { LAPACKE_dgelsd(colMajor, blasInt(m), blasInt(n), blasInt(nrhs), a, blasInt(lda), b, blasInt(ldb), s, rcond, rank) }
     }
     public static func getrf(m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int, ipiv: UnsafeMutablePointer<Int32>) -> Int32 {
-        LAPACKE_dgetrf(colMajor, blasInt(m), blasInt(n), a, blasInt(lda), ipiv)
+        Parallel.blasCall { LAPACKE_dgetrf(colMajor, blasInt(m), blasInt(n), a, blasInt(lda), ipiv) }
     }
     public static func getri(n: Int, a: UnsafeMutablePointer<Double>, lda: Int, ipiv: UnsafePointer<Int32>) -> Int32 {
-        LAPACKE_dgetri(colMajor, blasInt(n), a, blasInt(lda), ipiv)
+        Parallel.blasCall { LAPACKE_dgetri(colMajor, blasInt(n), a, blasInt(lda), ipiv) }
     }
 }

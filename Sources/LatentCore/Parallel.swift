@@ -6,24 +6,62 @@ import Synchronization
 public enum Parallel {
     private static let _threads = Atomic<Int>(defaultThreadCount())
 
-    /// The number of threads that Latent's elementwise loops use (default: the `LATENT_NUM_THREADS`,
-    /// then `OPENBLAS_NUM_THREADS` environment variable, else the number of active processors).
-    public static var threadCount: Int { _threads.load(ordering: .relaxed) }
+    /// The number of threads that Latent's loops started on the calling thread use: the count set
+    /// by `withThreadCount` around the caller, else the process's (`setThreadCount`; default: the
+    /// `LATENT_NUM_THREADS`, then `OPENBLAS_NUM_THREADS` environment variable, else the number of
+    /// active processors).
+    public static var threadCount: Int {
+        if let scoped = pthread_getspecific(threadCountKey) { return Int(bitPattern: scoped) }
+        return _threads.load(ordering: .relaxed)
+    }
 
-    /// Sets the thread count for Latent's loops *and* OpenBLAS (`openblas_set_num_threads`).
-    /// Call it before starting work, not from inside a parallel loop.
+    /// Sets the process's thread count for Latent's loops *and* OpenBLAS (`openblas_set_num_threads`).
+    /// Call it before starting work, not while other threads compute: their results may round
+    /// differently with another count. Inside a loop OpenBLAS takes the count when the last loop ends.
     public static func setThreadCount(_ n: Int) {
         precondition(n >= 1, "Parallel.setThreadCount: need at least one thread, got \(n)")
         _threads.store(n, ordering: .relaxed)
-        loops.withLock { state in
-            state.blasThreads = n
-            if state.depth == 0 { openblas_set_num_threads(Int32(n)) }   // else when the last loop ends
-        }
+        _blasThreads.store(n, ordering: .relaxed)
+        gate.configure(n)
     }
+
+    /// Runs `body` with Latent's loops *started on the calling thread* on `n` threads; other
+    /// threads and OpenBLAS's count are unaffected (so a test or a job can pick its own count while
+    /// the rest of the process computes).
+    public static func withThreadCount<R>(_ n: Int, _ body: () throws -> R) rethrows -> R {
+        precondition(n >= 1, "Parallel.withThreadCount: need at least one thread, got \(n)")
+        let outer = pthread_getspecific(threadCountKey)
+        pthread_setspecific(threadCountKey, UnsafeRawPointer(bitPattern: n))
+        defer { pthread_setspecific(threadCountKey, outer) }
+        return try body()
+    }
+
+    /// The thread-specific slot of `withThreadCount` (nil: the process's count).
+    private static let threadCountKey: pthread_key_t = newThreadKey()
 
     /// The number of threads OpenBLAS uses for a call made outside Latent's parallel loops
     /// (inside them it runs single-threaded, see `forEachChunk`).
-    public static var blasThreadCount: Int { loops.withLock { $0.blasThreads } }
+    public static var blasThreadCount: Int { gate.configuredThreads }
+
+    /// `blasThreadCount` without the gate's lock, for the fast path of `blasCall`.
+    @usableFromInline static let _blasThreads = Atomic<Int>(Int(openblas_get_num_threads()))
+
+    /// Runs one BLAS or LAPACK call so that OpenBLAS's thread count stays fixed while it runs: the
+    /// configured count outside loops, 1 inside them, whatever other threads do (`BLASThreadGate`).
+    @inlinable
+    static func blasCall<R>(_ call: () -> R) -> R {
+        if _blasThreads.load(ordering: .relaxed) == 1 || isInsideParallelLoop { return call() }
+        return gatedBLASCall(call)
+    }
+
+    /// `blasCall` for a level-1 routine over `n` elements: OpenBLAS threads those only above 10⁴
+    /// elements (0.3.21), so shorter calls, often in inner loops, skip the gate.
+    @inlinable
+    static func blasCall<R>(level1Length n: Int, _ call: () -> R) -> R {
+        n < 8192 ? call() : blasCall(call)
+    }
+
+    @usableFromInline static func gatedBLASCall<R>(_ call: () -> R) -> R { gate.outside(call) }
 
     /// The number of threads OpenBLAS would use for a call made now (1 while a parallel loop runs).
     static var blasThreadsNow: Int { Int(openblas_get_num_threads()) }
@@ -75,23 +113,20 @@ public enum Parallel {
     }
 
     /// The thread-specific slot that marks a thread running a loop's chunk (non-nil inside).
-    private static let chunkThreadKey: pthread_key_t = {
+    private static let chunkThreadKey: pthread_key_t = newThreadKey()
+
+    private static func newThreadKey() -> pthread_key_t {
         var key = pthread_key_t()
         precondition(pthread_key_create(&key, nil) == 0, "Parallel: no thread-specific key left")
         return key
-    }()
-
-    /// How many parallel loops run now (they may nest or run on several threads at once), and
-    /// OpenBLAS's thread count outside them.
-    private static let loops = Mutex<(depth: Int, blasThreads: Int)>((0, Int(openblas_get_num_threads())))
-
-    /// Makes OpenBLAS single-threaded when the first of the running parallel loops starts.
-    @usableFromInline static func beginParallelLoop() {
-        loops.withLock { state in
-            if state.depth == 0 && state.blasThreads > 1 { openblas_set_num_threads(1) }
-            state.depth += 1
-        }
     }
+
+    /// Running loops and BLAS calls made outside them, which exclude each other.
+    private static let gate = BLASThreadGate(configured: Int(openblas_get_num_threads()))
+
+    /// Makes OpenBLAS single-threaded when the first of the running parallel loops starts (after
+    /// BLAS calls that other threads make outside loops have returned).
+    @usableFromInline static func beginParallelLoop() { gate.beginLoop(nested: isInsideParallelLoop) }
 
     /// Whether the calling thread is running a chunk of a parallel loop. Per thread, so that what
     /// `gemm` does (and so its rounding) never depends on loops other threads run at the time.
@@ -106,12 +141,7 @@ public enum Parallel {
     }
 
     /// Gives OpenBLAS its threads back when the last running parallel loop ends.
-    @usableFromInline static func endParallelLoop() {
-        loops.withLock { state in
-            state.depth -= 1
-            if state.depth == 0 && state.blasThreads > 1 { openblas_set_num_threads(Int32(state.blasThreads)) }
-        }
-    }
+    @usableFromInline static func endParallelLoop() { gate.endLoop() }
 
     /// `C ← alpha·op(A)·op(B) + beta·C` (row-major, as `BLASScalar.gemm`) on Latent's threads:
     /// the rows of `C` are cut into one block per thread and each block is one single-threaded OpenBLAS call inside `forEachChunk`. So a
@@ -129,28 +159,21 @@ public enum Parallel {
     ) {
         let threads = threadCount
         // Rows only: cutting columns changed the rounding of the edge blocks (ParallelTests).
-        let split = m, along = true
-        let blocks = Swift.min(threads, split / 16)                 // blocks of at least 16 rows
+        let blocks = Swift.min(threads, m / 16)                     // blocks of at least 16 rows
         if threads <= 1 || blocks <= 1 || m * n * k < 1 << 18 || isInsideParallelLoop {
             S.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                    a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
         }
         // Block boundaries on multiples of 16 (the kernels' register-block widths divide 16).
-        let size = ((split + blocks - 1) / blocks + 15) / 16 * 16
+        let size = ((m + blocks - 1) / blocks + 15) / 16 * 16
         forEachChunk(count: blocks, minimumPerThread: 1) { range in
             for block in range {
-                let lo = block * size, hi = Swift.min(split, lo + size)
+                let lo = block * size, hi = Swift.min(m, lo + size)
                 if lo >= hi { continue }
-                if along {   // rows lo..<hi of C: rows of op(A)
-                    S.gemm(transposeA: transposeA, transposeB: transposeB, m: hi - lo, n: n, k: k, alpha: alpha,
-                           a: transposeA ? a + lo : a + lo * lda, lda: lda, b: b, ldb: ldb,
-                           beta: beta, c: c + lo * ldc, ldc: ldc)
-                } else {     // columns lo..<hi of C: columns of op(B)
-                    S.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: hi - lo, k: k, alpha: alpha,
-                           a: a, lda: lda, b: transposeB ? b + lo * ldb : b + lo, ldb: ldb,
-                           beta: beta, c: c + lo, ldc: ldc)
-                }
+                S.gemm(transposeA: transposeA, transposeB: transposeB, m: hi - lo, n: n, k: k, alpha: alpha,   // rows lo..<hi of C
+                       a: transposeA ? a + lo : a + lo * lda, lda: lda, b: b, ldb: ldb,
+                       beta: beta, c: c + lo * ldc, ldc: ldc)
             }
         }
     }

@@ -163,10 +163,6 @@ public struct BatchRunner: Sendable {
 
         // 3. Execute, up to `jobs` at once; each worker takes the next run from the list.
         let workers = Swift.min(options.jobs, work.count)
-        let previousThreads = Parallel.threadCount
-        if workers > 1 { Parallel.setThreadCount(1) }
-        defer { if workers > 1 { Parallel.setThreadCount(previousThreads) } }
-
         let tally = Tally()
         let loaded = datasets   // read-only from here on, shared by the workers
         let execute: @Sendable ((key: RunKey, id: Int64)) -> Void = { item in
@@ -177,19 +173,11 @@ public struct BatchRunner: Sendable {
         if workers <= 1 {
             for item in work where !stop.isStopped { execute(item) }
         } else {
-            // One thread per job (not concurrentPerform, which caps the width at the core count).
+            // One thread per job, each single-threaded inside (not concurrentPerform, which caps the width at the core count).
             let next = Tally(), items = work
-            let group = DispatchGroup()
-            for _ in 0..<workers {
-                group.enter()
-                let thread = Thread {
-                    while !stop.isStopped, let i = next.take(below: items.count) { execute(items[i]) }
-                    group.leave()
-                }
-                thread.stackSize = 16 << 20
-                thread.start()
+            Parallel.runJobs(count: workers) { _ in
+                while !stop.isStopped, let i = next.take(below: items.count) { execute(items[i]) }
             }
-            group.wait()
         }
         if let error = tally.storeError { throw error }
         return BatchSummary(experimentID: experimentID, total: keys.count, skippedDone: skippedDone, skippedFailed: skippedFailed,

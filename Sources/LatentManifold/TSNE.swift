@@ -40,8 +40,8 @@ public enum TSNELearningRate: Sendable, Codable, Equatable {
 /// gradient is the true gradient of the KL, where scikit-learn's formula is exact only for α = 1
 /// (see `TSNEGradient.swift`). Internally in Double; every
 /// parallel loop writes per-point results and sums them in index order, so a seed gives the same
-/// numbers for any thread count (PCA initialisation goes through OpenBLAS, whose rounding may
-/// depend on its thread count; random and given initialisations do not).
+/// numbers for any thread count of Latent's loops (PCA initialisation goes through OpenBLAS, whose
+/// rounding may depend on its configured thread count; random and given initialisations do not).
 public struct TSNE<Scalar: BLASScalar>: Estimator {
     /// Where the optimisation starts.
     public enum Initialization: Sendable, Equatable {

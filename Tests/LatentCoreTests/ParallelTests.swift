@@ -1,3 +1,5 @@
+import Synchronization
+import Foundation
 import Testing
 @testable import LatentCore
 
@@ -47,33 +49,59 @@ struct ParallelTests {
         } }
     }
 
-    @Test("OpenBLAS is single-threaded inside a parallel loop and gets its threads back after")
+    @Test("OpenBLAS is single-threaded inside a parallel loop and keeps its count outside")
     func oneThreadPoolAtATime() {
-        let before = Parallel.threadCount
-        Parallel.setThreadCount(2)
+        let configured = Parallel.blasThreadCount
         var inside = [Int](repeating: -1, count: 4)
         inside.withUnsafeMutableBufferPointer { p in
             let base = p.baseAddress!
-            Parallel.forEachChunk(count: 4, minimumPerThread: 1) { range in
-                for i in range { base[i] = Parallel.blasThreadsNow }
+            Parallel.withThreadCount(2) {
+                Parallel.forEachChunk(count: 4, minimumPerThread: 1) { range in
+                    for i in range { base[i] = Parallel.blasThreadsNow }
+                }
             }
         }
         #expect(inside == [1, 1, 1, 1])
-        #expect(Parallel.blasThreadCount == 2)      // the count outside loops, whatever runs elsewhere
-        Parallel.setThreadCount(before)
+        #expect(Parallel.blasThreadCount == configured)   // the count outside loops, whatever runs elsewhere
     }
 
-    @Test("setThreadCount sets Latent's loops and OpenBLAS together")
-    func threadCount() {
-        let before = Parallel.threadCount
-        Parallel.setThreadCount(1)
-        #expect(Parallel.threadCount == 1 && Parallel.blasThreadCount == 1)
-        // Results do not depend on the thread count.
+    @Test("withThreadCount sets the calling thread's loops only, and results do not depend on the count")
+    func scopedThreadCount() {
+        let process = Parallel.threadCount
         let x = Matrix<Float>.randomUniform(400, 400, seed: 1)
-        let single = x.map { $0 * 2 + 1 }
-        Parallel.setThreadCount(before)
-        #expect(Parallel.threadCount == before && Parallel.blasThreadCount == before)
-        #expect(x.map { $0 * 2 + 1 } == single)
+        let single = Parallel.withThreadCount(1) {
+            #expect(Parallel.threadCount == 1)
+            return x.map { $0 * 2 + 1 }
+        }
+        let four = Parallel.withThreadCount(4) { x.map { $0 * 2 + 1 } }
+        #expect(Parallel.threadCount == process)
+        #expect(single == four)
         #expect(!Parallel.blasConfiguration.isEmpty && !Parallel.blasCoreName.isEmpty)
+    }
+
+    @Test("every BLAS call outside loops runs at the configured count while other threads run loops")
+    func blasCountFixedUnderConcurrentLoops() {
+        // One thread runs parallel loops back to back (each sets OpenBLAS to 1 while it runs); this
+        // one makes BLAS calls and reads the count OpenBLAS has during each.
+        let configured = Parallel.blasThreadCount
+        let stop = Atomic<Bool>(false), stopped = DispatchSemaphore(value: 0)
+        let looping = Thread {
+            defer { stopped.signal() }
+            var sink = [Float](repeating: 0, count: 1 << 12)
+            while !stop.load(ordering: .relaxed) {
+                sink.withUnsafeMutableBufferPointer { p in
+                    let base = p.baseAddress!
+                    Parallel.withThreadCount(2) {
+                        Parallel.forEachChunk(count: p.count, minimumPerThread: 1 << 10) { r in for i in r { base[i] += 1 } }
+                    }
+                }
+            }
+        }
+        looping.start()
+        var seen = Set<Int>()
+        for _ in 0..<2000 { seen.insert(Parallel.blasCall { Parallel.blasThreadsNow }) }
+        stop.store(true, ordering: .relaxed)
+        stopped.wait()
+        #expect(seen == [configured])
     }
 }

@@ -82,12 +82,8 @@ struct TSNEThreadCountTests {
                                          computeError: true, gradient: &gradient)
             return (knn.indices, knn.squaredDistances, gradient, kl)
         }
-        let saved = Parallel.threadCount
-        defer { Parallel.setThreadCount(saved) }
-        Parallel.setThreadCount(1)
-        let one = run()
-        Parallel.setThreadCount(4)
-        let four = run()
+        let one = Parallel.withThreadCount(1, run)
+        let four = Parallel.withThreadCount(4, run)
         #expect(one.0 == four.0)
         #expect(one.1 == four.1)
         #expect(one.2 == four.2)
