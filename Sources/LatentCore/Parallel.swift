@@ -151,16 +151,20 @@ public enum Parallel {
     /// place (OpenBLAS picks its kernel path from the block's sizes). Runs as one plain call when
     /// `m·n·k < 2¹⁸` (OpenBLAS's own threshold), on one thread, or inside a parallel loop.
     /// - Complexity: O(m·n·k), spread over `threadCount` threads.
+    ///
+    /// `prepareRows`, when given, is called with each block's rows of `C` just before its product,
+    /// on the block's thread (e.g. to write a bias for `beta = 1` while the rows are in cache).
     @inlinable
     public static func gemm<S: BLASScalar>(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: S,
         a: UnsafePointer<S>, lda: Int, b: UnsafePointer<S>, ldb: Int,
-        beta: S, c: UnsafeMutablePointer<S>, ldc: Int
+        beta: S, c: UnsafeMutablePointer<S>, ldc: Int, prepareRows: ((Range<Int>) -> Void)? = nil
     ) {
         let threads = threadCount
         // Rows only: cutting columns changed the rounding of the edge blocks (ParallelTests).
         let blocks = Swift.min(threads, m / 16)                     // blocks of at least 16 rows
         if threads <= 1 || blocks <= 1 || m * n * k < 1 << 18 || isInsideParallelLoop {
+            prepareRows?(0..<m)
             S.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                    a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
@@ -171,6 +175,7 @@ public enum Parallel {
             for block in range {
                 let lo = block * size, hi = Swift.min(m, lo + size)
                 if lo >= hi { continue }
+                prepareRows?(lo..<hi)
                 S.gemm(transposeA: transposeA, transposeB: transposeB, m: hi - lo, n: n, k: k, alpha: alpha,   // rows lo..<hi of C
                        a: transposeA ? a + lo : a + lo * lda, lda: lda, b: b, ldb: ldb,
                        beta: beta, c: c + lo * ldc, ldc: ldc)

@@ -8,49 +8,62 @@ extension Tensor {
     ///
     /// Backward: `∂xᵢⱼ = g·(softmax(x)ᵢⱼ − (1 − ε)·[j = yᵢ] − ε/C) / divisor` for the kept rows, 0
     /// for ignored ones — one pass that writes the logits' gradient, with no `(N, C)` temporaries.
-    /// - Complexity: O(N·C); keeps N log-sum-exps for the backward pass.
+    /// - Complexity: O(N·C), rows split over Latent's threads (per-row terms summed in row order, so
+    ///   the same bits for any thread count); keeps N log-sum-exps for the backward pass.
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     func softmaxCrossEntropy(targets: [Int], ignoreIndex: Int?, labelSmoothing eps: Scalar, divisor: Scalar) -> Tensor {
         let (n, c) = (shape[0], shape[1])
         let ignored = { (t: Int) -> Bool in ignoreIndex.map { t == $0 } ?? false }
+        let rowsPerThread = Swift.max(1, (1 << 16) / Swift.max(1, c))
         var lse = [Scalar].uninitialized(count: n)
-        var total = 0.0
-        var scratch = [Scalar].uninitialized(count: c)
+        var terms = [Double](repeating: 0, count: n)          // per row, summed in order below
         storage.withUnsafeBufferPointer { px in
-            scratch.withUnsafeMutableBufferPointer { pe in
-            let e = pe.baseAddress!
-            for i in 0..<n {
-                let row = px.baseAddress! + i * c
-                let m = laneMax(row, c, 1)
-                for j in 0..<c { e[j] = fastExp(row[j] - m) }
-                let l = m + Scalar.log(laneSum(e, c, 1))
-                lse[i] = l
-                if ignored(targets[i]) { continue }
-                var term = (1 - eps) * (l - row[targets[i]])
-                if eps > 0 { term += eps * (l - laneSum(row, c, 1) / Scalar(c)) }
-                total += Double(term)
-            }
+            lse.withUnsafeMutableBufferPointer { pl in
+                terms.withUnsafeMutableBufferPointer { pt in
+                    let x = px.baseAddress!, l = pl.baseAddress!, t = pt.baseAddress!
+                    Parallel.forEachChunk(count: n, minimumPerThread: rowsPerThread) { range in
+                        var scratch = [Scalar].uninitialized(count: c)
+                        scratch.withUnsafeMutableBufferPointer { pe in
+                            let e = pe.baseAddress!
+                            for i in range {
+                                let row = x + i * c
+                                let m = laneMax(row, c, 1)
+                                for j in 0..<c { e[j] = fastExp(row[j] - m) }
+                                let lseRow = m + Scalar.log(laneSum(e, c, 1))
+                                l[i] = lseRow
+                                if ignored(targets[i]) { continue }
+                                var term = (1 - eps) * (lseRow - row[targets[i]])
+                                if eps > 0 { term += eps * (lseRow - laneSum(row, c, 1) / Scalar(c)) }
+                                t[i] = Double(term)
+                            }
+                        }
+                    }
+                }
             }
         }
+        var total = 0.0
+        for term in terms { total += term }
         let x = self
         return Tensor(shape: [], storage: [Scalar(total) / divisor], op: "crossEntropy", parents: [self]) { g in
             let scale = g[0] / divisor, smooth = eps / Scalar(c)
             x.withGradDestination { dx, fresh in
                 x.storage.withUnsafeBufferPointer { px in
-                    let d = dx.baseAddress!
-                    for i in 0..<n {
-                        let row = px.baseAddress! + i * c, dr = d + i * c
-                        if ignored(targets[i]) {
-                            if fresh { dr.initialize(repeating: 0, count: c) }
-                            continue
+                    let d = dx.baseAddress!, xs = px.baseAddress!
+                    Parallel.forEachChunk(count: n, minimumPerThread: rowsPerThread) { range in
+                        for i in range {
+                            let row = xs + i * c, dr = d + i * c
+                            if ignored(targets[i]) {
+                                if fresh { dr.initialize(repeating: 0, count: c) }
+                                continue
+                            }
+                            let l = lse[i]
+                            if fresh {
+                                for j in 0..<c { dr[j] = scale * (fastExp(row[j] - l) - smooth) }
+                            } else {
+                                for j in 0..<c { dr[j] += scale * (fastExp(row[j] - l) - smooth) }
+                            }
+                            dr[targets[i]] -= scale * (1 - eps)
                         }
-                        let l = lse[i]
-                        if fresh {
-                            for j in 0..<c { dr[j] = scale * (fastExp(row[j] - l) - smooth) }
-                        } else {
-                            for j in 0..<c { dr[j] += scale * (fastExp(row[j] - l) - smooth) }
-                        }
-                        dr[targets[i]] -= scale * (1 - eps)
                     }
                 }
             }

@@ -108,16 +108,17 @@ extension Tensor {
         let x = self
         let out = [Scalar](unsafeUninitializedCapacity: rows * outputs) { pc, initialized in
             let c = pc.baseAddress!
-            if let bias {
-                bias.storage.withUnsafeBufferPointer { pb in
-                    for r in 0..<rows { (c + r * outputs).initialize(from: pb.baseAddress!, count: outputs) }
-                }
-            }
             x.storage.withUnsafeBufferPointer { pa in
                 weight.storage.withUnsafeBufferPointer { pw in
-                    Parallel.gemm(transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs, alpha: 1,
-                                a: pa.baseAddress!, lda: inputs, b: pw.baseAddress!, ldb: inputs,
-                                beta: bias == nil ? 0 : 1, c: c, ldc: outputs)
+                    (bias?.storage ?? []).withUnsafeBufferPointer { pb in
+                        // Each block of rows gets the bias just before its GEMM, on its thread.
+                        let fillBias: ((Range<Int>) -> Void)? = bias == nil ? nil : { block in
+                            for r in block { (c + r * outputs).initialize(from: pb.baseAddress!, count: outputs) }
+                        }
+                        Parallel.gemm(transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs, alpha: 1,
+                                      a: pa.baseAddress!, lda: inputs, b: pw.baseAddress!, ldb: inputs,
+                                      beta: bias == nil ? 0 : 1, c: c, ldc: outputs, prepareRows: fillBias)
+                    }
                 }
             }
             initialized = rows * outputs
