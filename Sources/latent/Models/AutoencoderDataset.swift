@@ -89,19 +89,43 @@ struct ImageFileOptions: ParsableArguments {
     /// `seed` into a test set of ⌈n/6⌉ rows and a training set of the rest (its first `limit`).
     /// - Throws: `Failure`/`IOError` naming the file and the row and column of a bad value.
     func load(_ path: String, limit: Int?, seed: UInt64) throws -> (train: Matrix<Float>, test: Matrix<Float>, shape: (channels: Int, height: Int, width: Int)) {
+        let (x, dimensions) = try images(path)
+        guard x.rows >= 2 else { throw Failure("\(path): \(x.rows) row; at least 2 are needed (training and test)") }
+        var rng = Xoshiro256StarStar(seed: seed)
+        let order = rng.permutation(x.rows)
+        let testCount = (x.rows + 5) / 6
+        let trainRows = Array(order.dropFirst(testCount).prefix(limit ?? Int.max))
+        return (x.rows(at: trainRows), x.rows(at: Array(order.prefix(testCount))), dimensions)
+    }
+
+    /// Every image of a file, one per row, in file order, after checking every value (finite, in
+    /// [0, 1]), and their shape.
+    /// - Throws: `Failure`/`IOError` naming the file and the row and column of a bad value.
+    func images(_ path: String) throws -> (images: Matrix<Float>, shape: (channels: Int, height: Int, width: Int)) {
         let data = try input(path).load()
         try DataCheck.requireUsable(data.x, name: path)
         let columns = data.x.columns
         if let i = data.x.storage.firstIndex(where: { $0 < 0 || $0 > 1 }) {
             throw Failure("\(MessageText.quoted(path, limit: 200)): row \(i / columns + 1), column \(i % columns + 1): \(data.x.storage[i]) is outside [0, 1] (the decoders model pixels in [0, 1]; IDX bytes need --scale)")
         }
-        guard data.x.rows >= 2 else { throw Failure("\(path): \(data.x.rows) row; at least 2 are needed (training and test)") }
         let dimensions = try self.shape(features: columns, file: path)
-        var rng = Xoshiro256StarStar(seed: seed)
-        let order = rng.permutation(data.x.rows)
-        let testCount = (data.x.rows + 5) / 6
-        let trainRows = Array(order.dropFirst(testCount).prefix(limit ?? Int.max))
-        let x = Matrix<Float>(rows: data.x.rows, columns: columns, storage: data.x.storage.map(Float.init))
-        return (x.rows(at: trainRows), x.rows(at: Array(order.prefix(testCount))), dimensions)
+        return (Matrix<Float>(rows: data.x.rows, columns: columns, storage: data.x.storage.map(Float.init)), dimensions)
+    }
+
+    /// Checks the options for `dataset` (command-line validation, exit 2): file-only options only
+    /// with a file, a readable format and a well-formed shape for a file, and `output` not an input.
+    func validate(_ dataset: AutoencoderDataset, dataFolder: String?, output: String, otherInputs: [OutputSafety.Named?] = []) throws {
+        switch dataset {
+        case .named:
+            if anyGiven {
+                throw ValidationError("--header, --delimiter, --label-column, --drop-columns, --scale and --image-shape are for --dataset FILE")
+            }
+            try OutputSafety.validate(inputs: otherInputs, outputs: [.file("--output", output)])
+        case let .file(path):
+            if dataFolder != nil { throw ValidationError("--data-folder is for --dataset fashion-mnist") }
+            _ = try input(path)
+            _ = try parsedShape()
+            try OutputSafety.validate(inputs: otherInputs + [.file("--dataset", path)], outputs: [.file("--output", output)])
+        }
     }
 }

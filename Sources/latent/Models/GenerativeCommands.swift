@@ -54,10 +54,11 @@ struct InterpolateCommand: ParsableCommand {
         commandName: "interpolate",
         abstract: "Interpolate between pairs of test images in a VAE's code space (linear or slerp), one row per pair.")
     @OptionGroup var options: VAEPictureOptions
-    @Option(help: "The data set the images come from (its test split; dSprites: indices into the full grid).")
-    var dataset: ModelDataset = .fashionMNIST
+    @Option(help: ArgumentHelp("The images: fashion-mnist (its test split), dsprites (indices into the full grid), or a data file of images, one per row (indices of its rows).", valueName: "fashion-mnist|dsprites|FILE"))
+    var dataset: AutoencoderDataset = .named(.fashionMNIST)
     @Option(help: "Folder holding the Fashion-MNIST files.")
     var dataFolder: String?
+    @OptionGroup var file: ImageFileOptions
     @Option(help: "Pairs of image indices, e.g. 0:1,2:3.")
     var pairs: String = "0:1"
     @Option(parsing: .unconditional, help: "Images per path, both ends included.")
@@ -68,6 +69,7 @@ struct InterpolateCommand: ParsableCommand {
     func validate() throws {
         if steps < 2 { throw ValidationError("--steps must be at least 2, got \(steps)") }
         _ = try parsedPairs()
+        try file.validate(dataset, dataFolder: dataFolder, output: options.output, otherInputs: [.file("--model", options.model)])
     }
 
     func parsedPairs() throws -> [(Int, Int)] {
@@ -86,6 +88,9 @@ struct InterpolateCommand: ParsableCommand {
             let (vae, side) = try options.load()
             let pairs = try parsedPairs()
             let images = try pictures(pairs.flatMap { [$0.0, $0.1] })
+            guard images.columns == vae.inputSize else {
+                throw Failure("\(dataset): images have \(images.columns) values, the model \(options.model) takes \(vae.inputSize)")
+            }
             let codes = vae.encode(images)
             var rows: [Float] = []
             for p in pairs.indices {
@@ -100,10 +105,14 @@ struct InterpolateCommand: ParsableCommand {
 
     func pictures(_ indices: [Int]) throws -> Matrix<Float> {
         switch dataset {
-        case .dsprites:
+        case let .file(path):
+            let all = try file.images(path).images
+            if let bad = indices.first(where: { $0 >= all.rows }) { throw Failure("\(path): image index \(bad) is outside its \(all.rows) rows (indices count from 0)") }
+            return all.rows(at: indices)
+        case .named(.dsprites):
             if let bad = indices.first(where: { $0 >= DSprites.count }) { throw Failure("image index \(bad) is outside dSprites' \(DSprites.count)") }
             return DSprites.images(indices)
-        case .fashionMNIST:
+        case .named(.fashionMNIST):
             let test: FashionMNIST.Dataset<Float> = try FashionMNIST.load(split: .test, folder: dataFolder.map { URL(fileURLWithPath: $0) } ?? FashionMNIST.defaultFolder)
             if let bad = indices.first(where: { $0 >= test.images.rows }) { throw Failure("image index \(bad) is outside the \(test.images.rows) test images") }
             return Matrix(rows: indices.count, columns: test.images.columns) { test.images[indices[$0], $1] }

@@ -51,18 +51,7 @@ struct AutoencoderTrainingOptions: ParsableArguments {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
         _ = try sizes(hidden, "hidden")
         _ = try sizes(filters, "filters")
-        switch dataset {
-        case .named:
-            if file.anyGiven {
-                throw ValidationError("--header, --delimiter, --label-column, --drop-columns, --scale and --image-shape are for --dataset FILE")
-            }
-            try OutputSafety.validate(inputs: [], outputs: [.file("--output", output)])
-        case let .file(path):
-            if dataFolder != nil { throw ValidationError("--data-folder is for --dataset fashion-mnist") }
-            _ = try file.input(path)
-            _ = try file.parsedShape()
-            try OutputSafety.validate(inputs: [.file("--dataset", path)], outputs: [.file("--output", output)])
-        }
+        try file.validate(dataset, dataFolder: dataFolder, output: output)
         if architecture == .conv, let shape = try knownShape, let p = model(shape: shape).problem(inputSize: shape.channels * shape.height * shape.width) {
             throw ValidationError("--filters: \(p)")
         }
