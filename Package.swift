@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "LatentDecomposition", dependencies: ["LatentCore"], swiftSettings: optimise + swift6),
         .target(
             name: "LatentExperiments",
-            dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentEval", "LatentManifold",
+            dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentEval", "LatentManifold", "LatentModels",
                            .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: optimise + swift6),
         .target(name: "LatentEval", dependencies: ["LatentCore"], swiftSettings: optimise + swift6),
@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "LatentCoreTests", dependencies: ["LatentCore", "LatentTestSupport"]),
         .testTarget(name: "LatentIOTests", dependencies: ["LatentIO", "LatentTestSupport"]),
         .testTarget(name: "LatentDecompositionTests", dependencies: ["LatentDecomposition", "LatentTestSupport"]),
-        .testTarget(name: "LatentExperimentsTests", dependencies: ["LatentExperiments", "LatentTestSupport"]),
+        .testTarget(name: "LatentExperimentsTests", dependencies: ["LatentExperiments", "LatentModels", "LatentTestSupport"]),
         // Runs the built `latent` binary (.build/debug/latent) as a subprocess.
         .testTarget(name: "LatentCLITests", dependencies: ["LatentExperiments", "LatentTestSupport"]),
         .testTarget(name: "LatentEvalTests", dependencies: ["LatentEval", "LatentTestSupport"]),

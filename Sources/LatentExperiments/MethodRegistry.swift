@@ -1,6 +1,7 @@
 import LatentCore
 import LatentDecomposition
 import LatentManifold
+import LatentModels
 
 /// The methods a batch file may name, by name.
 ///
@@ -34,11 +35,12 @@ public struct MethodRegistry: Sendable {
     }
 
     /// The built-in methods: the classic learners (`pca`, `kpca`, `ica`, `dict`, `nmf`, `rbm`,
-    /// `linear-autoencoder`), `tsne` and `truncated-svd`.
+    /// `linear-autoencoder`), `tsne`, `truncated-svd`, and the neural autoencoders (`autoencoder`, `vae`).
     public static let standard = MethodRegistry([
         .pca, .kernelPCA, .fastICA, .dictionary, .nmf, .rbm, .linearAutoencoder,
         .tsne,
         TruncatedSVDMethod.descriptor,
+        .autoencoder, .variationalAutoencoder,
     ])
 
     /// Adds `method`, replacing any method of the same name.

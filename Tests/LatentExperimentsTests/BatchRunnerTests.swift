@@ -214,7 +214,7 @@ struct BatchRunnerTests {
     func catalogMismatch() throws {
         let store = try RunStore(path: folder.path("r.sqlite"))
         let b = try batch("name: m\ndatasets: [{name: toy, path: toy.npy}]\nmethods:\n  - method: toy\n")
-        #expect(throws: BatchFileError(path: "batch.yaml", line: 4, message: "method 'toy' is not known; known: dict, ica, kpca, linear-autoencoder, nmf, pca, rbm, truncated-svd, tsne")) {
+        #expect(throws: BatchFileError(path: "batch.yaml", line: 4, message: "method 'toy' is not known; known: autoencoder, dict, ica, kpca, linear-autoencoder, nmf, pca, rbm, truncated-svd, tsne, vae")) {
             try BatchRunner(store: store).run(b)
         }
         var catalog = ToyMethods.catalog()
@@ -241,5 +241,29 @@ struct BatchRunnerTests {
         #expect(d.labels == [0, 1, 1] && d.features.columns == 2)
         #expect(throws: DatasetError.self) { try loadDataset(DatasetSpec(name: "l", source: .file(path: path, format: "parquet"))) }
         #expect(throws: DatasetError.self) { try loadDataset(DatasetSpec(name: "l", source: .builtin("imagenet"))) }
+    }
+
+    @Test("a VAE is a batch method: its codes are evaluated like any representation")
+    func vaeBatch() throws {
+        let store = try RunStore(path: folder.path("vae.sqlite"))
+        let yaml = """
+            name: neural
+            datasets:
+              - {name: toy, path: toy.npy, label-column: 6}
+            methods:
+              - method: vae
+                likelihood: gaussian
+                code-size: 2
+                hidden: 8
+                epochs: 2
+                batch-size: 10
+                beta: [1, 4]
+            evaluations: [reconstruction-error, fewshot]
+            """
+        let summary = try BatchRunner(store: store).run(try BatchFile.parse(yaml: yaml, path: "batch.yaml", baseDirectory: folder.url, catalog: .standard))
+        #expect(summary.done == 2 && summary.failed == 0)
+        let runs = try store.runs()
+        #expect(runs.allSatisfy { ($0.metrics["reconstruction-error"] ?? -1) > 0 && $0.metrics["final-training-loss"] != nil })
+        #expect(runs.allSatisfy { ($0.metrics["fewshot-1"] ?? -1) >= 0 })
     }
 }

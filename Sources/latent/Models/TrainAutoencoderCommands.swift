@@ -15,17 +15,17 @@ struct AutoencoderTrainingOptions: ParsableArguments {
     @Option(help: "Encoder/decoder: mlp (fully connected) or conv (4×4 stride-2 convolutions).")
     var architecture: ArchitectureKind = .mlp
     @Option(help: "Hidden layer sizes of the MLP, comma-separated.")
-    var hidden: String = "512"
+    var hidden = String(MethodDescriptor.variationalAutoencoder.defaults.int("hidden"))
     @Option(help: "Filters of each convolution layer, comma-separated (image sides must divide by 2^layers).")
     var filters: String = "32,64"
     @Option(parsing: .unconditional, help: "Code size.")
-    var codeSize: Int = 16
+    var codeSize = MethodDescriptor.variationalAutoencoder.defaults.int("code-size")
     @Option(parsing: .unconditional, help: "Total number of epochs (a resumed run trains until this many are done).")
-    var epochs: Int = 10
+    var epochs = MethodDescriptor.variationalAutoencoder.defaults.int("epochs")
     @Option(parsing: .unconditional, help: "Samples per mini-batch.")
-    var batchSize: Int = 128
+    var batchSize = MethodDescriptor.variationalAutoencoder.defaults.int("batch-size")
     @Option(parsing: .unconditional, help: "Adam's learning rate.")
-    var learningRate: Double = 1e-3
+    var learningRate = MethodDescriptor.variationalAutoencoder.defaults.double("learning-rate")
     @Option(help: "Model file (.safetensors): the checkpoint written after every epoch, with the optimizer state for --resume.")
     var output: String
     @Flag(help: "Continue from --output's checkpoint instead of starting afresh.")
@@ -128,13 +128,13 @@ struct TrainAutoencoderCommand: ParsableCommand {
     @Option(help: "Denoising corruption of the training inputs: none, gaussian or masking.")
     var noise: NoiseKind = .none
     @Option(parsing: .unconditional, help: "Gaussian noise standard deviation, or the masked fraction in (0, 1).")
-    var noiseLevel: Double = 0.3
+    var noiseLevel = MethodDescriptor.autoencoder.defaults.double("noise-level")
     @Option(help: "Sparsity penalty on the code: none, l1, or kl (sigmoid codes, KL to --sparsity-target).")
     var sparsity: SparsityKind = .none
     @Option(parsing: .unconditional, help: "Weight of the sparsity penalty.")
-    var sparsityWeight: Double = 1e-3
+    var sparsityWeight = MethodDescriptor.autoencoder.defaults.double("sparsity-weight")
     @Option(parsing: .unconditional, help: "Target mean activation for --sparsity kl, in (0, 1).")
-    var sparsityTarget: Double = 0.05
+    var sparsityTarget = MethodDescriptor.autoencoder.defaults.double("sparsity-target")
 
     func configuration(shape: (channels: Int, height: Int, width: Int)) -> Autoencoder<Float> {
         let corruption: CorruptionNoise = noise == .none ? .none
@@ -175,13 +175,13 @@ struct TrainVAECommand: ParsableCommand {
 
     @OptionGroup var options: AutoencoderTrainingOptions
     @Option(parsing: .unconditional, help: "Weight β on the KL term (1: the plain VAE).")
-    var beta: Double = 1
+    var beta = MethodDescriptor.variationalAutoencoder.defaults.double("beta")
     @Option(parsing: .unconditional, help: "Maximum capacity C in nats: train on γ·|KL − C| with C raised linearly to this (replaces --beta).")
     var capacity: Double?
     @Option(parsing: .unconditional, help: "γ of the capacity objective.")
-    var gamma: Double = 1000
+    var gamma = MethodDescriptor.variationalAutoencoder.defaults.double("gamma")
     @Option(parsing: .unconditional, help: "Optimizer steps over which C rises from 0 to --capacity.")
-    var annealSteps: Int = 100_000
+    var annealSteps = MethodDescriptor.variationalAutoencoder.defaults.int("anneal-steps")
     @Option(parsing: .unconditional, help: "Importance samples for the test log-likelihood estimate printed at the end (0: skip).")
     var iwaeSamples: Int = 0
 
