@@ -226,6 +226,9 @@ private struct BatchParser {
             if evaluation.requirements.contains(.labels), let d = datasets.first(where: { !$0.hasLabels }) {
                 throw fail(item, "evaluation '\(name)' needs labels; dataset '\(d.spec.name)' (line \(d.spec.line)) has no 'label-column'")
             }
+            if evaluation.requirements.contains(.groundTruth), let d = datasets.first(where: { !catalog.datasets.hasGroundTruth($0.spec) }) {
+                throw fail(item, "evaluation '\(name)' needs a dataset with generative factors (builtin: \(DatasetRegistry.list(catalog.datasets.builtinsWithGroundTruth))); dataset '\(d.spec.name)' (line \(d.spec.line)) has none")
+            }
             if !names.contains(name) { names.append(name) }
         }
         return names

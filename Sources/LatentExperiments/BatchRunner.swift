@@ -200,7 +200,7 @@ public struct BatchRunner: Sendable {
                          onEvent: @Sendable (BatchEvent) -> Void) -> Result<RunStatus, Error> {
         let method = catalog.methods[key.method]!
         let dataset = datasets[key.dataset]!
-        let evaluations = batch.evaluations ?? catalog.defaultEvaluations(for: method, hasLabels: dataset.labels != nil)
+        let evaluations = batch.evaluations ?? catalog.defaultEvaluations(for: method, hasLabels: dataset.labels != nil, hasGroundTruth: dataset.groundTruth != nil)
         do {
             if stop.isStopped { return .success(.pending) }
             try store.markRunning(runID: runID)

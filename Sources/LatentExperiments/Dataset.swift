@@ -9,16 +9,40 @@ public struct Dataset: Sendable {
     public let features: Matrix<Double>
     /// One class label per sample, or `nil` when the dataset has no label column.
     public let labels: [Int]?
+    /// The generative factors of a generated dataset (dSprites), for the disentanglement evaluation.
+    public let groundTruth: FactorGroundTruth?
 
-    /// A dataset; `labels`, when given, has one entry per row of `features`.
-    public init(name: String, features: Matrix<Double>, labels: [Int]? = nil) {
+    /// A dataset; `labels` and `groundTruth`, when given, have one entry per row of `features`.
+    public init(name: String, features: Matrix<Double>, labels: [Int]? = nil, groundTruth: FactorGroundTruth? = nil) {
         if let labels {
             precondition(labels.count == features.rows,
                          "Dataset \(name): \(labels.count) labels for \(features.rows) samples")
         }
+        if let groundTruth {
+            precondition(groundTruth.factors.count == features.rows,
+                         "Dataset \(name): \(groundTruth.factors.count) factor rows for \(features.rows) samples")
+        }
         self.name = name
         self.features = features
         self.labels = labels
+        self.groundTruth = groundTruth
+    }
+}
+
+/// The factors that generated each row of a dataset, and the generator itself: the inputs of any
+/// factor combination (what the FactorVAE and β-VAE scores draw their batches from).
+public struct FactorGroundTruth: Sendable {
+    /// Classes per factor.
+    public let factorSizes: [Int]
+    /// The factor classes of each row.
+    public let factors: [[Int]]
+    /// Inputs (one row each) for factor rows.
+    public let render: @Sendable ([[Int]]) -> Matrix<Double>
+
+    public init(factorSizes: [Int], factors: [[Int]], render: @escaping @Sendable ([[Int]]) -> Matrix<Double>) {
+        self.factorSizes = factorSizes
+        self.factors = factors
+        self.render = render
     }
 }
 

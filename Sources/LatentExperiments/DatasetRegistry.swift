@@ -28,8 +28,9 @@ public struct DatasetFormat: Sendable {
 ///
 /// `standard` reads `.npy` files (2-D arrays of any NumPy float or integer dtype; a 1-D array is
 /// one feature), CSV files (header auto-detected; labels by column name or index, encoded as
-/// sorted class ids) and the built-in `fashion-mnist` (the 60000 training images, pixels in
-/// [0, 1], from Debian's `dataset-fashion-mnist`). Other readers plug in with
+/// sorted class ids), the built-in `fashion-mnist` (the 60000 training images, pixels in
+/// [0, 1], from Debian's `dataset-fashion-mnist`) and the built-in `dsprites` (5000 generated
+/// 64 × 64 binary images, labels the shape, with their five factors). Other readers plug in with
 /// `register(format:)` and `register(builtin:)`.
 public struct DatasetRegistry: Sendable {
     /// File formats by name.
@@ -46,9 +47,31 @@ public struct DatasetRegistry: Sendable {
     /// Adds a file format, replacing any of the same name.
     public mutating func register(format: DatasetFormat) { formats[format.name] = format }
 
-    /// Adds a built-in dataset, replacing any of the same name.
-    public mutating func register(builtin name: String, load: @escaping @Sendable (DatasetSpec) throws -> Dataset) {
+    /// Built-in datasets that carry their generative factors (`Dataset.groundTruth`).
+    public private(set) var builtinsWithGroundTruth: Set<String> = []
+
+    /// Adds a built-in dataset, replacing any of the same name; `hasGroundTruth`: its datasets
+    /// carry their generative factors (checked when a batch names the disentanglement evaluation).
+    public mutating func register(builtin name: String, hasGroundTruth: Bool = false, load: @escaping @Sendable (DatasetSpec) throws -> Dataset) {
         builtins[name] = load
+        if hasGroundTruth { builtinsWithGroundTruth.insert(name) } else { builtinsWithGroundTruth.remove(name) }
+    }
+
+    /// Whether the dataset `spec` describes carries its generative factors.
+    public func hasGroundTruth(_ spec: DatasetSpec) -> Bool {
+        if case let .builtin(name) = spec.source { return builtinsWithGroundTruth.contains(name) }
+        return false
+    }
+
+    /// `rows` dSprites images drawn uniformly without replacement by seed 0, labelled by shape,
+    /// with their five factors and the generator (the built-in `dsprites` has 5000).
+    public static func dsprites(name: String, rows: Int) -> Dataset {
+        let indices = DSprites.sample(rows, seed: 0)
+        let factors = indices.map { DSprites.factors(of: $0) }
+        return Dataset(name: name, features: DSprites.images(indices), labels: factors.map { $0[0] },
+                       groundTruth: FactorGroundTruth(factorSizes: DSprites.factorSizes, factors: factors) { rows in
+                           DSprites.images(rows.map(DSprites.index(of:)))
+                       })
     }
 
     /// The format selected by `path`'s extension, if registered.
@@ -69,6 +92,7 @@ public struct DatasetRegistry: Sendable {
             let train: FashionMNIST.Dataset<Double> = try FashionMNIST.load(split: .train)
             return Dataset(name: spec.name, features: train.images, labels: train.labels)
         }
+        r.register(builtin: "dsprites", hasGroundTruth: true) { spec in dsprites(name: spec.name, rows: 5000) }
         return r
     }()
 

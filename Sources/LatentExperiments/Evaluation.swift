@@ -10,6 +10,8 @@ public struct EvaluationSpec: Sendable {
         case reconstruction
         /// The dataset has labels (`label-column`).
         case labels
+        /// The dataset carries its generative factors (`Dataset.groundTruth`: built-in `dsprites`).
+        case groundTruth
     }
 
     /// The name used in batch files.
@@ -33,7 +35,7 @@ public struct EvaluationSpec: Sendable {
 
 /// The evaluations a batch file may name.
 ///
-/// `standard` has `reconstruction-error`, `explained-variance` and `fewshot`. Other evaluations
+/// `standard` has `reconstruction-error`, `explained-variance`, `fewshot` and `disentanglement`. Other evaluations
 /// plug in with `register` (label-based ones with `requirements: [.labels]`).
 public struct EvaluationRegistry: Sendable {
     /// Evaluations by name.
@@ -54,8 +56,8 @@ public struct EvaluationRegistry: Sendable {
     /// Registered names, sorted.
     public var names: [String] { evaluations.keys.sorted() }
 
-    /// `reconstruction-error`, `explained-variance` and `fewshot`.
-    public static let standard = EvaluationRegistry([reconstructionError, explainedVariance, fewShot])
+    /// `reconstruction-error`, `explained-variance`, `fewshot` and `disentanglement`.
+    public static let standard = EvaluationRegistry([reconstructionError, explainedVariance, fewShot, disentanglement])
 
     /// `fewshot`: few-shot accuracy by the protocol of `FewShotEvaluation` (nearest class mean of
     /// centred, L2-normalised features; 20 episodes, episode seed 0 so every run of a batch sees the

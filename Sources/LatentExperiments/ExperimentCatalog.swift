@@ -28,11 +28,12 @@ public struct ExperimentCatalog: Sendable {
 
     /// The evaluations a run of `method` on `dataset` gets when the batch file names none: every
     /// registered evaluation whose requirements they meet, sorted by name.
-    public func defaultEvaluations(for method: MethodDescriptor, hasLabels: Bool) -> [String] {
+    public func defaultEvaluations(for method: MethodDescriptor, hasLabels: Bool, hasGroundTruth: Bool = false) -> [String] {
         evaluations.names.filter { name in
             let e = evaluations[name]!
             return (!e.requirements.contains(.reconstruction) || method.canReconstruct)
                 && (!e.requirements.contains(.labels) || hasLabels)
+                && (!e.requirements.contains(.groundTruth) || hasGroundTruth)
         }
     }
 }

@@ -55,6 +55,21 @@ public enum DSprites {
         return out
     }
 
+    /// `count` distinct image indices drawn uniformly by `seed` (Floyd's algorithm), in random order.
+    /// - Complexity: O(count).
+    public static func sample(_ count: Int, seed: UInt64) -> [Int] {
+        precondition(count >= 0 && count <= Self.count, "DSprites.sample: \(count) images of \(Self.count)")
+        var rng = Xoshiro256StarStar(seed: seed)
+        var chosen = Set<Int>(), order: [Int] = []
+        for j in (Self.count - count)..<Self.count {
+            let t = rng.integer(below: j + 1)
+            let pick = chosen.contains(t) ? j : t
+            chosen.insert(pick)
+            order.append(pick)
+        }
+        return rng.permutation(order.count).map { order[$0] }      // Floyd's order favours late indices last
+    }
+
     /// The index of the image with these five factor classes. - Precondition: each in range.
     public static func index(of factors: [Int]) -> Int {
         precondition(factors.count == 5 && zip(factors, factorSizes).allSatisfy { $0 >= 0 && $0 < $1 },

@@ -190,7 +190,7 @@ struct BatchFileTests {
         expectRejected(head + "methods: [{method: toy}]\nseeds: []\n", line: 6, "'seeds' is empty")
         // Evaluations.
         expectRejected(head + "methods: [{method: toy}]\nevaluations: [explained-variance, fewshots]\n", line: 6,
-                       "evaluation 'fewshots' is not known; known: explained-variance, fewshot, label-count, reconstruction-error")
+                       "evaluation 'fewshots' is not known; known: disentanglement, explained-variance, fewshot, label-count, reconstruction-error")
         expectRejected(head + "methods:\n  - method: encoder-only\nevaluations:\n  - reconstruction-error\n", line: 8,
                        "evaluation 'reconstruction-error' needs a method that reconstructs its input; 'encoder-only' (line 6) does not")
         expectRejected(head + "methods: [{method: toy}]\nevaluations: [label-count]\n", line: 6,
@@ -213,7 +213,7 @@ struct BatchFileTests {
         expectRejected("name: x\ndatasets:\n  - name: wine\n" + tail, line: 3, "dataset 'wine' needs 'path'")
         expectRejected("name: x\ndatasets:\n  - path: wine.npy\n" + tail, line: 3, "dataset entry without 'name'")
         expectRejected("name: x\ndatasets:\n  - name: f\n    builtin: imagenet\n" + tail, line: 4,
-                       "built-in dataset 'imagenet' is not known; known: fashion-mnist")
+                       "built-in dataset 'imagenet' is not known; known: dsprites, fashion-mnist")
         expectRejected("name: x\ndatasets:\n  - name: f\n    path: wine.npy\n    builtin: fashion-mnist\n" + tail, line: 5,
                        "has both 'path' and 'builtin'")
         expectRejected("name: x\ndatasets:\n  - {name: a, path: wine.npy}\n  - {name: a, path: wine.npy}\n" + tail, line: 4,

@@ -45,24 +45,12 @@ struct DisentanglementCommand: ParsableCommand {
             }
             guard vae.codeSize >= 2 else { throw Failure("\(model) has a \(vae.codeSize)-dimensional code; the metrics need at least 2") }
             let indices = DSprites.sample(samples, seed: global.seed)
-            let codes = vae.encode(DSprites.images(indices))
-            let factors = indices.map { DSprites.factors(of: $0) }
-            // dSprites' shape factor is categorical and the others ordinal; all are class indices here
-            let mig = try MutualInformationGap.compute(codes: codes, factors: factors)
-            let cut = samples * 4 / 5
-            let (trainCodes, trainFactors) = (codes.rows(0..<cut), Array(factors[..<cut]))
-            let (testCodes, testFactors) = (codes.rows(cut..<samples), Array(factors[cut...]))
-            let sap = try SeparatedAttributePredictability.compute(trainingCodes: trainCodes, trainingFactors: trainFactors,
-                                                                   testCodes: testCodes, testFactors: testFactors)
-            let dci = try DCIScore.compute(trainingCodes: trainCodes, trainingFactors: trainFactors, testCodes: testCodes, testFactors: testFactors,
-                                           importance: importance == .trees ? .gradientBoostedTrees() : .logisticRegression(C: 1))
             let truth = GroundTruth<Float>(factorSizes: DSprites.factorSizes) { rows in vae.encode(DSprites.images(rows.map(DSprites.index(of:)))) }
-            let factorVAE = try FactorVAEScore.compute(truth, batchSize: batchSize, trainingVotes: votes, evaluationVotes: votes / 2,
-                                                       varianceSamples: samples, seed: global.seed)
-            let beta = try BetaVAEScore.compute(truth, batchSize: batchSize, trainingExamples: votes, evaluationExamples: votes / 2, seed: global.seed)
-            let scores: [(String, Double)] = [("MIG", mig.score), ("SAP", sap.score), ("DCI disentanglement", dci.disentanglement),
-                                              ("DCI completeness", dci.completeness), ("DCI informativeness", dci.informativeness),
-                                              ("FactorVAE score", factorVAE.score), ("beta-VAE score", beta.score)]
+            // dSprites' shape factor is categorical and the others ordinal; all are class indices here
+            let scores = try DisentanglementScores.compute(codes: vae.encode(DSprites.images(indices)), factors: indices.map { DSprites.factors(of: $0) },
+                                                           truth: truth, votes: votes, batchSize: batchSize,
+                                                           importance: importance == .trees ? .gradientBoostedTrees() : .logisticRegression(C: 1),
+                                                           seed: global.seed).named
             for (name, value) in scores {
                 guard value.isFinite else { throw Failure("\(name) is not finite") }
                 print("\(name): \(format(value, 4))")

@@ -34,21 +34,6 @@ enum ModelDataset: String, ExpressibleByArgument, CaseIterable {
     }
 }
 
-extension DSprites {
-    /// `count` distinct image indices drawn uniformly by `seed` (Floyd's algorithm), in random order.
-    static func sample(_ count: Int, seed: UInt64) -> [Int] {
-        var rng = Xoshiro256StarStar(seed: seed)
-        var chosen = Set<Int>(), order: [Int] = []
-        for j in (DSprites.count - count)..<DSprites.count {
-            let t = rng.integer(below: j + 1)
-            let pick = chosen.contains(t) ? j : t
-            chosen.insert(pick)
-            order.append(pick)
-        }
-        return rng.permutation(order.count).map { order[$0] }      // Floyd's order favours late indices last
-    }
-}
-
 /// Writes rows of images (`n × c·h·w`, values in [0, 1]) as a grey PNG grid, `columns` per row.
 func writeImageGrid(_ images: Matrix<Float>, side: (height: Int, width: Int), columns: Int, to path: String, title: String? = nil) throws {
     var grid = ImageGrid(tileWidth: side.width, tileHeight: side.height, columns: columns, normalization: .fixed(low: 0, high: 1))
