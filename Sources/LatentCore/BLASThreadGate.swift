@@ -18,6 +18,10 @@ import Glibc
 ///
 /// Cost: a mutex lock and unlock around each gated call (tens of nanoseconds); nothing when the
 /// configured count is 1 or the caller is inside a loop.
+///
+/// The one rule it adds: a loop's chunk (or a `Parallel.runJobs` job) must not wait for a thread it
+/// started itself that makes BLAS calls, since that thread's calls count as outside and wait for the
+/// loop to end. Nothing in Latent does (the data pipeline's and word2vec's threads make no BLAS calls).
 final class BLASThreadGate: @unchecked Sendable {
     // `@unchecked`: every field below is read and written only with `mutex` held.
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
