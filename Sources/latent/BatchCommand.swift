@@ -129,9 +129,7 @@ struct BatchCommand: ParsableCommand {
         for name in catalog.methods.names {
             let m = catalog.methods[name]!
             out += "  \(name): \(m.summary)\n"
-            for p in m.parameters {
-                out += "    \(p.name) (\(kindText(p.kind)), default \(p.defaultValue))\(p.help.isEmpty ? "" : ": \(p.help)")\n"
-            }
+            for p in m.parameters { out += "    \(p.usage())\n" }
         }
         out += "evaluations:\n"
         for name in catalog.evaluations.names { out += "  \(name): \(catalog.evaluations[name]!.summary)\n" }
@@ -140,23 +138,6 @@ struct BatchCommand: ParsableCommand {
         let builtins = catalog.datasets.builtins.keys.sorted()
         out += "built-in datasets: \(builtins.isEmpty ? "(none)" : builtins.joined(separator: ", "))\n"
         return out
-    }
-
-    private static func kindText(_ kind: ParameterSpec.Kind) -> String {
-        func range(_ lo: String?, _ hi: String?) -> String {
-            switch (lo, hi) {
-            case let (l?, h?): return " in \(l)...\(h)"
-            case let (l?, nil): return " ≥ \(l)"
-            case let (nil, h?): return " ≤ \(h)"
-            default: return ""
-            }
-        }
-        switch kind {
-        case let .int(lo, hi): return "integer" + range(lo.map { "\($0)" }, hi.map { "\($0)" })
-        case let .double(lo, hi): return "number" + range(lo.map { "\($0)" }, hi.map { "\($0)" })
-        case .bool: return "true/false"
-        case let .string(choices): return choices.isEmpty ? "text" : choices.joined(separator: "|")
-        }
     }
 }
 

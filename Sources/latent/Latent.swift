@@ -19,7 +19,7 @@ struct LatentCommand: ParsableCommand {
         Exit codes: 0 success, 1 bad data or a failed run, 2 a usage error.
         """,
         version: LatentVersion.string,
-        subcommands: [PCACommand.self, KernelPCACommand.self, ICACommand.self, DictionaryCommand.self, NMFCommand.self,
+        subcommands: [FitMethodCommand.self, PCACommand.self, KernelPCACommand.self, ICACommand.self, DictionaryCommand.self, NMFCommand.self,
                       RBMCommand.self, EmbedCommand.self, InspectCommand.self, FewShotCommand.self, ProbeCommand.self,
                       ClusterCommand.self, TSNECommand.self, PlotCommand.self, TrainCommand.self, BatchCommand.self, RunsCommand.self, DemoCommand.self, InfoCommand.self,
                       BenchCommand.self, SampleCommand.self, InterpolateCommand.self, TraverseCommand.self, DisentanglementCommand.self,

@@ -1,57 +1,6 @@
 import Foundation
 import Latent
 
-/// A fitted model of any method the CLI runs, in Double precision.
-enum FittedModel {
-    case pca(PCAModel<Double>)
-    case kpca(KernelPCAModel<Double>)
-    case ica(FittedFastICA<Double>)
-    case dict(DictionaryModel<Double>)
-    case nmf(FittedNMF<Double>)
-    case rbm(BernoulliRBMModel<Double>)
-
-    /// The subcommand name that fits it.
-    var method: String {
-        switch self {
-        case .pca: return "pca"
-        case .kpca: return "kpca"
-        case .ica: return "ica"
-        case .dict: return "dict"
-        case .nmf: return "nmf"
-        case .rbm: return "rbm"
-        }
-    }
-
-    /// Output column prefix: `pc` for PCA, `z` otherwise.
-    var columnPrefix: String { if case .pca = self { return "pc" } else { return "z" } }
-
-    var inputFeatures: Int { transformer.inputFeatures }
-    var outputFeatures: Int { transformer.outputFeatures }
-
-    private var transformer: any FittedTransformer {
-        switch self {
-        case let .pca(m): return m
-        case let .kpca(m): return m
-        case let .ica(m): return m
-        case let .dict(m): return m
-        case let .nmf(m): return m
-        case let .rbm(m): return m
-        }
-    }
-
-    /// The embedding of `x` (n × inputFeatures → n × outputFeatures).
-    func transform(_ x: Matrix<Double>) throws -> Matrix<Double> {
-        switch self {
-        case let .pca(m): return try m.transform(x)
-        case let .kpca(m): return try m.transform(x)
-        case let .ica(m): return try m.transform(x)
-        case let .dict(m): return try m.transform(x)
-        case let .nmf(m): return try m.transform(x)
-        case let .rbm(m): return try m.transform(x)
-        }
-    }
-}
-
 /// The JSON file `--save-model` writes and `embed`/`inspect` read:
 ///
 /// ```json
@@ -59,6 +8,9 @@ enum FittedModel {
 ///  "options": {...the command's options...}, "inputFeatures": 4, "outputFeatures": 2,
 ///  "model": {...the learner's Codable fitted model...}}
 /// ```
+///
+/// The `model` object is the method's `ModelFormat` (its descriptor, `Methods.registry`), so a
+/// method registered with a format is saved, embedded and inspected with no code here.
 ///
 /// Numbers are plain JSON numbers written in the shortest form that reads back to the same
 /// Double, so a saved model embeds new data bit for bit as the original run did; files are larger
@@ -76,13 +28,23 @@ struct ModelFile: Codable {
     var inputFeatures: Int
     var outputFeatures: Int
     var model: FittedModel
+    /// The method's description (`Methods.registry[method]`).
+    let descriptor: MethodDescriptor
+    private let coding: ModelFormat
 
-    init(model: FittedModel, options: [String: JSONValue]) {
-        self.method = model.method
+    /// A file holding `model`, fitted by `method` (which must have a `ModelFormat`) with `options`.
+    init(model: FittedModel, method: MethodDescriptor, options: [String: JSONValue]) throws {
+        guard let coding = method.format else {
+            throw Failure("\(method.name) models cannot be saved in a model file (the method has no model format)")
+        }
+        guard let inputFeatures = model.inputFeatures else { preconditionFailure("ModelFile: a \(method.name) model without inputFeatures") }
+        self.method = method.name
         self.options = options
-        self.inputFeatures = model.inputFeatures
+        self.inputFeatures = inputFeatures
         self.outputFeatures = model.outputFeatures
         self.model = model
+        self.descriptor = method
+        self.coding = coding
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -104,18 +66,20 @@ struct ModelFile: Codable {
         options = try c.decodeIfPresent([String: JSONValue].self, forKey: .options) ?? [:]
         inputFeatures = try c.decode(Int.self, forKey: .inputFeatures)
         outputFeatures = try c.decode(Int.self, forKey: .outputFeatures)
-        switch method {
-        case "pca": model = .pca(try c.decode(PCAModel<Double>.self, forKey: .model))
-        case "kpca": model = .kpca(try c.decode(KernelPCAModel<Double>.self, forKey: .model))
-        case "ica": model = .ica(try c.decode(FittedFastICA<Double>.self, forKey: .model))
-        case "dict": model = .dict(try c.decode(DictionaryModel<Double>.self, forKey: .model))
-        case "nmf": model = .nmf(try c.decode(FittedNMF<Double>.self, forKey: .model))
-        case "rbm": model = .rbm(try c.decode(BernoulliRBMModel<Double>.self, forKey: .model))
-        default: throw Failure("unknown method \"\(method)\"; expected pca, kpca, ica, dict, nmf or rbm")
+        (descriptor, coding) = try Methods.withModelFormat(method)
+        guard c.contains(.model) else {
+            throw DecodingError.keyNotFound(CodingKeys.model, .init(codingPath: c.codingPath, debugDescription: "missing \"model\""))
         }
-        try model.validate()
-        guard model.inputFeatures == inputFeatures else {
-            throw Failure("\"inputFeatures\" is \(inputFeatures) but the model takes \(model.inputFeatures)")
+        do {
+            model = try coding.decode(try c.superDecoder(forKey: .model))
+        } catch let error as ModelFileError {
+            throw Failure(error.description)
+        }
+        if model.inputFeatures == nil || model.outputFeatures < 1 || model.inputFeatures! < 1 {
+            throw Failure("the model maps \(model.inputFeatures ?? 0) input features to \(model.outputFeatures); both must be at least 1")
+        }
+        guard model.inputFeatures! == inputFeatures else {
+            throw Failure("\"inputFeatures\" is \(inputFeatures) but the model takes \(model.inputFeatures!)")
         }
         guard model.outputFeatures == outputFeatures else {
             throw Failure("\"outputFeatures\" is \(outputFeatures) but the model gives \(model.outputFeatures)")
@@ -131,14 +95,7 @@ struct ModelFile: Codable {
         try c.encode(options, forKey: .options)
         try c.encode(inputFeatures, forKey: .inputFeatures)
         try c.encode(outputFeatures, forKey: .outputFeatures)
-        switch model {
-        case let .pca(m): try c.encode(m, forKey: .model)
-        case let .kpca(m): try c.encode(m, forKey: .model)
-        case let .ica(m): try c.encode(m, forKey: .model)
-        case let .dict(m): try c.encode(m, forKey: .model)
-        case let .nmf(m): try c.encode(m, forKey: .model)
-        case let .rbm(m): try c.encode(m, forKey: .model)
-        }
+        try coding.encode(model, c.superEncoder(forKey: .model))
     }
 
     /// Writes the file atomically.

@@ -3,8 +3,11 @@
 /// fit report) and named matrices worth saving (components, dictionary atoms, …).
 ///
 /// Any fitted transformer converts with one call: `FittedModel(pcaModel)`. A method's
-/// `MethodDescriptor.fit` returns one.
+/// `MethodDescriptor.fit` returns one; a method with a `ModelFormat` saves its `state` in model
+/// files and reads it back into the same `FittedModel`.
 public struct FittedModel: Sendable {
+    /// Number of input features `transform` takes; `nil` when the model does not say.
+    public let inputFeatures: Int?
     /// Number of output features of `transform`.
     public let outputFeatures: Int
     /// Representations of the rows of `x` (n × d → n × outputFeatures).
@@ -16,35 +19,49 @@ public struct FittedModel: Sendable {
     public let metrics: [String: Double]
     /// Matrices to save as run artifacts when the batch asks for them (name → matrix).
     public let artifacts: [String: Matrix<Double>]
+    /// What the model is (shapes aside), for `latent inspect` and a fit's summary.
+    public let description: ModelDescription
+    /// The learner's own fitted model (e.g. a `PCAModel<Double>`), which a `ModelFormat` saves;
+    /// `nil` for models built from closures alone.
+    public let state: (any Sendable)?
 
     /// A fitted model from closures.
-    public init(outputFeatures: Int,
+    public init(inputFeatures: Int? = nil, outputFeatures: Int,
                 transform: @escaping @Sendable (Matrix<Double>) throws -> Matrix<Double>,
                 reconstruct: (@Sendable (Matrix<Double>) throws -> Matrix<Double>)? = nil,
-                metrics: [String: Double] = [:], artifacts: [String: Matrix<Double>] = [:]) {
+                metrics: [String: Double] = [:], artifacts: [String: Matrix<Double>] = [:],
+                description: ModelDescription = ModelDescription(), state: (any Sendable)? = nil) {
+        self.inputFeatures = inputFeatures
         self.outputFeatures = outputFeatures
         self.transform = transform
         self.reconstruct = reconstruct
         self.metrics = metrics
         self.artifacts = artifacts
+        self.description = description
+        self.state = state
     }
 
     /// Wraps a fitted transformer that can map back (`inverseTransform(transform(x))` reconstructs).
     /// - Parameter report: an iterative fit's report, recorded as the metrics `fit-iterations`,
     ///   `fit-converged` (1 or 0) and `fit-final-change`.
+    /// The model itself is the `state` a `ModelFormat` saves.
     public init<M: InvertibleTransformer>(_ model: M, report: FitReport? = nil, metrics: [String: Double] = [:],
-                                          artifacts: [String: Matrix<Double>] = [:]) where M.Scalar == Double {
-        self.init(outputFeatures: model.outputFeatures,
+                                          artifacts: [String: Matrix<Double>] = [:],
+                                          description: ModelDescription = ModelDescription()) where M.Scalar == Double {
+        self.init(inputFeatures: model.inputFeatures, outputFeatures: model.outputFeatures,
                   transform: { try model.transform($0) },
                   reconstruct: { try model.inverseTransform(model.transform($0)) },
-                  metrics: metrics.merging(FittedModel.metrics(of: report)) { a, _ in a }, artifacts: artifacts)
+                  metrics: metrics.merging(FittedModel.metrics(of: report)) { a, _ in a }, artifacts: artifacts,
+                  description: description, state: model)
     }
 
     /// Wraps a fitted transformer that cannot map back (no reconstruction evaluations).
     public init<M: FittedTransformer>(_ model: M, report: FitReport? = nil, metrics: [String: Double] = [:],
-                                      artifacts: [String: Matrix<Double>] = [:]) where M.Scalar == Double {
-        self.init(outputFeatures: model.outputFeatures, transform: { try model.transform($0) }, reconstruct: nil,
-                  metrics: metrics.merging(FittedModel.metrics(of: report)) { a, _ in a }, artifacts: artifacts)
+                                      artifacts: [String: Matrix<Double>] = [:],
+                                      description: ModelDescription = ModelDescription()) where M.Scalar == Double {
+        self.init(inputFeatures: model.inputFeatures, outputFeatures: model.outputFeatures, transform: { try model.transform($0) },
+                  reconstruct: nil, metrics: metrics.merging(FittedModel.metrics(of: report)) { a, _ in a }, artifacts: artifacts,
+                  description: description, state: model)
     }
 
     /// `fit-iterations`, `fit-converged` (1/0) and `fit-final-change` from a fit report (empty for `nil`).

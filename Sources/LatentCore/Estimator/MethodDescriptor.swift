@@ -1,6 +1,7 @@
 /// A representation-learning method described once: its name, what it computes, its
 /// hyperparameters (kind, default, range, help) and how to fit it. Batch files (`method:` and its
-/// keys), `latent batch` and the method listings derive from this one value; the descriptor of a
+/// keys), `latent fit` (its flags and help), model files (`format`), `latent inspect`, `latent
+/// batch` and the method listings derive from this one value; the descriptor of a
 /// learner lives beside it (`PCA/PCA+Descriptor.swift`, …) and is registered with one line in
 /// `MethodRegistry.standard` (LatentExperiments).
 ///
@@ -11,10 +12,6 @@
 /// `fit` runs on a worker thread (possibly several at once), must not print, and reports bad
 /// parameters for the data at hand (e.g. more components than features) by throwing.
 public struct MethodDescriptor: Sendable {
-    /// Progress of a fit: called with (steps done, steps in all, a short note) from the fitting
-    /// thread; `nil` where nobody listens.
-    public typealias Progress = @Sendable (_ done: Int, _ total: Int, _ note: String) -> Void
-
     /// The name used in batch files and on the command line (`pca`, `kpca`, `dict`, …).
     public let name: String
     /// One line saying what the method computes.
@@ -23,18 +20,26 @@ public struct MethodDescriptor: Sendable {
     public let parameters: [ParameterSpec]
     /// Whether `fit` returns models with `reconstruct` (needed by reconstruction evaluations).
     public let canReconstruct: Bool
+    /// How fitted models are saved in model files and read back; `nil` when they cannot be
+    /// (`latent fit … --save-model` refuses).
+    public let format: ModelFormat?
+    /// The prefix of output column names (`pc` gives `pc1`, `pc2`, …).
+    public let columnPrefix: String
     /// Learns from `x` (n samples × d features, Double) with the resolved `parameters` (every
     /// declared name present, of its declared kind) and the run's `seed`.
     public let fit: @Sendable (_ x: Matrix<Double>, _ parameters: Parameters, _ seed: UInt64) throws -> FittedModel
 
     /// A method declaration. Parameter names must be distinct.
     public init(name: String, summary: String, parameters: [ParameterSpec], canReconstruct: Bool,
+                format: ModelFormat? = nil, columnPrefix: String = "z",
                 fit: @escaping @Sendable (_ x: Matrix<Double>, _ parameters: Parameters, _ seed: UInt64) throws -> FittedModel) {
         precondition(Set(parameters.map(\.name)).count == parameters.count, "MethodDescriptor \(name): duplicate parameter names")
         self.name = name
         self.summary = summary
         self.parameters = parameters
         self.canReconstruct = canReconstruct
+        self.format = format
+        self.columnPrefix = columnPrefix
         self.fit = fit
     }
 

@@ -58,6 +58,27 @@ public struct ParameterSpec: Sendable {
         ParameterSpec(name: name, kind: .string(choices: choices), default: .string(value), help: help)
     }
 
+    /// `name (integer ≥ 1, default 2): help` — one line of a method listing; `flag` prefixes the
+    /// name (`--` on the command line).
+    public func usage(flag: String = "") -> String {
+        func range(_ lo: String?, _ hi: String?) -> String {
+            switch (lo, hi) {
+            case let (l?, h?): return " in \(l)...\(h)"
+            case let (l?, nil): return " ≥ \(l)"
+            case let (nil, h?): return " ≤ \(h)"
+            default: return ""
+            }
+        }
+        let kindText: String
+        switch kind {
+        case let .int(lo, hi): kindText = "integer" + range(lo.map { "\($0)" }, hi.map { "\($0)" })
+        case let .double(lo, hi): kindText = "number" + range(lo.map { "\($0)" }, hi.map { "\($0)" })
+        case .bool: kindText = "true/false"
+        case let .string(choices): kindText = choices.isEmpty ? "text" : choices.joined(separator: "|")
+        }
+        return "\(flag)\(name) (\(kindText), default \(defaultValue))\(help.isEmpty ? "" : ": \(help)")"
+    }
+
     /// The value converted to this parameter's kind (integers widen to reals), or why it is not
     /// allowed, e.g. `"must be at least 1, got 0"`.
     public func validate(_ value: ParameterValue) -> Result<ParameterValue, ParameterError> {

@@ -12,10 +12,11 @@ extension MethodDescriptor {
             .int("batch-size", default: 256, min: 1, help: "samples per update"),
             .int("epochs", default: 1, min: 1, help: "passes over the data"),
         ],
-        canReconstruct: true
+        canReconstruct: true,
+        format: .dictionary
     ) { x, p, seed in
         let model = try MiniBatchDictionaryLearning<Double>(atoms: p.int("atoms"), alpha: p.double("alpha"), batchSize: p.int("batch-size"),
                                                             epochs: p.int("epochs"), seed: seed).fit(x)
-        return FittedModel(model, report: model.report)
+        return model.fittedModel
     }
 }

@@ -12,12 +12,13 @@ extension MethodDescriptor {
             .int("max-iter", default: 200, min: 1, help: "maximum fixed-point iterations"),
             .double("tol", default: 1e-4, min: 0, help: "convergence tolerance"),
         ],
-        canReconstruct: true
+        canReconstruct: true,
+        format: .fastICA
     ) { x, p, seed in
         let contrast: FastICAContrast = ["exp": .exp, "cube": .cube][p.string("fun")] ?? .logcosh()
         let model = try FastICA<Double>(components: p.int("components"), algorithm: p.string("algorithm") == "deflation" ? .deflation : .parallel,
                                         contrast: contrast, tolerance: p.double("tol"), maxIterations: p.int("max-iter"), seed: seed)
             .fit(x)
-        return FittedModel(model, report: model.report)
+        return model.fittedModel
     }
 }

@@ -12,9 +12,10 @@ extension MethodDescriptor {
             .int("degree", default: 3, min: 1, help: "polynomial degree"),
             .double("coef0", default: 1, help: "independent term of poly and sigmoid kernels"),
         ],
-        canReconstruct: false
+        canReconstruct: false,
+        format: .kernelPCA
     ) { x, p, _ in
-        FittedModel(try KernelPCA<Double>(kernel: kernelFunction(p), components: p.int("components")).fit(x))
+        try KernelPCA<Double>(kernel: kernelFunction(p), components: p.int("components")).fit(x).fittedModel
     }
 
     /// The kernel named by `kernel`, `gamma`, `degree` and `coef0` (the CLI's flags of the same names).

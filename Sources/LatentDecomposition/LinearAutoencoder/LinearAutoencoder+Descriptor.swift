@@ -9,9 +9,10 @@ extension MethodDescriptor {
             .int("components", default: 2, min: 1, help: "code size"),
             .int("epochs", default: 1000, min: 1, help: "gradient steps"),
         ],
-        canReconstruct: true
+        canReconstruct: true,
+        format: .linearAutoencoder
     ) { x, p, seed in
         let model = try LinearAutoencoder<Double>(components: p.int("components"), epochs: p.int("epochs"), seed: seed).fit(x)
-        return FittedModel(model, report: model.report)
+        return model.fittedModel
     }
 }

@@ -12,11 +12,12 @@ extension MethodDescriptor {
             .int("max-iter", default: 200, min: 1, help: "maximum iterations"),
             .double("tol", default: 1e-4, min: 0, help: "convergence tolerance"),
         ],
-        canReconstruct: true
+        canReconstruct: true,
+        format: .nmf
     ) { x, p, seed in
         let model = try NMF<Double>(components: p.int("components"), solver: p.string("solver") == "mu" ? .multiplicativeUpdate : .coordinateDescent,
                                     betaLoss: p.string("beta-loss") == "kullback-leibler" ? .kullbackLeibler : .frobenius,
                                     tolerance: p.double("tol"), maxIterations: p.int("max-iter"), seed: seed).fit(x)
-        return FittedModel(model, report: model.report, metrics: ["nmf-reconstruction-error": Double(model.reconstructionError)])
+        return model.fittedModel
     }
 }

@@ -10,10 +10,11 @@ extension MethodDescriptor {
             .bool("whiten", default: false, help: "scale components to unit variance"),
             .choice("solver", ["auto", "full", "covariance-eigen", "randomized"], default: "auto", help: "how the components are computed"),
         ],
-        canReconstruct: true
+        canReconstruct: true,
+        format: .pca, columnPrefix: "pc"
     ) { x, p, seed in
         let solver: PCASolver = ["full": .full, "covariance-eigen": .covarianceEigen, "randomized": .randomized][p.string("solver")] ?? .auto
         let model = try PCA<Double>(components: p.int("components"), whiten: p.bool("whiten"), solver: solver, seed: seed).fit(x)
-        return FittedModel(model, metrics: ["explained-variance-ratio-sum": Double(model.explainedVarianceRatio.reduce(0, +))])
+        return model.fittedModel
     }
 }

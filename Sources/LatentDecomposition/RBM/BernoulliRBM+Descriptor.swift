@@ -12,10 +12,11 @@ extension MethodDescriptor {
             .int("batch-size", default: 10, min: 1, help: "samples per update"),
             .int("epochs", default: 10, min: 1, help: "passes over the data"),
         ],
-        canReconstruct: true
+        canReconstruct: true,
+        format: .rbm
     ) { x, p, seed in
         let model = try BernoulliRBM<Double>(hiddenUnits: p.int("hidden"), learningRate: p.double("learning-rate"),
                                              batchSize: p.int("batch-size"), epochs: p.int("epochs"), seed: seed).fit(x)
-        return FittedModel(model, report: model.report)
+        return model.fittedModel
     }
 }

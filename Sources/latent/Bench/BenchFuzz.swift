@@ -159,14 +159,14 @@ struct FuzzCorpus {
             seeds: [0, 1]
             evaluations: [explained-variance]
             """.utf8)]
-        let fitted: [FittedModel] = [
-            .pca(try PCA<Double>(components: .count(2), whiten: true).fit(x)),
-            .kpca(try KernelPCA<Double>(kernel: .rbf(gamma: 0.5), components: 2, fitInverseTransform: true).fit(x)),
-            .ica(try FastICA<Double>(components: 2, seed: 0).fit(x)),
-            .nmf(try NMF<Double>(components: 2).fit(positive)),
-            .rbm(try BernoulliRBM<Double>(hiddenUnits: 3, epochs: 1, seed: 0).fit(Matrix(rows: 6, columns: 4, storage: x.storage.map { $0 > 0 ? 1 : 0 }))),
+        let fitted: [(FittedModel, MethodDescriptor)] = [
+            (try PCA<Double>(components: .count(2), whiten: true).fit(x).fittedModel, .pca),
+            (try KernelPCA<Double>(kernel: .rbf(gamma: 0.5), components: 2, fitInverseTransform: true).fit(x).fittedModel, .kernelPCA),
+            (try FastICA<Double>(components: 2, seed: 0).fit(x).fittedModel, .fastICA),
+            (try NMF<Double>(components: 2).fit(positive).fittedModel, .nmf),
+            (try BernoulliRBM<Double>(hiddenUnits: 3, epochs: 1, seed: 0).fit(Matrix(rows: 6, columns: 4, storage: x.storage.map { $0 > 0 ? 1 : 0 })).fittedModel, .rbm),
         ]
-        models = try fitted.map { try JSON.encoder().encode(ModelFile(model: $0, options: ["components": .int(2)])) }
+        models = try fitted.map { try JSON.encoder().encode(ModelFile(model: $0, method: $1, options: ["components": .int(2)])) }
         safetensors = [Data(SafeTensors.encode([SafeTensors.Entry(name: "layer.weight", shape: [2, 3], values: [Float](repeating: 0.5, count: 6)),
                                                 SafeTensors.Entry(name: "layer.bias", shape: [3], values: [Double](repeating: 1, count: 3))],
                                                metadata: ["epoch": "1"]))]

@@ -4,6 +4,8 @@ import Latent
 
 /// `latent dict INPUT`: dictionary learning (online mini-batches by default, or batch).
 struct DictionaryCommand: ParsableCommand, FitCommand {
+    var method: MethodDescriptor { .dictionary }
+
     static let configuration = CommandConfiguration(
         commandName: "dict",
         abstract: "Sparse dictionary learning: sparse codes z1…zk over learned atoms, objective.",
@@ -145,7 +147,7 @@ struct DictionaryCommand: ParsableCommand, FitCommand {
                                                      maxIterations: maxIter, tolerance: tol ?? 1e-8, initialization: start,
                                                      positiveCode: positiveCode, positiveDictionary: positiveDict, seed: global.seed)
             let reporter = progress.steps("dictionary learning (batch, \(k) atoms)", total: maxIter)
-            return .dict(try Self.finish(reporter, learner.fit(x, onEvent: reporter.fitEvents(cost: "cost"))))
+            return try Self.finish(reporter, learner.fit(x, onEvent: reporter.fitEvents(cost: "cost"))).fittedModel
         }
         let learner = MiniBatchDictionaryLearning<Double>(
             atoms: k, alpha: alpha, batchSize: batchSize, epochs: epochs, shuffle: shuffle, fitAlgorithm: fitWith,
@@ -154,7 +156,7 @@ struct DictionaryCommand: ParsableCommand, FitCommand {
             positiveDictionary: positiveDict, seed: global.seed)
         let b = min(batchSize, x.rows)
         let reporter = progress.steps("dictionary learning", total: epochs * ((x.rows + b - 1) / b))
-        return .dict(try Self.finish(reporter, learner.fit(x, onEvent: reporter.fitEvents(cost: "batch cost"))))
+        return try Self.finish(reporter, learner.fit(x, onEvent: reporter.fitEvents(cost: "batch cost"))).fittedModel
     }
 
     /// Ends the progress line of a dictionary fit: steps run, converged or not.

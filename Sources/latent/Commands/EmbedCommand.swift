@@ -54,7 +54,7 @@ struct EmbedCommand: ParsableCommand {
             }
             let (z, _) = try progress.timed("embedding with \(file.method)") { try Failures.about(data.name) { try file.model.transform(data.x) } }
             if let output {
-                let note = try EmbeddingWriter.write(z, labels: data.labels, prefix: file.model.columnPrefix, to: output)
+                let note = try EmbeddingWriter.write(z, labels: data.labels, prefix: file.descriptor.columnPrefix, to: output)
                 if !quiet { StandardError.line("latent: wrote \(z.rows) × \(z.columns) \(file.method) embedding to \(output)\(note)") }
             }
             if json {
@@ -67,7 +67,7 @@ struct EmbedCommand: ParsableCommand {
                 s.field("output", "output", output.map(JSONValue.string) ?? .null)
                 try s.print(json: true)
             } else if output == nil {
-                FileHandle.standardOutput.write(EmbeddingWriter.csvText(z, labels: data.labels, prefix: file.model.columnPrefix))
+                FileHandle.standardOutput.write(EmbeddingWriter.csvText(z, labels: data.labels, prefix: file.descriptor.columnPrefix))
             }
         }
     }

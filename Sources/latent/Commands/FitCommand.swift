@@ -8,6 +8,8 @@ import Latent
 /// `--output` is `model.transform(input)` for every method, which is exactly what
 /// `latent embed --model` gives for the same input.
 protocol FitCommand: ParsableCommand {
+    /// The method fitted, as described once (name, model format, output column prefix).
+    var method: MethodDescriptor { get }
     var global: GlobalOptions { get }
     var input: InputOptions { get }
     var output: OutputOptions { get }
@@ -67,24 +69,24 @@ extension FitCommand {
         var summary = Summary()
         summary.field("input", "input", .string(data.name))
         summary.field("samples", "samples", .int(data.x.rows))
-        model.describe(into: &summary)
+        summary.describe(model, method: method)
         summary.field("options", "options", .object(options))
         summary.field("fitSeconds", "fit time (s)", .number((fitSeconds * 1000).rounded() / 1000))
 
         if let path = output.saveModel {
             progress.stage("writing model \(path)")
-            try ModelFile(model: model, options: options).write(to: path)
+            try ModelFile(model: model, method: method, options: options).write(to: path)
             summary.hidden("modelFile", .string(path))
         }
         if let path = output.output, let z {
             progress.stage("writing \(path)")
-            let note = try EmbeddingWriter.write(z, labels: data.labels, prefix: model.columnPrefix, to: path)
+            let note = try EmbeddingWriter.write(z, labels: data.labels, prefix: method.columnPrefix, to: path)
             summary.hidden("output", .string(path))
             if let names = data.labels?.classNames, path.lowercased().hasSuffix(".npy") {
                 summary.hidden("labelClasses", .array(names.map(JSONValue.string)))
             }
             if !output.quiet {
-                StandardError.line("latent: wrote \(z.rows) × \(z.columns) \(model.method) embedding to \(path)\(note)")
+                StandardError.line("latent: wrote \(z.rows) × \(z.columns) \(method.name) embedding to \(path)\(note)")
             }
             if output.json { try summary.print(json: true) }
         } else {

@@ -4,6 +4,8 @@ import Latent
 
 /// `latent ica INPUT`: FastICA.
 struct ICACommand: ParsableCommand, FitCommand {
+    var method: MethodDescriptor { .fastICA }
+
     static let configuration = CommandConfiguration(
         commandName: "ica",
         abstract: "Independent component analysis (FastICA): sources z1…zk, convergence report.",
@@ -80,6 +82,6 @@ struct ICACommand: ParsableCommand, FitCommand {
         if !model.report.converged {
             progress.stage("warning: FastICA did not converge in \(maxIter) iterations (last change \(Summary.format(model.report.finalChange))); try a larger --max-iter or --tol")
         }
-        return .ica(model)
+        return model.fittedModel
     }
 }

@@ -18,15 +18,18 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        try Failures.guarded {
-            let model = try ModelFile.read(file)
-            var s = Summary()
-            s.field("file", "file", .string(file))
-            s.field("format", "format", .string("\(model.format) v\(model.version)"))
-            s.field("latentVersion", "written by latent", .string(model.latentVersion))
-            model.model.describe(into: &s)
-            s.field("options", "options", .object(model.options))
-            try s.print(json: json)
-        }
+        try Failures.guarded { try Self.summary(of: file).print(json: json) }
+    }
+
+    /// What `file` holds: format, writer, the method's description of the model, the options.
+    static func summary(of file: String) throws -> Summary {
+        let model = try ModelFile.read(file)
+        var s = Summary()
+        s.field("file", "file", .string(file))
+        s.field("format", "format", .string("\(model.format) v\(model.version)"))
+        s.field("latentVersion", "written by latent", .string(model.latentVersion))
+        s.describe(model.model, method: model.descriptor)
+        s.field("options", "options", .object(model.options))
+        return s
     }
 }

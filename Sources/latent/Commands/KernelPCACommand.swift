@@ -4,6 +4,8 @@ import Latent
 
 /// `latent kpca INPUT`: kernel PCA.
 struct KernelPCACommand: ParsableCommand, FitCommand {
+    var method: MethodDescriptor { .kernelPCA }
+
     static let configuration = CommandConfiguration(
         commandName: "kpca",
         abstract: "Kernel PCA: non-linear components from a kernel (linear, poly, rbf, sigmoid, cosine).",
@@ -82,6 +84,6 @@ struct KernelPCACommand: ParsableCommand, FitCommand {
     func fit(_ x: Matrix<Double>, progress: Progress) throws -> FittedModel {
         let kpca = KernelPCA<Double>(kernel: kernelFunction, components: components, removeZeroEigenvalues: removeZeroEigenvalues,
                                      fitInverseTransform: fitInverseTransform, alpha: alpha)
-        return .kpca(try progress.timed("fitting kernel pca (\(kernel.rawValue) kernel)") { try kpca.fit(x) }.0)
+        return try progress.timed("fitting kernel pca (\(kernel.rawValue) kernel)") { try kpca.fit(x) }.0.fittedModel
     }
 }

@@ -4,6 +4,8 @@ import Latent
 
 /// `latent nmf INPUT`: non-negative matrix factorisation.
 struct NMFCommand: ParsableCommand, FitCommand {
+    var method: MethodDescriptor { .nmf }
+
     static let configuration = CommandConfiguration(
         commandName: "nmf",
         abstract: "Non-negative matrix factorisation X ≈ W·H: weights z1…zk, reconstruction error.",
@@ -97,6 +99,6 @@ struct NMFCommand: ParsableCommand, FitCommand {
         if !model.report.converged {
             progress.stage("note: NMF stopped at --max-iter \(maxIter) before reaching --tol \(Summary.format(tol))")
         }
-        return .nmf(model)
+        return model.fittedModel
     }
 }

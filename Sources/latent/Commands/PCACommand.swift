@@ -5,6 +5,8 @@ import Latent
 /// `latent pca INPUT`: principal component analysis (exact, covariance-eigen or randomized SVD,
 /// or incremental in mini-batches with `--batch-size`).
 struct PCACommand: ParsableCommand, FitCommand {
+    var method: MethodDescriptor { .pca }
+
     static let configuration = CommandConfiguration(
         commandName: "pca",
         abstract: "Principal component analysis: scores pc1…pck, explained-variance table.",
@@ -93,14 +95,14 @@ struct PCACommand: ParsableCommand, FitCommand {
         if let batchSize, components == nil, batchSize < x.columns {
             throw UsageError("--batch-size \(batchSize) without --components would keep only \(batchSize) of the \(x.columns) components (each batch must hold at least as many rows as components); give --components, or a --batch-size of at least \(x.columns)")
         }
-        if let batchSize { return .pca(try Self.incremental(x, components: components, whiten: whiten, batchSize: batchSize, progress: progress)) }
+        if let batchSize { return try Self.incremental(x, components: components, whiten: whiten, batchSize: batchSize, progress: progress).fittedModel }
         let amount: PCAComponents = components.map(PCAComponents.count) ?? variance.map(PCAComponents.varianceFraction) ?? .all
         let pca = PCA<Double>(components: amount, whiten: whiten, solver: solver.library, oversampling: oversampling,
                               powerIterations: powerIterations, seed: global.seed)
         let used = pca.resolvedSolver(samples: x.rows, features: x.columns)
         let model = try progress.timed("fitting pca (\(used.rawValue) solver)") { try pca.fit(x) }.0
         try Self.refuseWhiteningByZero(model)
-        return .pca(model)
+        return model.fittedModel
     }
 
     /// `IncrementalPCA.fit(x, batchSize:)` with its per-batch events drawn as progress.

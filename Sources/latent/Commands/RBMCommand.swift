@@ -4,6 +4,8 @@ import Latent
 
 /// `latent rbm INPUT`: Bernoulli restricted Boltzmann machine.
 struct RBMCommand: ParsableCommand, FitCommand {
+    var method: MethodDescriptor { .rbm }
+
     static let configuration = CommandConfiguration(
         commandName: "rbm",
         abstract: "Bernoulli RBM: hidden-unit probabilities z1…zk, pseudo-likelihood per epoch.",
@@ -75,7 +77,7 @@ struct RBMCommand: ParsableCommand, FitCommand {
     }
 
     func fit(_ x: Matrix<Double>, progress: Progress) throws -> FittedModel {
-        .rbm(try Self.train(options, x, progress: progress))
+        try Self.train(options, x, progress: progress).fittedModel
     }
 
     /// `BernoulliRBM.fit` with its events drawn as progress (a bar over all updates, the last

@@ -44,13 +44,14 @@ enum DistributedBatch {
             },
             fit: { block, p, _, world in
                 let model = try DistributedPCA<Double>(components: .count(p.int("components")), whiten: p.bool("whiten")).fit(block, over: world)
-                return LatentCore.FittedModel(model, metrics: ["explained-variance-ratio-sum": Double(model.explainedVarianceRatio.reduce(0, +))])
+                return model.fittedModel
             }),
     ]
 
-    /// The standard catalog with the methods a distributed batch may name.
+    /// The standard catalog with the command line's methods (`Methods.registry`) and the methods
+    /// a distributed batch may name.
     static var catalog: ExperimentCatalog {
-        var catalog = ExperimentCatalog.standard
+        var catalog = ExperimentCatalog(methods: Methods.registry)
         catalog.distributedMethods = methods.mapValues(\.check)
         return catalog
     }

@@ -46,7 +46,7 @@ extension PCACommand {
                 var options = recordedFlags
                 options["solver"] = .string("distributed-covariance-eigen")
                 options["ranks"] = .int(world.size)
-                try report(.pca(model), data: data, fitSeconds: fitSeconds, options: options, progress: progress)
+                try report(model.fittedModel, data: data, fitSeconds: fitSeconds, options: options, progress: progress)
             } catch {
                 throw DistributedRun.AfterLastCollective(error: error)
             }
