@@ -51,9 +51,11 @@ struct BatchRunnerTests {
         #expect(first.total == 4 && first.done == 4 && first.failed == 0 && !first.stopped)
         let runs = try store.runs()
         #expect(runs.map(\.run.status) == [.done, .done, .done, .done])
-        // Default evaluations: all that apply (the dataset has labels, so label-count and few-shot too).
+        // Default evaluations: all that apply (the dataset has labels, so label-count and few-shot
+        // too), and the method's own metric (truncated-svd is pca's).
         let fewShotKeys = [1, 2, 4, 8].flatMap { ["fewshot-\($0)", "fewshot-\($0)-ci95"] }
-        #expect(runs.allSatisfy { Set($0.metrics.keys) == Set(["explained-variance", "label-count", "reconstruction-error"] + fewShotKeys) })
+        #expect(runs.allSatisfy { Set($0.metrics.keys) == Set(["explained-variance", "label-count", "reconstruction-error",
+                                                               "explained-variance-ratio-sum"] + fewShotKeys) })
         #expect(runs.allSatisfy { ($0.metrics["fewshot-8"] ?? -1) >= 0 && ($0.metrics["fewshot-8"] ?? 2) <= 1 })
         #expect(runs.allSatisfy { $0.run.codeVersion == LatentVersion.string && $0.run.duration != nil })
 
@@ -103,7 +105,7 @@ struct BatchRunnerTests {
         let failed = try store.runs(status: .failed)
         #expect(failed.count == 4)
         #expect(failed.filter { $0.run.method == "truncated-svd" }.allSatisfy {
-            $0.run.error == "truncated-svd: parameter components is 50, but the data (40×6) allows at most 6" })
+            $0.run.error == "PCA: parameter components 50 exceeds the 6 features" })
         #expect(failed.filter { $0.run.method == "toy" }.allSatisfy { $0.run.error == "toy: parameter fail asked to fail" })
         #expect(failed.allSatisfy { $0.metrics.isEmpty && $0.run.endedAt != nil })
         #expect(log.failures.count == 4)

@@ -41,12 +41,19 @@ struct TruncatedSVDTests {
         }
     }
 
+    /// The `PCAModel` the alias fits.
+    func fit(_ x: Matrix<Double>, _ parameters: Parameters) throws -> PCAModel<Double> {
+        let spec = MethodRegistry.standard["truncated-svd"]!
+        return try #require(try spec.fit(x, try spec.resolve(parameters), 0).state as? PCAModel<Double>)
+    }
+
     @Test("components are orthonormal, the solvers agree, and the error is the tail of the spectrum")
     func identities() throws {
         let data = try Self.blobs()
         let x = data.features
-        let svd = try TruncatedSVDModel.fit(x, components: 3, center: true, solver: "svd")
-        let eig = try TruncatedSVDModel.fit(x, components: 3, center: true, solver: "eigen")
+        let svd = try fit(x, ["components": .int(3), "solver": .string("svd")])
+        let eig = try fit(x, ["components": .int(3), "solver": .string("eigen")])
+        #expect(svd.method == .full && eig.method == .covarianceEigen)
         let gram = Matrix.gemm(svd.components, svd.components, transposeB: true)
         #expect(gram.storage.indices.allSatisfy { abs(gram.storage[$0] - (($0 / 3 == $0 % 3) ? 1 : 0)) < 1e-12 })
         // Sign convention makes the two solvers' components equal, not just the subspaces.
@@ -58,25 +65,28 @@ struct TruncatedSVDTests {
         let xHat = try svd.inverseTransform(svd.transform(x))
         let sse = zip(x.storage, xHat.storage).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
         #expect(abs(sse - tail) < 1e-9 * tail)
-        // Uncentred: no mean is removed.
-        let raw = try TruncatedSVDModel.fit(x, components: 2, center: false, solver: "svd")
+        // Uncentred (scikit-learn's TruncatedSVD): no mean is removed, the components are the top
+        // right singular vectors of the raw data.
+        let raw = try fit(x, ["components": .int(2), "center": .bool(false)])
         #expect(raw.mean.allSatisfy { $0 == 0 })
+        var vt = try x.svd().vt.rows(0..<2)
+        vt.flipSignsSoLargestEntryIsPositive()
+        #expect(zip(raw.components.storage, vt.storage).allSatisfy { abs($0 - $1) < 1e-10 })
     }
 
-    @Test("bad input is a thrown EstimatorError, with the numbers in the message")
+    @Test("bad input is PCA's thrown EstimatorError, with the numbers in the message")
     func errors() throws {
         let data = try Self.blobs()
-        #expect(throws: EstimatorError.invalidParameter(method: "truncated-svd", name: "components",
-                                                        reason: "is 7, but the data (150×6) allows at most 6")) {
+        #expect(throws: EstimatorError.invalidParameter(method: "PCA", name: "components", reason: "7 exceeds the 6 features")) {
             try metrics(data, ["components": .int(7)])
         }
         var x = Matrix<Double>.ones(4, 3)
         x[2, 1] = .nan
-        #expect(throws: EstimatorError.nonFinite(method: "truncated-svd", row: 2, column: 1)) {
-            try TruncatedSVDModel.fit(x, components: 1, center: true, solver: "svd")
+        for center in [true, false] {
+            #expect(throws: EstimatorError.nonFinite(method: "PCA", row: 2, column: 1)) { try fit(x, ["components": .int(1), "center": .bool(center)]) }
         }
-        #expect(throws: EstimatorError.tooFewSamples(method: "truncated-svd", samples: 1, needed: 2)) {
-            try TruncatedSVDModel.fit(.ones(1, 3), components: 1, center: true, solver: "svd")
+        #expect(throws: EstimatorError.tooFewSamples(method: "PCA", samples: 1, needed: 2)) {
+            try fit(.ones(1, 3), ["components": .int(1)])
         }
         #expect(throws: EstimatorError.invalidData(method: "explained-variance", reason: "the data has zero variance")) {
             let flat = Dataset(name: "flat", features: .ones(5, 3))

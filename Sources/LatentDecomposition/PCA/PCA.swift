@@ -53,11 +53,16 @@ public struct PCA<Scalar: BLASScalar>: Estimator {
     public var normalizer: RandomizedSVD.Normalizer
     /// Seed of the random test matrix for `.randomized`.
     public var seed: UInt64
+    /// Subtract the column means first (true: PCA). False decomposes the raw data, as
+    /// scikit-learn's `TruncatedSVD` (latent semantic analysis, non-negative data): the model's
+    /// mean is zero and "variances" are second moments about zero.
+    public var centred: Bool
 
     /// A PCA configuration; nothing is computed until `fit`.
     public init(components: PCAComponents = .all, whiten: Bool = false, solver: PCASolver = .auto,
                 oversampling: Int = 10, powerIterations: Int? = nil,
-                normalizer: RandomizedSVD.Normalizer = .auto, seed: UInt64 = 0) {
+                normalizer: RandomizedSVD.Normalizer = .auto, seed: UInt64 = 0, centred: Bool = true) {
+        self.centred = centred
         self.components = components
         self.whiten = whiten
         self.solver = solver
@@ -106,7 +111,8 @@ public struct PCA<Scalar: BLASScalar>: Estimator {
         }
         if oversampling < 0 { throw EstimatorError.invalidParameter(method: "PCA", name: "oversampling", reason: "must be non-negative, got \(oversampling)") }
         if let q = powerIterations, q < 0 { throw EstimatorError.invalidParameter(method: "PCA", name: "powerIterations", reason: "must be non-negative, got \(q)") }
-        let mean = try x.meanRequiringFinite(for: "PCA")
+        var mean = try x.meanRequiringFinite(for: "PCA")
+        if !centred { mean = [Scalar](repeating: 0, count: d) }
         let wanted: Int? = { if case let .count(k) = components { return k }; return nil }()
         let spectrum: PCASpectrum<Scalar>
         switch method {
