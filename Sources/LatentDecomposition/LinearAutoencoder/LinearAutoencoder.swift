@@ -252,16 +252,9 @@ struct OptimizerState<Scalar: BLASScalar> {
                         let (lr, mu) = (Scalar(rate * scale), Scalar(mu))
                         for i in 0..<n { u[i] = mu * u[i] - lr * g[i]; p[i] += u[i] }
                     case let .adam(rate, beta1, beta2, epsilon):
-                        // Bias-corrected step size lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ) (Kingma & Ba 2015, Algorithm 1, final note).
-                        let t = Double(steps)
-                        let size = Scalar(rate * (1 - Double.pow(beta2, t)).squareRoot() / (1 - Double.pow(beta1, t)))
-                        let (b1, b2, eps) = (Scalar(beta1), Scalar(beta2), Scalar(epsilon))
                         second.withUnsafeMutableBufferPointer { v in
-                            for i in 0..<n {
-                                u[i] = b1 * u[i] + (1 - b1) * g[i]
-                                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                                p[i] -= size * u[i] / (v[i].squareRoot() + eps)
-                            }
+                            AdamUpdate<Scalar>(learningRate: rate, beta1: beta1, beta2: beta2, epsilon: epsilon, step: steps)
+                                .apply(0..<n, weights: p.baseAddress!, gradient: g.baseAddress!, m: u.baseAddress!, v: v.baseAddress!)
                         }
                     }
                 }

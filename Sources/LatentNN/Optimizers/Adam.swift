@@ -70,11 +70,8 @@ public final class Adam<Scalar: BLASScalar>: Optimizer {
         stepCount += 1
         let t = Double(stepCount)
         let b1 = Scalar(beta1), b2 = Scalar(beta2), eps = Scalar(epsilon)
-        let c1 = Scalar(1 - Double.pow(beta1, t)), c2 = Scalar(1 - Double.pow(beta2, t))
         for (i, p) in parameters.enumerated() {
-            let lr = Scalar(learningRate * learningRateScales[i]), wd = Scalar(parameterWeightDecay[i])
-            let coupled = !decoupledWeightDecay && wd != 0
-            let decay = decoupledWeightDecay && wd != 0 ? 1 - lr * wd : 1
+            let wd = Scalar(parameterWeightDecay[i])
             if let sparse = p.sparseGradient, !sparse.isEmpty {
                 precondition(wd == 0, "Adam: sparse gradients need a parameter group without weight decay (parameter \(i))")
                 let d = sparse.rowSize
@@ -98,26 +95,16 @@ public final class Adam<Scalar: BLASScalar>: Optimizer {
                 }
             }
             guard let grad = p.grad else { continue }
+            let update = AdamUpdate<Scalar>(learningRate: learningRate * learningRateScales[i], beta1: beta1, beta2: beta2, epsilon: epsilon,
+                                            step: stepCount, weightDecay: parameterWeightDecay[i], decoupled: decoupledWeightDecay)
             grad.withUnsafeBufferPointer { g in
                 m[i].withUnsafeMutableBufferPointer { m in
                     v[i].withUnsafeMutableBufferPointer { v in
                         p.storage.withUnsafeMutableBufferPointer { w in
-                            let n = w.count, g = g.baseAddress!, m = m.baseAddress!, v = v.baseAddress!, w = w.baseAddress!
-                            // One element's update; the loops below vectorise (sqrt and division in
-                            // SIMD, see `-fno-math-errno` in Package.swift) and split over threads,
-                            // which changes no bit since every element is independent.
-                            @inline(__always) func update(_ j: Int, _ gj: Scalar) {
-                                let mj = b1 * m[j] + (1 - b1) * gj, vj = b2 * v[j] + (1 - b2) * gj * gj
-                                m[j] = mj
-                                v[j] = vj
-                                w[j] = w[j] * decay - lr * ((mj / c1) / ((vj / c2).squareRoot() + eps))
-                            }
+                            let (n, g, m, v, w) = (w.count, g.baseAddress!, m.baseAddress!, v.baseAddress!, w.baseAddress!)
+                            // Elements are independent: splitting over threads changes no bit.
                             Parallel.forEachChunk(count: n, minimumPerThread: 1 << 15) { range in
-                                if coupled {
-                                    for j in range { update(j, g[j] + wd * w[j]) }
-                                } else {
-                                    for j in range { update(j, g[j]) }
-                                }
+                                update.apply(range, weights: w, gradient: g, m: m, v: v)
                             }
                         }
                     }
