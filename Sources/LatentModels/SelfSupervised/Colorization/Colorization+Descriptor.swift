@@ -4,7 +4,7 @@ extension MethodDescriptor {
     /// `colorization`: colorization (`Colorization`) on the batch's rows as colour images —
     /// `image-shape: 3xHxW`, RGB planes with values in [0, 1] — converted to L\*a\*b\* for training;
     /// the representation is the lightness encoder's last feature map of each row's L\*
-    /// (`FittedColorization.encode(colour:)`). No reconstruction (the network maps L\* to a\*b\*,
+    /// (`FittedColorization.encodeColour`). No reconstruction (the network maps L\* to a\*b\*,
     /// not a row to itself). Defaults are those of `latent train colorization`.
     public static let colorization = MethodDescriptor(
         name: "colorization", summary: "colorization: a*b* regressed from L* of colour images; features are the lightness encoder's last feature map",
@@ -30,6 +30,6 @@ extension MethodDescriptor {
         nonisolated(unsafe) let model = try configuration.fit(Colorization<Float>.lab(ofRGB: rgb))
         let scale = 1 << filters.count
         return ImageBatchParameters.fitted(method: method, inputSize: x.columns, featureSize: filters.last! * (h / scale) * (w / scale),
-                                           history: model.history, encode: { model.encode(colour: $0) })
+                                           history: model.history, encode: { model.encodeColour($0) })
     }
 }

@@ -123,8 +123,8 @@ public final class FittedColorization<Scalar: BLASScalar> {
 
     /// Frozen features of colour images `n × 3·H·W` (RGB planes in 0…1): the lightness encoder's
     /// last feature map of their L\* (`n × filters.last · H/2^L · W/2^L`). O(n) forward passes.
-    public func encode(colour rgb: Matrix<Scalar>) -> Matrix<Scalar> {
-        precondition(rgb.columns == 3 * area, "FittedColorization.encode(colour:): \(rgb.columns) values, need \(3 * area)")
+    public func encodeColour(_ rgb: Matrix<Scalar>) -> Matrix<Scalar> {
+        precondition(rgb.columns == 3 * area, "FittedColorization.encodeColour: \(rgb.columns) values, need \(3 * area)")
         let lab = Colorization<Scalar>.lab(ofRGB: rgb)
         let l = Matrix(rows: lab.rows, columns: area) { i, j in lab[i, j] }
         return AutoencoderTraining.mapRows(l) { network.encoder($0) }
