@@ -36,6 +36,21 @@ struct SelfSupervisedDescriptorTests {
         try method.fit(x, try method.resolve(given.merging(["epochs": .int(2), "batch-size": .int(8)]) { a, _ in a }), 7)
     }
 
+    @Test("defaults are the commands': simclr, rotation and context share the encoder options of `latent train`, with their own batch sizes and augmentations")
+    func commandDefaults() {
+        let encoders: [MethodDescriptor] = [.simCLR, .rotationPrediction, .contextPrediction]
+        for name in ["image-shape", "filters", "epochs", "learning-rate"] {
+            #expect(Set(encoders.map { $0.defaultValue(name) }).count == 1, "\(name) differs between simclr, rotation and context")
+        }
+        #expect(encoders.map { $0.defaults.int("batch-size") } == [256, 64, 128])
+        #expect(encoders.map { $0.defaults.string("augmentation") } == ["simclr", "light", "light"])
+        #expect(MethodDescriptor.simCLR.defaults.string("filters") == "32,64,128" && MethodDescriptor.simCLR.defaults.int("epochs") == 10)
+        let pretext: [MethodDescriptor] = [.contrastivePredictiveCoding, .contextEncoder, .colorization]
+        #expect(pretext.allSatisfy { $0.defaults.string("filters") == "32,64" && $0.defaults.int("epochs") == 5 && $0.defaults.int("batch-size") == 64 })
+        #expect(MethodDescriptor.contrastivePredictiveCoding.defaults.string("offsets") == "2,3")
+        #expect((encoders + pretext).allSatisfy { !$0.canReconstruct })
+    }
+
     @Test("simclr, rotation and context fit what the models fit: encoder features and final training loss, bit for bit")
     func encoderMethodsMatchModels() throws {
         let x = Self.images(16), f = Self.float(x)
