@@ -28,20 +28,35 @@ public struct MethodRegistry: Sendable {
     /// Methods by name.
     public private(set) var methods: [String: MethodDescriptor]
 
-    /// A registry holding `methods` (names must be distinct).
-    public init(_ methods: [MethodDescriptor] = []) {
+    /// Syntax checks of text parameters that a parameter's kind cannot express (`image-shape:
+    /// 28x28`, `filters: 32,64`), by method and parameter name: why a value is refused, or `nil`.
+    /// `BatchFile.parse` applies them, so a malformed value is refused with its line before
+    /// anything runs (the method's `fit` checks again for other callers).
+    public private(set) var textChecks: [String: [String: @Sendable (String) -> String?]]
+
+    /// A registry holding `methods` (names must be distinct) and the `textChecks` of their text parameters.
+    public init(_ methods: [MethodDescriptor] = [], textChecks: [String: [String: @Sendable (String) -> String?]] = [:]) {
         self.methods = [:]
+        self.textChecks = textChecks
         for m in methods { register(m) }
     }
 
     /// The built-in methods: the classic learners (`pca`, `kpca`, `ica`, `dict`, `nmf`, `rbm`,
-    /// `linear-autoencoder`), `tsne`, `truncated-svd`, and the neural autoencoders (`autoencoder`, `vae`).
+    /// `linear-autoencoder`), `tsne`, `truncated-svd`, the neural autoencoders (`autoencoder`, `vae`)
+    /// and the self-supervised image encoders (`simclr`, `rotation`, `context`, `cpc`, `inpainting`,
+    /// `colorization`).
     public static let standard = MethodRegistry([
         .pca, .kernelPCA, .fastICA, .dictionary, .nmf, .rbm, .linearAutoencoder,
         .tsne,
         TruncatedSVDMethod.descriptor,
         .autoencoder, .variationalAutoencoder,
-    ])
+        .simCLR,
+        .rotationPrediction,
+        .contextPrediction,
+        .contrastivePredictiveCoding,
+        .contextEncoder,
+        .colorization,
+    ], textChecks: ImageBatchParameters.textChecks)
 
     /// Adds `method`, replacing any method of the same name.
     public mutating func register(_ method: MethodDescriptor) { methods[method.name] = method }

@@ -12,16 +12,18 @@ struct SelfSupervisedTrainingOptions: ParsableArguments {
     var dataFolder: String?
     @Option(parsing: .unconditional, help: "Training images: the first N of Fashion-MNIST, or N random dSprites images (default: all / 20000).")
     var limit: Int?
+    // Defaults from the batch methods' descriptors (the same for simclr, rotation and context
+    // where one option serves all three).
     @Option(help: "Output channels of each encoder block (3×3 conv, BatchNorm, ReLU; 2×2 max-pool between), comma-separated.")
-    var filters: String = "32,64,128"
-    @Option(help: "Augmentations: simclr (crop 20–100%, flip, brightness/contrast, blur), light (crop 60–100%, flip) or none (default: simclr for SimCLR, light for the pretext tasks).")
+    var filters = MethodDescriptor.simCLR.defaults.string("filters")
+    @Option(help: "Augmentations: simclr (crop 20–100%, flip, brightness/contrast, blur), light (crop 60–100%, flip) or none (default: \(MethodDescriptor.simCLR.defaults.string("augmentation")) for SimCLR, \(MethodDescriptor.rotationPrediction.defaults.string("augmentation")) for the pretext tasks).")
     var augmentation: AugmentationKind?
     @Option(parsing: .unconditional, help: "Total number of epochs (a resumed run trains until this many are done).")
-    var epochs: Int = 10
-    @Option(parsing: .unconditional, help: "Images per mini-batch (default: 256 for SimCLR, 64 for rotation, 128 for context).")
+    var epochs = MethodDescriptor.simCLR.defaults.int("epochs")
+    @Option(parsing: .unconditional, help: "Images per mini-batch (default: \(MethodDescriptor.simCLR.defaults.int("batch-size")) for SimCLR, \(MethodDescriptor.rotationPrediction.defaults.int("batch-size")) for rotation, \(MethodDescriptor.contextPrediction.defaults.int("batch-size")) for context).")
     var batchSize: Int?
     @Option(parsing: .unconditional, help: "Adam's learning rate.")
-    var learningRate: Double = 1e-3
+    var learningRate = MethodDescriptor.simCLR.defaults.double("learning-rate")
     @Option(help: "Model file (.safetensors) for the trained encoder f, written at the end (heads dropped).")
     var output: String
     @Option(help: "Training checkpoint written after every epoch, with the optimizer state (default: OUTPUT.checkpoint).")
@@ -61,16 +63,18 @@ struct SelfSupervisedTrainingOptions: ParsableArguments {
         return ImageEncoderArchitecture(channels: c, height: h, width: w, filters: (try? sizes(filters, "--filters")) ?? [])
     }
 
-    func augmentationSettings(default kind: AugmentationKind) -> AugmentationSettings {
-        switch augmentation ?? kind {
+    /// The augmentations chosen, or those of `method`'s descriptor.
+    func augmentationSettings(default method: MethodDescriptor) -> AugmentationSettings {
+        switch augmentation ?? AugmentationKind(rawValue: method.defaults.string("augmentation"))! {
         case .simclr: return .simCLR
         case .light: return .light
         case .none: return .none
         }
     }
 
-    func training(defaultBatchSize: Int) -> TrainingSettings {
-        TrainingSettings(epochs: epochs, batchSize: batchSize ?? defaultBatchSize, learningRate: learningRate, seed: global.seed)
+    /// The training settings, with `method`'s descriptor's batch size unless one is given.
+    func training(default method: MethodDescriptor) -> TrainingSettings {
+        TrainingSettings(epochs: epochs, batchSize: batchSize ?? method.defaults.int("batch-size"), learningRate: learningRate, seed: global.seed)
     }
 
     /// Loads the data, trains with `fit` (progress on stderr, one line per epoch on stdout with
@@ -112,15 +116,15 @@ struct TrainSimCLRCommand: ParsableCommand {
 
     @OptionGroup var options: SelfSupervisedTrainingOptions
     @Option(parsing: .unconditional, help: "NT-Xent temperature τ.")
-    var temperature: Double = 0.5
+    var temperature = MethodDescriptor.simCLR.defaults.double("temperature")
     @Option(help: "Sizes of the projection head g after the encoder, comma-separated.")
-    var projection: String = "128,64"
+    var projection = MethodDescriptor.simCLR.defaults.string("projection")
 
     init() {}
 
     var configuration: SimCLR {
         SimCLR(architecture: options.architecture, projection: (try? options.sizes(projection, "--projection")) ?? [],
-               temperature: temperature, augmentation: options.augmentationSettings(default: .simclr), training: options.training(defaultBatchSize: 256))
+               temperature: temperature, augmentation: options.augmentationSettings(default: .simCLR), training: options.training(default: .simCLR))
     }
 
     func validate() throws {
@@ -143,7 +147,7 @@ struct TrainRotationCommand: ParsableCommand {
 
     @OptionGroup var options: SelfSupervisedTrainingOptions
     @Option(help: "Hidden sizes of the 4-way classifier head, comma-separated (\"\": linear).")
-    var head: String = "128"
+    var head = MethodDescriptor.rotationPrediction.defaults.string("head")
 
     init() {}
 
@@ -153,7 +157,8 @@ struct TrainRotationCommand: ParsableCommand {
 
     func run() throws {
         let configuration = RotationPrediction(architecture: options.architecture, head: head.isEmpty ? [] : (try options.sizes(head, "--head")),
-                                               augmentation: options.augmentationSettings(default: .light), training: options.training(defaultBatchSize: 64))
+                                               augmentation: options.augmentationSettings(default: .rotationPrediction),
+                                               training: options.training(default: .rotationPrediction))
         try options.train(RotationPrediction.method) { x, threads, url, resume, onEvent in
             try configuration.fit(x, threads: threads, checkpoint: url, resume: resume, onEvent: onEvent)
         }
@@ -167,20 +172,20 @@ struct TrainContextCommand: ParsableCommand {
 
     @OptionGroup var options: SelfSupervisedTrainingOptions
     @Option(parsing: .unconditional, help: "Side of the square patches.")
-    var patchSize: Int = 7
+    var patchSize = MethodDescriptor.contextPrediction.defaults.int("patch-size")
     @Option(parsing: .unconditional, help: "Pixels between neighbouring patches.")
-    var gap: Int = 2
+    var gap = MethodDescriptor.contextPrediction.defaults.int("gap")
     @Option(parsing: .unconditional, help: "Largest random shift of each patch, in pixels.")
-    var jitter: Int = 1
+    var jitter = MethodDescriptor.contextPrediction.defaults.int("jitter")
     @Option(help: "Hidden sizes of the 8-way classifier head, comma-separated (\"\": linear).")
-    var head: String = "128"
+    var head = MethodDescriptor.contextPrediction.defaults.string("head")
 
     init() {}
 
     var configuration: ContextPrediction {
         ContextPrediction(architecture: options.architecture, patchSize: patchSize, gap: gap, jitter: jitter,
                           head: head.isEmpty ? [] : ((try? options.sizes(head, "--head")) ?? []),
-                          augmentation: options.augmentationSettings(default: .light), training: options.training(defaultBatchSize: 128))
+                          augmentation: options.augmentationSettings(default: .contextPrediction), training: options.training(default: .contextPrediction))
     }
 
     func validate() throws {

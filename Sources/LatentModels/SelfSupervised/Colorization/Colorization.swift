@@ -69,6 +69,21 @@ public struct Colorization<Scalar: BLASScalar>: Codable, Sendable, Equatable {
         return FittedColorization(configuration: self, network: makeNetwork(), history: [])
     }
 
+    /// Lab rows (L/100, a/100, b/100 planes, the layout `fit` takes) of colour images `n × 3·H·W`
+    /// (R, G, B planes in 0…1), pixel by pixel through `LabColor`. O(n·H·W).
+    public static func lab(ofRGB rgb: Matrix<Scalar>) -> Matrix<Scalar> {
+        precondition(rgb.columns % 3 == 0, "Colorization.lab(ofRGB:): \(rgb.columns) values per row are not three planes")
+        let area = rgb.columns / 3
+        var out = [Scalar](repeating: 0, count: rgb.storage.count)
+        for base in stride(from: 0, to: rgb.storage.count, by: rgb.columns) {
+            for p in 0..<area {
+                let lab = LabColor.fromRGB(Double(rgb.storage[base + p]), Double(rgb.storage[base + area + p]), Double(rgb.storage[base + 2 * area + p]))
+                out[base + p] = Scalar(lab.l / 100); out[base + area + p] = Scalar(lab.a / 100); out[base + 2 * area + p] = Scalar(lab.b / 100)
+            }
+        }
+        return Matrix(rows: rgb.rows, columns: rgb.columns, storage: out)
+    }
+
     func makeNetwork() -> ColorizationNetwork<Scalar> {
         ColorizationNetwork(height: height, width: width, filters: filters, codeSize: codeSize, seed: training.seed)
     }
@@ -104,6 +119,15 @@ public final class FittedColorization<Scalar: BLASScalar> {
     public func encode(_ x: Matrix<Scalar>) -> Matrix<Scalar> {
         precondition(x.columns == area, "FittedColorization.encode: \(x.columns) pixels, the model needs \(area)")
         return AutoencoderTraining.mapRows(Self.lightness(ofGrey: x)) { network.encoder($0) }
+    }
+
+    /// Frozen features of colour images `n × 3·H·W` (RGB planes in 0…1): the lightness encoder's
+    /// last feature map of their L\* (`n × filters.last · H/2^L · W/2^L`). O(n) forward passes.
+    public func encodeColour(_ rgb: Matrix<Scalar>) -> Matrix<Scalar> {
+        precondition(rgb.columns == 3 * area, "FittedColorization.encodeColour: \(rgb.columns) values, need \(3 * area)")
+        let lab = Colorization<Scalar>.lab(ofRGB: rgb)
+        let l = Matrix(rows: lab.rows, columns: area) { i, j in lab[i, j] }
+        return AutoencoderTraining.mapRows(l) { network.encoder($0) }
     }
 
     /// Predicted colour of Lab rows' lightness: rows `n × 3·H·W` with the input's L plane and the
