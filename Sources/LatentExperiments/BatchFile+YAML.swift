@@ -175,9 +175,6 @@ private struct BatchParser {
                     guard let raw = scalar(valueNode) else {
                         throw fail(valueNode, "parameter '\(field.key)' of method '\(methodName)' must be a value or a list of values, got '\(show(valueNode))'")
                     }
-                    if case let .string(text) = raw, let problem = catalog.methods.textChecks[methodName]?[field.key]?(text) {
-                        throw fail(valueNode, "parameter '\(field.key)' of method '\(methodName)' \(problem)")
-                    }
                     switch parameter.validate(raw) {
                     case .success(let v): if seenValues.insert(v).inserted { values.append(v) }
                     case .failure(let e): throw fail(valueNode, "parameter '\(field.key)' of method '\(methodName)' \(e)")

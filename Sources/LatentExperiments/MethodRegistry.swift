@@ -28,16 +28,9 @@ public struct MethodRegistry: Sendable {
     /// Methods by name.
     public private(set) var methods: [String: MethodDescriptor]
 
-    /// Syntax checks of text parameters that a parameter's kind cannot express (`image-shape:
-    /// 28x28`, `filters: 32,64`), by method and parameter name: why a value is refused, or `nil`.
-    /// `BatchFile.parse` applies them, so a malformed value is refused with its line before
-    /// anything runs (the method's `fit` checks again for other callers).
-    public private(set) var textChecks: [String: [String: @Sendable (String) -> String?]]
-
-    /// A registry holding `methods` (names must be distinct) and the `textChecks` of their text parameters.
-    public init(_ methods: [MethodDescriptor] = [], textChecks: [String: [String: @Sendable (String) -> String?]] = [:]) {
+    /// A registry holding `methods` (names must be distinct).
+    public init(_ methods: [MethodDescriptor] = []) {
         self.methods = [:]
-        self.textChecks = textChecks
         for m in methods { register(m) }
     }
 
@@ -56,7 +49,7 @@ public struct MethodRegistry: Sendable {
         .contrastivePredictiveCoding,
         .contextEncoder,
         .colorization,
-    ], textChecks: ImageBatchParameters.textChecks)
+    ])
 
     /// Adds `method`, replacing any method of the same name.
     public mutating func register(_ method: MethodDescriptor) { methods[method.name] = method }

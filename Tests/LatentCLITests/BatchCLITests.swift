@@ -159,7 +159,7 @@ struct BatchCLITests {
         #expect(lines.count == 2 + 8)
         #expect(lines[0].hasPrefix("id  experiment  dataset  method"))
         #expect(lines[0].contains("explained-variance") && lines[0].hasSuffix("error"))
-        #expect(list.stdout.contains("truncated-svd: parameter components is 4, but the data"))
+        #expect(list.stdout.contains("PCA: parameter components 4 exceeds the 3 features"))
 
         let csv = try LatentProcess.run(["runs", "list", "--db", "r.sqlite", "--status", "done", "--csv", "--metric", "explained-variance"], in: folder)
         #expect(csv.stdout.split(separator: "\n").first == "id,experiment,dataset,method,parameters,seed,status,seconds,explained-variance")
@@ -181,8 +181,9 @@ struct BatchCLITests {
         #expect(missing.status == 1 && missing.stderr.contains("no run with id 99"))
 
         let compare = try LatentProcess.run(["runs", "compare", "--db", "r.sqlite", "--csv"], in: folder)
-        #expect(compare.stdout.split(separator: "\n").first
-                == "dataset,method,parameters,seeds,explained-variance mean,explained-variance std,reconstruction-error mean,reconstruction-error std")
+        #expect(compare.stdout.split(separator: "\n").first.map(String.init)
+                == "dataset,method,parameters,seeds,explained-variance mean,explained-variance std,"
+                 + "explained-variance-ratio-sum mean,explained-variance-ratio-sum std,reconstruction-error mean,reconstruction-error std")
         #expect(compare.stdout.split(separator: "\n").count == 1 + 2)
 
         let noDB = try LatentProcess.run(["runs", "list", "--db", "none.sqlite"], in: folder)

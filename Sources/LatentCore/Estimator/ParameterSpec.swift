@@ -22,13 +22,18 @@ public struct ParameterSpec: Sendable {
     public let defaultValue: ParameterValue
     /// A one-line description for error messages and documentation.
     public let help: String
+    /// For text parameters with a syntax of their own (`28x28`, `32,64`): why a text is refused,
+    /// or `nil`. Batch files and `latent fit` apply it with the kind's checks, at parse time.
+    public let textCheck: (@Sendable (String) -> String?)?
 
-    /// A parameter declaration; the default must itself be valid for `kind`.
-    public init(name: String, kind: Kind, default defaultValue: ParameterValue, help: String = "") {
+    /// A parameter declaration; the default must itself be valid for `kind` and `textCheck`.
+    public init(name: String, kind: Kind, default defaultValue: ParameterValue, help: String = "",
+                textCheck: (@Sendable (String) -> String?)? = nil) {
         self.name = name
         self.kind = kind
         self.help = help
-        if case let .failure(reason) = Self.check(defaultValue, kind: kind) {
+        self.textCheck = textCheck
+        if case let .failure(reason) = Self.check(defaultValue, kind: kind, textCheck: textCheck) {
             preconditionFailure("ParameterSpec \(name): default \(defaultValue) invalid: \(reason)")
         }
         if case .double = kind, case let .int(v) = defaultValue {
@@ -51,6 +56,11 @@ public struct ParameterSpec: Sendable {
     /// A flag.
     public static func bool(_ name: String, default value: Bool, help: String = "") -> ParameterSpec {
         ParameterSpec(name: name, kind: .bool, default: .bool(value), help: help)
+    }
+
+    /// Text whose syntax `check` states (a reason for a refused text, `nil` for a good one).
+    public static func text(_ name: String, default value: String, help: String = "", check: @escaping @Sendable (String) -> String?) -> ParameterSpec {
+        ParameterSpec(name: name, kind: .string(choices: []), default: .string(value), help: help, textCheck: check)
     }
 
     /// A word from a fixed list.
@@ -82,7 +92,7 @@ public struct ParameterSpec: Sendable {
     /// The value converted to this parameter's kind (integers widen to reals), or why it is not
     /// allowed, e.g. `"must be at least 1, got 0"`.
     public func validate(_ value: ParameterValue) -> Result<ParameterValue, ParameterError> {
-        switch Self.check(value, kind: kind) {
+        switch Self.check(value, kind: kind, textCheck: textCheck) {
         case .failure(let e): return .failure(e)
         case .success:
             if case .double = kind, case let .int(v) = value { return .success(.double(Double(v))) }
@@ -97,6 +107,13 @@ public struct ParameterSpec: Sendable {
 
         /// A refusal with `description` as its reason.
         public init(description: String) { self.description = description }
+    }
+
+    private static func check(_ value: ParameterValue, kind: Kind, textCheck: (@Sendable (String) -> String?)?) -> Result<Void, ParameterError> {
+        if case let .string(text) = value, case .string = kind, let problem = textCheck?(text) {
+            return .failure(ParameterError(description: problem))
+        }
+        return check(value, kind: kind)
     }
 
     private static func check(_ value: ParameterValue, kind: Kind) -> Result<Void, ParameterError> {

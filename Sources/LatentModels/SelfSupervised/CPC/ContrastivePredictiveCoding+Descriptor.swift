@@ -10,7 +10,7 @@ extension MethodDescriptor {
             .int("patch-size", default: 8, min: 1, max: 4096, help: "side of a patch in pixels (divisible by 2^filter layers)"),
             .int("patch-stride", default: 4, min: 1, max: 4096, help: "step between patches in pixels"),
             .int("embedding-size", default: 128, min: 1, max: 65_536, help: "patch embedding size"),
-            .init(name: "offsets", kind: .string(choices: []), default: .string("2,3"),
+            ImageBatchParameters.sizesParameter("offsets", default: "2,3",
                   help: "grid rows ahead to predict, comma-separated (each below the grid's row count)"),
             .double("temperature", default: 0.1, min: 0, help: "InfoNCE temperature"),
         ],

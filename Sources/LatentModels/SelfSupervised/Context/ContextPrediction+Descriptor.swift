@@ -10,8 +10,8 @@ extension MethodDescriptor {
             .int("patch-size", default: 7, min: 1, max: 4096, help: "side of the square patches"),
             .int("gap", default: 2, min: 0, max: 4096, help: "pixels between neighbouring patches"),
             .int("jitter", default: 1, min: 0, max: 4096, help: "largest random shift of each patch, in pixels"),
-            .init(name: "head", kind: .string(choices: []), default: .string("128"),
-                  help: "hidden sizes of the 8-way classifier head, comma-separated (\"\": linear)"),
+            ImageBatchParameters.sizesParameter("head", default: "128",
+                  help: "hidden sizes of the 8-way classifier head, comma-separated (\"\": linear)", allowEmpty: true),
         ],
         canReconstruct: false
     ) { x, p, seed in

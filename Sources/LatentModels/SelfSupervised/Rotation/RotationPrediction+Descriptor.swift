@@ -7,8 +7,8 @@ extension MethodDescriptor {
     public static let rotationPrediction = MethodDescriptor(
         name: "rotation", summary: "rotation prediction: CNN encoder trained to tell 0°, 90°, 180°, 270°; features are the encoder's output",
         parameters: ImageBatchParameters.encoderTraining(augmentation: "light", batchSize: 64) + [
-            .init(name: "head", kind: .string(choices: []), default: .string("128"),
-                  help: "hidden sizes of the 4-way classifier head, comma-separated (\"\": linear)"),
+            ImageBatchParameters.sizesParameter("head", default: "128",
+                  help: "hidden sizes of the 4-way classifier head, comma-separated (\"\": linear)", allowEmpty: true),
         ],
         canReconstruct: false
     ) { x, p, seed in

@@ -4,21 +4,23 @@ import LatentNN
 /// What the self-supervised image methods share as batch methods (`simclr`, `rotation`, `context`,
 /// `cpc`, `inpainting`, `colorization`). Batch datasets are plain matrices, rows = flattened
 /// images (channels first) with no shape of their own, so the shape is the `image-shape`
-/// parameter; list-valued settings are comma-separated text, as on the command line. The
+/// parameter; list-valued settings are comma-separated text, as on the command line, checked when a
+/// batch file is parsed (`ParameterSpec.text`). The
 /// representation a batch evaluates is the method's `encode`; the last epoch's training loss is
 /// recorded as `final-training-loss`.
 public enum ImageBatchParameters {
     /// `image-shape`: `auto` (one channel, square, side from the column count), `HxW` or `CxHxW`.
-    static let imageShape = ParameterSpec(
-        name: "image-shape", kind: .string(choices: []), default: .string("auto"),
-        help: "image layout of a row, HxW (one channel) or CxHxW (channels first), e.g. 28x28 or 3x32x32; auto: one square channel")
+    static let imageShape = ParameterSpec.text(
+        "image-shape", default: "auto",
+        help: "image layout of a row, HxW (one channel) or CxHxW (channels first), e.g. 28x28 or 3x32x32; auto: one square channel",
+        check: { shapeProblem($0) })
 
     /// `filters`, `augmentation`, `epochs`, `batch-size`, `learning-rate`: the options of
     /// `latent train simclr|rotation|context` (defaults: the command's).
     static func encoderTraining(augmentation: String, batchSize: Int) -> [ParameterSpec] {
         [imageShape,
-         .init(name: "filters", kind: .string(choices: []), default: .string("32,64,128"),
-               help: "output channels of each encoder block (3×3 conv, BatchNorm, ReLU; 2×2 max-pool between), comma-separated"),
+         sizesParameter("filters", default: "32,64,128",
+                        help: "output channels of each encoder block (3×3 conv, BatchNorm, ReLU; 2×2 max-pool between), comma-separated"),
          .choice("augmentation", ["simclr", "light", "none"], default: augmentation,
                  help: "simclr (crop 20–100%, flip, brightness/contrast, blur; pixels in [0, 1]), light (crop 60–100%, flip) or none"),
          .int("epochs", default: 10, min: 1, help: "passes over the rows"),
@@ -29,24 +31,17 @@ public enum ImageBatchParameters {
     /// `filters`, `epochs`, `batch-size`, `learning-rate` of `latent train cpc|inpainting|colorization`.
     static let pretextTraining: [ParameterSpec] = [
         imageShape,
-        .init(name: "filters", kind: .string(choices: []), default: .string("32,64"),
-              help: "filters of each 4×4 stride-2 convolution of the encoder, comma-separated"),
+        sizesParameter("filters", default: "32,64",
+                       help: "filters of each 4×4 stride-2 convolution of the encoder, comma-separated"),
         .int("epochs", default: 5, min: 1, help: "passes over the rows"),
         .int("batch-size", default: 64, min: 1, help: "samples per mini-batch"),
         .double("learning-rate", default: 1e-3, min: 0, help: "Adam's learning rate"),
     ]
 
-    /// Syntax checks of the text parameters, by method and parameter: why a value is refused, or
-    /// `nil`. A parameter's kind cannot say "comma-separated integers", so the batch reader applies
-    /// these when it parses a file (`MethodRegistry.textChecks`); `fit` checks again.
-    public static let textChecks: [String: [String: @Sendable (String) -> String?]] = {
-        let common: [String: @Sendable (String) -> String?] = ["image-shape": { shapeProblem($0) }, "filters": { sizesProblem($0) }]
-        let head: [String: @Sendable (String) -> String?] = ["head": { $0.isEmpty ? nil : sizesProblem($0) }]
-        return ["simclr": common.merging(["projection": { sizesProblem($0) }]) { a, _ in a },
-                "rotation": common.merging(head) { a, _ in a }, "context": common.merging(head) { a, _ in a },
-                "cpc": common.merging(["offsets": { sizesProblem($0) }]) { a, _ in a },
-                "inpainting": common, "colorization": common]
-    }()
+    /// A list of sizes as text (`filters`, `projection`, `offsets`; `head` with `allowEmpty`).
+    static func sizesParameter(_ name: String, default value: String, help: String, allowEmpty: Bool = false) -> ParameterSpec {
+        .text(name, default: value, help: help) { allowEmpty && $0.isEmpty ? nil : sizesProblem($0) }
+    }
 
     // MARK: - Reading the parameters
 

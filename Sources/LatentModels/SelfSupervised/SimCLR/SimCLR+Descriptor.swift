@@ -8,7 +8,7 @@ extension MethodDescriptor {
         name: "simclr", summary: "SimCLR: CNN encoder trained with NT-Xent on two augmented views; features are the encoder's output",
         parameters: ImageBatchParameters.encoderTraining(augmentation: "simclr", batchSize: 256) + [
             .double("temperature", default: 0.5, min: 0, max: 100, help: "NT-Xent temperature τ"),
-            .init(name: "projection", kind: .string(choices: []), default: .string("128,64"),
+            ImageBatchParameters.sizesParameter("projection", default: "128,64",
                   help: "sizes of the projection head g after the encoder, comma-separated"),
         ],
         canReconstruct: false
