@@ -25,7 +25,7 @@ struct DeepDemoPlan: Sendable {
         return DeepDemoPlan(
             architecture: architecture, pretrainRows: nil,
             simclr: SimCLR(architecture: architecture, projection: [128, 64], temperature: 0.5,
-                           training: TrainingSettings(epochs: 3, batchSize: 256, learningRate: 2e-3, seed: seed)),
+                           training: TrainingSettings(epochs: 2, batchSize: 256, learningRate: 2e-3, seed: seed)),
             rotation: RotationPrediction(architecture: architecture, training: TrainingSettings(epochs: 1, batchSize: 64, learningRate: 1e-3, seed: seed)),
             context: ContextPrediction(architecture: architecture, training: TrainingSettings(epochs: 1, batchSize: 128, learningRate: 1e-3, seed: seed)),
             autoencoder: Autoencoder(architecture: .multilayerPerceptron(hidden: [256]), codeSize: 32,
