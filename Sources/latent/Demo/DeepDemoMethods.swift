@@ -2,7 +2,8 @@ import Foundation
 import Latent
 
 /// What the deep suite trains, with its budget: the full plan fits the 45 minutes on 2
-/// cores for the whole suite (see docs/self-supervised.md for the measured times), the quick plan
+/// cores for the whole suite (see docs/self-supervised.md for the measured times; SimCLR has 2
+/// epochs because 3 took the suite to 51 minutes), the quick plan
 /// runs in minutes on a few thousand images (for tests and CI; its numbers are not results).
 struct DeepDemoPlan: Sendable {
     /// The encoder f shared by the random control, SimCLR, rotation and context prediction.
