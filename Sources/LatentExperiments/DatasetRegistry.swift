@@ -137,7 +137,12 @@ public struct DatasetRegistry: Sendable {
 
     /// Splits column `labelColumn` (0-based; negative counts from the end) off `m` as integer labels.
     /// - Throws: `DatasetError` when the column does not exist or holds a value that is not a whole number.
-    public static func split<S: BLASScalar>(_ m: Matrix<S>, labelColumn: Int, path: String) throws -> (features: Matrix<S>, labels: [Int]?) {
+    public static func split(_ m: Matrix<Double>, labelColumn: Int, path: String) throws -> (features: Matrix<Double>, labels: [Int]?) {
+        try split(m, labelColumn: labelColumn, path: path, as: Double.self)
+    }
+
+    /// `split` for matrices of any scalar type (the command line reads Float and Double).
+    public static func split<S: BLASScalar>(_ m: Matrix<S>, labelColumn: Int, path: String, as type: S.Type) throws -> (features: Matrix<S>, labels: [Int]?) {
         let j = labelColumn < 0 ? m.columns + labelColumn : labelColumn
         guard j >= 0 && j < m.columns else {
             throw DatasetError(path: path, message: "label column \(ColumnReference.index(labelColumn)) does not exist: the data has \(m.columns) columns (\(ColumnReference.convention))")

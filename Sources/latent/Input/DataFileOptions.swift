@@ -138,7 +138,7 @@ struct DataFileOptions: ParsableArguments {
     /// whole numbers, split off as integer labels by the batch files' code (`DatasetRegistry.split`).
     private func splitLabelColumn<S>(_ data: LoadedMatrix<S>) throws -> LoadedMatrix<S> {
         guard case .index(let i)? = try parsedLabelColumn else { return data }
-        let (x, labels) = try DatasetRegistry.split(data.x, labelColumn: i, path: data.name)
+        let (x, labels) = try DatasetRegistry.split(data.x, labelColumn: i, path: data.name, as: S.self)
         return LoadedMatrix(x: x, labels: labels.map(Labels.integers), name: data.name)
     }
 }
