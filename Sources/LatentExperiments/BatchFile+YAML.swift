@@ -90,13 +90,14 @@ private struct BatchParser {
             var labelColumn: ColumnReference?
             if let entry = f["label-column"] {
                 // Columns count as on the command line (`--label-column`): 1 is the first, -1 the last.
+                // The same parser as the command line's, so a column means the same in both.
                 switch scalar(entry.value) {
-                case .int(0)?: throw fail(entry.value, "dataset '\(name)': 'label-column' positions count from 1 (1 is the first column, -1 the last), got 0")
-                case let .int(i)?: labelColumn = .index(i > 0 ? i - 1 : i)
-                case .string("first")?: labelColumn = .index(0)
-                case .string("last")?: labelColumn = .index(-1)
-                case let .string(s)?: labelColumn = .name(s)
-                default: throw fail(entry.value, "dataset '\(name)': 'label-column' must be a column position (1 is the first, -1 the last) or name, got '\(show(entry.value))'")
+                case let .int(i)?: labelColumn = ColumnReference(position: i)
+                case let .string(s)?: labelColumn = ColumnReference(s)
+                default: throw fail(entry.value, "dataset '\(name)': 'label-column' must be a column position (\(ColumnReference.convention)) or name, got '\(show(entry.value))'")
+                }
+                if labelColumn == nil {
+                    throw fail(entry.value, "dataset '\(name)': 'label-column' \(ColumnReference.convention), got 0")
                 }
             }
 

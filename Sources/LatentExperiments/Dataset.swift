@@ -1,4 +1,6 @@
+import Foundation
 import LatentCore
+import LatentIO
 
 /// Data a batch runs methods on: samples as rows of `features`, with optional integer class
 /// labels (one per row) for evaluations that need them.
@@ -60,6 +62,38 @@ public enum ColumnReference: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case let .index(i): return String(i >= 0 ? i + 1 : i)
         case let .name(s): return s
+        }
+    }
+
+    /// A column as people write it, in a batch file's `label-column` and on the command line's
+    /// `--label-column`/`--drop-columns` alike: a whole number is a position (1 the first column,
+    /// -1 the last, -2 the one before it), `first` and `last` name the ends, anything else is a
+    /// header name. `nil` for position 0 (positions count from 1).
+    public init?(_ text: String) {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        switch t {
+        case "first": self = .index(0)
+        case "last": self = .index(-1)
+        default:
+            guard let i = Int(t) else { self = .name(t); return }
+            self.init(position: i)
+        }
+    }
+
+    /// The column at 1-based `position` (negative counts from the end); `nil` for 0.
+    public init?(position: Int) {
+        guard position != 0 else { return nil }
+        self = .index(position > 0 ? position - 1 : position)
+    }
+
+    /// How positions are written, for help texts and messages: `positions count from 1; -1 is the last`.
+    public static let convention = CSV.Column.positionConvention
+
+    /// The same column for the CSV reader.
+    public var csvColumn: CSV.Column {
+        switch self {
+        case let .index(i): return .index(i)
+        case let .name(s): return .name(s)
         }
     }
 }

@@ -111,14 +111,8 @@ public struct DatasetRegistry: Sendable {
     /// CSV files through `CSV.read` (LatentIO): the header is detected, `label-column` names a
     /// column or gives its 0-based index, and labels become class ids in sorted label order.
     public static let csv = DatasetFormat(name: "csv", extensions: ["csv", "tsv"], supportsColumnNames: true) { url, label in
-        let column: CSV.Column? = label.map {
-            switch $0 {
-            case let .index(i): return i < 0 ? (i == -1 ? .last : .index(i)) : .index(i)
-            case let .name(s): return .name(s)
-            }
-        }
         let delimiter: Character = url.pathExtension.lowercased() == "tsv" ? "\t" : ","
-        let table: CSVTable<Double> = try CSV.read(url, delimiter: delimiter, label: column)
+        let table: CSVTable<Double> = try CSV.read(url, delimiter: delimiter, label: label?.csvColumn)
         return (table.features, table.classes?.indices)
     }
 
@@ -144,9 +138,14 @@ public struct DatasetRegistry: Sendable {
     /// Splits column `labelColumn` (0-based; negative counts from the end) off `m` as integer labels.
     /// - Throws: `DatasetError` when the column does not exist or holds a value that is not a whole number.
     public static func split(_ m: Matrix<Double>, labelColumn: Int, path: String) throws -> (features: Matrix<Double>, labels: [Int]?) {
+        try split(m, labelColumn: labelColumn, path: path, as: Double.self)
+    }
+
+    /// `split` for matrices of any scalar type (the command line reads Float and Double).
+    public static func split<S: BLASScalar>(_ m: Matrix<S>, labelColumn: Int, path: String, as type: S.Type) throws -> (features: Matrix<S>, labels: [Int]?) {
         let j = labelColumn < 0 ? m.columns + labelColumn : labelColumn
         guard j >= 0 && j < m.columns else {
-            throw DatasetError(path: path, message: "label column \(ColumnReference.index(labelColumn)) does not exist: the data has \(m.columns) columns (positions count from 1; -1 is the last)")
+            throw DatasetError(path: path, message: "label column \(ColumnReference.index(labelColumn)) does not exist: the data has \(m.columns) columns (\(ColumnReference.convention))")
         }
         let column = m.column(j)
         var labels = [Int]()

@@ -34,12 +34,17 @@ public enum CSV {
     public enum Column: Sendable, Equatable, Hashable {
         /// The column whose header cell (spaces trimmed) is this name.
         case name(String)
-        /// The column at this 0-based position (errors count columns from 1).
+        /// The column at this 0-based position; negative counts from the end (`-1`: the last).
+        /// Errors count columns from 1.
         case index(Int)
         /// The first column.
         case first
         /// The last column.
         case last
+
+        /// How people write column positions (the command line's `--label-column` and a batch
+        /// file's `label-column`), for help texts and messages.
+        public static let positionConvention = "positions count from 1; -1 is the last"
     }
 
     /// Where the writer puts the label column.
@@ -164,10 +169,11 @@ struct CSVReader<S: BLASScalar> {
             case .first: return 0
             case .last: return width - 1
             case .index(let i):
-                guard i >= 0 && i < width else {
-                    throw malformed(1, 1, "column \(i >= 0 ? i + 1 : i) is outside the \(width) columns (positions count from 1; -1 is the last)")
+                let j = i < 0 ? width + i : i
+                guard j >= 0 && j < width else {
+                    throw malformed(1, 1, "column \(i >= 0 ? i + 1 : i) is outside the \(width) columns (\(CSV.Column.positionConvention))")
                 }
-                return i
+                return j
             case .name(let name):
                 guard hasHeader else { throw malformed(1, 1, "column '\(name)' chosen by name, but the file has no header") }
                 let matches = names.indices.filter { names[$0] == name }

@@ -10,11 +10,13 @@ struct ClusterCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Features: .npy (rows = samples) or .csv.")
+    @Option(help: "Features: a data file as for the fitting commands' input (.csv/.tsv/.txt, .npy, IDX, fashion-mnist).")
     var input: String
 
-    @Option(help: "Integer .npy labels to score the clustering against (NMI, ARI).")
+    @Option(help: ArgumentHelp("A file of integer labels, one per row of the input (.npy, IDX, or text with one per line), to score the clustering against (NMI, ARI); instead of --label-column.", valueName: "file"))
     var labels: String?
+
+    @OptionGroup var reading: DataFileOptions
 
     @Option(parsing: .unconditional, help: "Number of clusters.")
     var clusters: Int
@@ -32,6 +34,7 @@ struct ClusterCommand: ParsableCommand {
     var output: String?
 
     func validate() throws {
+        try reading.check(input, labels: labels, labelsOption: "--labels")
         try OptionRange.check("--clusters", clusters, OptionRange.count)
         try OptionRange.check("--restarts", restarts, 1...100_000)
         try OptionRange.check("--max-iterations", maxIterations, OptionRange.count)
@@ -44,9 +47,9 @@ struct ClusterCommand: ParsableCommand {
     func run() throws {
         global.apply()
         try OutputSafety.check(inputs: [.file("--input", input), .file("--labels", labels)], outputs: [.file("--output", output)])
-        let (x, _) = try LabelledSplits.features(input, labelColumn: nil)
-        let truth = try labels.map { try NPY.readIntegers(URL(fileURLWithPath: $0)) }
-        if let truth, let labels, truth.count != x.rows { throw Failure("\(labels) has \(truth.count) labels for the \(x.rows) rows of \(input)") }
+        let data = try reading.load(input, labels: labels, as: Float.self)
+        try DataCheck.requireUsable(data.x, name: data.name)
+        let (x, truth) = (data.x, data.labels?.indices)
         let start = secondsNow()
         if clusters > x.rows { throw Failure("\(input) has \(x.rows) rows, fewer than --clusters \(clusters)") }
         let model = try Failures.about(input) { try KMeans(clusters: clusters, restarts: restarts, maxIterations: maxIterations, seed: global.seed).fit(x) }

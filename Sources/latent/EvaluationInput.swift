@@ -2,24 +2,26 @@ import ArgumentParser
 import Foundation
 import Latent
 
-/// Where `fewshot` and `probe` read a labelled training split and test split from: four files
-/// (features as `.npy` or `.csv`, labels as integer `.npy`, or a CSV label column), or the raw
-/// pixels of Fashion-MNIST.
+/// Where `fewshot` and `probe` read a labelled training split and test split from: two data
+/// files read alike by the shared reading flags (`DataFileOptions`), each with its labels from
+/// `--label-column` or its own labels file; or the raw pixels of Fashion-MNIST.
+///
+/// Two files need two labels files, so the single-file `--labels` becomes `--train-labels` and
+/// `--test-labels`; every other reading flag is the shared one and applies to both files.
 struct LabelledSplits: ParsableArguments {
-    @Option(help: "Training features: .npy (rows = samples) or .csv.")
+    @Option(help: "Training features: a data file as for the fitting commands' input (.csv/.tsv/.txt, .npy, IDX, fashion-mnist).")
     var train: String?
 
-    @Option(help: "Training labels: integer .npy (omit when --label-column names a CSV column).")
+    @Option(help: ArgumentHelp("Integer labels of --train, one per row (.npy, IDX, or text with one per line); instead of --label-column.", valueName: "file"))
     var trainLabels: String?
 
-    @Option(help: "Test features: .npy or .csv, same width as --train.")
+    @Option(help: "Test features: a data file as --train (e.g. fashion-mnist:test), same width.")
     var test: String?
 
-    @Option(help: "Test labels: integer .npy (omit when --label-column names a CSV column).")
+    @Option(help: ArgumentHelp("Integer labels of --test, one per row (.npy, IDX, or text with one per line); instead of --label-column.", valueName: "file"))
     var testLabels: String?
 
-    @Option(help: "For CSV features: the column that holds the labels (header name or 1-based number).")
-    var labelColumn: String?
+    @OptionGroup var reading: DataFileOptions
 
     @Flag(help: "Use raw Fashion-MNIST pixels (in [0, 1]) instead of files.")
     var fashionMnist = false
@@ -28,14 +30,25 @@ struct LabelledSplits: ParsableArguments {
     var fashionMnistFolder = FashionMNIST.defaultFolder.path
 
     func validate() throws {
-        if fashionMnist { return }
-        guard train != nil, test != nil else { throw Failure("give --train and --test (or --fashion-mnist)") }
-        if labelColumn == nil && (trainLabels == nil || testLabels == nil) {
-            throw Failure("give --train-labels and --test-labels, or --label-column for CSV features")
+        if fashionMnist {
+            if train != nil || test != nil || trainLabels != nil || testLabels != nil || reading.anyGiven {
+                throw ValidationError("--fashion-mnist reads both splits itself; it takes none of --train, --test, their labels or the reading flags")
+            }
+            return
+        }
+        guard let train, let test else { throw ValidationError("give --train and --test (or --fashion-mnist)") }
+        try reading.check(train, labels: trainLabels, labelsOption: "--train-labels")
+        try reading.check(test, labels: testLabels, labelsOption: "--test-labels")
+        for (path, labels, option) in [(train, trainLabels, "--train-labels"), (test, testLabels, "--test-labels")] {
+            if case .fashionMNIST = DataFormat(path) { continue }
+            if labels == nil && reading.labelColumn == nil {
+                throw ValidationError("\(path) needs labels: give \(option) or --label-column")
+            }
         }
     }
 
-    /// The four arrays, as Float.
+    /// The two splits as Float, with integer labels: integers as they are, other text labels as
+    /// ids into the sorted distinct labels of both splits (`LabelEncoding`).
     func load() throws -> (train: Matrix<Float>, trainLabels: [Int], test: Matrix<Float>, testLabels: [Int]) {
         if fashionMnist {
             let folder = URL(fileURLWithPath: fashionMnistFolder)
@@ -43,39 +56,17 @@ struct LabelledSplits: ParsableArguments {
             let test = try FashionMNIST.load(split: .test, folder: folder, as: Float.self)
             return (train.images, train.labels, test.images, test.labels)
         }
-        let (x, xNames) = try Self.features(train!, labelColumn: labelColumn)
-        let (t, tNames) = try Self.features(test!, labelColumn: labelColumn)
-        guard x.columns == t.columns else {
-            throw Failure("\(train!) has \(x.columns) features, \(test!) has \(t.columns)")
+        let x = try reading.load(train!, labels: trainLabels, as: Float.self)
+        let t = try reading.load(test!, labels: testLabels, as: Float.self)
+        for data in [x, t] { try DataCheck.requireUsable(data.x, name: data.name) }
+        guard x.x.columns == t.x.columns else {
+            throw Failure("\(x.name) has \(x.x.columns) features, \(t.name) has \(t.x.columns)")
         }
-        if let trainLabels, let testLabels {
-            let (y, ty) = (try NPY.readIntegers(URL(fileURLWithPath: trainLabels)), try NPY.readIntegers(URL(fileURLWithPath: testLabels)))
-            guard y.count == x.rows, ty.count == t.rows else {
-                throw Failure("\(x.rows) training rows with \(y.count) labels, \(t.rows) test rows with \(ty.count) labels")
-            }
-            return (x, y, t, ty)
-        }
-        guard let xNames, let tNames else { throw Failure("--label-column needs CSV features") }
-        // Integer labels keep their values; other strings become indices in sorted order.
-        let names = Array(Set(xNames + tNames)).sorted()
-        let integers = names.compactMap { Int($0) }
-        let code: (String) -> Int = integers.count == names.count ? { Int($0)! } : { names.firstIndex(of: $0)! }
-        return (x, xNames.map(code), t, tNames.map(code))
-    }
-
-    /// Features from `.npy` or `.csv`, and the CSV label column's strings when asked for.
-    static func features(_ path: String, labelColumn: String?) throws -> (Matrix<Float>, [String]?) {
-        let url = URL(fileURLWithPath: path)
-        _ = try InputOptions.read(path)   // a missing file or a folder, named
-        if path.lowercased().hasSuffix(".csv") {
-            let column: CSV.Column? = labelColumn.map { Int($0).map { .index($0 - 1) } ?? .name($0) }
-            let table = try DataHints.csv(path) { try CSV.read(url, as: Float.self, label: column) }
-            try DataCheck.requireUsable(table.features, name: path)
-            return (table.features, table.labels)
-        }
-        let x = try NPY.read(url, as: Float.self)
-        try DataCheck.requireUsable(x, name: path)
-        return (x, nil)
+        guard let y = x.labels?.strings, let ty = t.labels?.strings else { throw Failure("\(x.labels == nil ? x.name : t.name) has no labels") }
+        let integers = (y + ty).compactMap { Int($0) }
+        if integers.count == y.count + ty.count { return (x.x, Array(integers[..<y.count]), t.x, Array(integers[y.count...])) }
+        let codes = LabelEncoding(y + ty).indices
+        return (x.x, Array(codes[..<y.count]), t.x, Array(codes[y.count...]))
     }
 }
 

@@ -18,14 +18,13 @@ private func parseClassNames(_ option: String?) -> [String]? {
     return option.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
 }
 
-/// `latent plot grid INPUT.npy --output grid.png`: the rows of a matrix as a grid of images.
+/// `latent plot grid INPUT --output grid.png`: the rows of a matrix as a grid of images.
 struct PlotGrid: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grid",
-        abstract: "Tile the rows of an .npy matrix (one image per row) into a PNG grid.")
+        abstract: "Tile the rows of a data file (one image per row) into a PNG grid.")
 
-    @Argument(help: "An .npy matrix whose rows are flattened images (e.g. n × 784).")
-    var input: String
+    @OptionGroup(title: "Input") var input: InputOptions
 
     @Option(help: "Where to write the PNG.")
     var output: String
@@ -39,13 +38,10 @@ struct PlotGrid: ParsableCommand {
     @Option(parsing: .unconditional, help: "Draw only the first COUNT rows.")
     var count: Int = 100
 
-    @Option(parsing: .unconditional, help: "Enlarge every pixel to a SCALE × SCALE block.")
-    var scale: Int = 2
+    @Option(parsing: .unconditional, help: "Enlarge every pixel to a ZOOM × ZOOM block.")
+    var zoom: Int = 2
 
-    @Option(help: "Integer labels (.npy or one per line) to caption the tiles with.")
-    var labels: String?
-
-    @Option(help: "Names for the labels: 'fashion-mnist' or a comma-separated list.")
+    @Option(help: "Names for integer labels: 'fashion-mnist' or a comma-separated list.")
     var classNames: String?
 
     @Flag(help: "Signed components (PCA, ICA, dictionary atoms): blue–white–red, zero white.")
@@ -59,29 +55,28 @@ struct PlotGrid: ParsableCommand {
         try OptionRange.check("--side", side, 1...65_536)
         try OptionRange.check("--columns", columns, 1...10_000)
         try OptionRange.check("--count", count, 1...1_000_000)
-        try OptionRange.check("--scale", scale, 1...64)
+        try OptionRange.check("--zoom", zoom, 1...64)
     }
 
     func run() throws {
-        try OutputSafety.check(inputs: [.file("input", input), .file("--labels", labels)],
-                               outputs: [.file("--output", output)])
-        let matrix: Matrix<Float> = try NPY.read(URL(fileURLWithPath: input))
+        try OutputSafety.check(inputs: input.namedFiles, outputs: [.file("--output", output)])
+        let data = try input.load(as: Float.self)
+        let matrix = data.x
         guard matrix.columns % side == 0 else {
-            throw ValidationError("\(input): rows of \(matrix.columns) values are not images \(side) pixels wide")
+            throw ValidationError("\(data.name): rows of \(matrix.columns) values are not images \(side) pixels wide")
         }
         let k = min(count, matrix.rows)
-        guard k > 0 else { throw ValidationError("\(input) has no rows") }
-        let rows = Matrix<Float>(rows: k, columns: matrix.columns, storage: Array(matrix.storage.prefix(k * matrix.columns)))
-        var captions: [String]?
-        if let labels {
-            let values = try LabelFile.read(labels)
-            guard values.count >= k else { throw ValidationError("\(labels): \(values.count) labels for \(k) images") }
-            let names = parseClassNames(classNames)
-            captions = values.prefix(k).map { l in names.flatMap { l >= 0 && l < $0.count ? $0[l] : nil } ?? "\(l)" }
+        let rows = matrix.rows(0..<k)
+        let names = parseClassNames(classNames)
+        // Integer labels index --class-names; text labels (a CSV label column, fashion-mnist's names) caption as they are.
+        let captions = data.labels.map { labels in
+            labels.strings.prefix(k).map { text in
+                Int(text).flatMap { l in names.flatMap { l >= 0 && l < $0.count ? $0[l] : nil } } ?? text
+            }
         }
         let image = signed
-            ? ImageGrid.components(rows, side: side, columns: columns, scale: scale, captions: captions, title: title)
-            : ImageGrid(tileWidth: side, tileHeight: matrix.columns / side, columns: columns, scale: scale,
+            ? ImageGrid.components(rows, side: side, columns: columns, scale: zoom, captions: captions, title: title)
+            : ImageGrid(tileWidth: side, tileHeight: matrix.columns / side, columns: columns, scale: zoom,
                         normalization: .global, colormap: .grey, title: title).render(rows, captions: captions)
         try PNG.write(image, to: URL(fileURLWithPath: output))
     }

@@ -223,7 +223,7 @@ import LatentIO
 
     // MARK: - Errors name file, line and column
 
-    @Test func errorsNameLineAndColumn() {
+    @Test func errorsNameLineAndColumn() throws {
         func m(_ line: Int, _ column: Int, _ reason: String) -> IOError { .malformed(path: "t.csv", line: line, column: column, reason: reason) }
         #expect(error("") == m(1, 1, "empty file"))
         #expect(error("\n\r\n") == m(1, 1, "empty file"))
@@ -249,7 +249,10 @@ import LatentIO
         #expect(error("a,b,a\n1,2,3\n", label: .name("a")) == m(1, 3, "column name 'a' appears more than once"))
         #expect(error("1,2\n", header: .absent, label: .name("a")) == m(1, 1, "column 'a' chosen by name, but the file has no header"))
         #expect(error("a,b\n1,2\n", label: .index(2)) == m(1, 1, "column 3 is outside the 2 columns (positions count from 1; -1 is the last)"))
-        #expect(error("a,b\n1,2\n", drop: [.index(-1)]) == m(1, 1, "column -1 is outside the 2 columns (positions count from 1; -1 is the last)"))
+        #expect(error("a,b\n1,2\n", drop: [.index(-3)]) == m(1, 1, "column -3 is outside the 2 columns (positions count from 1; -1 is the last)"))
+        // Negative positions count from the end, as the message says: -1 is the last, -2 the one before.
+        let fromEnd: CSVTable<Double> = try CSV.decode(Data("a,b,c\n1,2,3\n".utf8), label: .index(-1), drop: [.index(-3)])
+        #expect(fromEnd.columnNames == ["b"] && fromEnd.labels == ["3"] && fromEnd.features.storage == [2])
         #expect(error("a,b\n1,2\n", label: .last, drop: [.name("b")]) == m(1, 2, "column 2 is both the label and dropped"))
         #expect(error("a,b\n1,x\n3,\n", label: .last) == m(3, 2, "missing label"))
         // A multi-line quoted field moves later lines on.

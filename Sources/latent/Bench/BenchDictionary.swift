@@ -11,13 +11,7 @@ struct BenchDictionary: ParsableCommand {
         commandName: "dictionary",
         abstract: "Time mini-batch dictionary learning on a .npy matrix (Float; rows = samples).")
 
-    @OptionGroup var global: GlobalOptions
-
-    @Option(help: "Input .npy file (n × features), read as Float.")
-    var input: String
-
-    @Option(parsing: .unconditional, help: "Use only the first ROWS rows for training (default: all).")
-    var rows: Int?
+    @OptionGroup var data: BenchMatrixInput
 
     @Option(parsing: .unconditional, help: "Number of atoms.")
     var atoms = 128
@@ -34,7 +28,7 @@ struct BenchDictionary: ParsableCommand {
     @Option(help: "Coding algorithm while fitting: lasso-lars or lasso-cd.")
     var algorithm = "lasso-lars"
 
-    @Option(parsing: .unconditional, help: "Score the dictionary on the first EVAL_ROWS rows: mean of ½‖x − zD‖² + alpha‖z‖₁ with lasso-LARS codes.")
+    @Option(parsing: .unconditional, help: "Score the dictionary on the first EVAL_ROWS rows of the whole input (not only --rows): mean of ½‖x − zD‖² + alpha‖z‖₁ with lasso-LARS codes.")
     var evalRows = 2000
 
     @Option(help: "Score on this .npy file (its first EVAL_ROWS rows) instead of the input.")
@@ -42,9 +36,6 @@ struct BenchDictionary: ParsableCommand {
 
     @Option(parsing: .unconditional, help: "Timed repeats (the median is reported).")
     var repeats = 1
-
-    @Flag(help: "Print one JSON object instead of a text line.")
-    var json = false
 
     func validate() throws {
         guard ["lasso-lars", "lasso-cd"].contains(algorithm) else {
@@ -54,20 +45,18 @@ struct BenchDictionary: ParsableCommand {
     }
 
     func run() throws {
-        global.apply()
-        let all: Matrix<Float> = try NPY.read(URL(fileURLWithPath: input))
-        let train = rows.map { all.rows(0..<Swift.min($0, all.rows)) } ?? all
+        let (all, train) = try data.load()
         let learner = MiniBatchDictionaryLearning<Float>(
             atoms: atoms, alpha: alpha, batchSize: batchSize, epochs: epochs, shuffle: true,
             fitAlgorithm: algorithm == "lasso-cd" ? .lassoCD : .lassoLARS,
-            tolerance: 0, maxNoImprovement: nil, seed: global.seed)
+            tolerance: 0, maxNoImprovement: nil, seed: data.global.seed)
         var model: DictionaryModel<Float>?
         let seconds = try Timing.median(repeats: repeats, warmup: 0) { model = try learner.fit(train) }
         let fitted = model!
         let source: Matrix<Float> = try evalInput.map { try NPY.read(URL(fileURLWithPath: $0)) } ?? all
         let eval = source.rows(0..<Swift.min(evalRows, source.rows))
         let objective = try fitted.meanObjective(eval)
-        if json {
+        if data.json {
             let fields: [String] = [
                 "\"bench\": \"dictionary\"", "\"seconds\": \(seconds)", "\"objective\": \(objective)",
                 "\"steps\": \(fitted.report.iterations)", "\"samples\": \(train.rows)", "\"features\": \(train.columns)",

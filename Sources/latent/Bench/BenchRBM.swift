@@ -10,13 +10,7 @@ struct BenchRBM: ParsableCommand {
         commandName: "rbm",
         abstract: "Time Bernoulli RBM training (PCD-1) on a Float32 .npy matrix with values in [0, 1].")
 
-    @OptionGroup var global: GlobalOptions
-
-    @Option(help: "Float32 .npy file, rows = samples, values in [0, 1].")
-    var input: String
-
-    @Option(parsing: .unconditional, help: "Use only the first ROWS rows.")
-    var rows: Int?
+    @OptionGroup var data: BenchMatrixInput
 
     @Option(parsing: .unconditional, help: "Hidden units.")
     var hidden = 256
@@ -33,9 +27,6 @@ struct BenchRBM: ParsableCommand {
     @Option(parsing: .unconditional, help: "Timed repeats (the median is reported).")
     var repeats = 1
 
-    @Flag(help: "Print one JSON object instead of text.")
-    var json = false
-
     func validate() throws {
         if hidden < 1 || epochs < 0 || batchSize < 1 || repeats < 1 {
             throw ValidationError("--hidden, --batch-size and --repeats must be positive, --epochs not negative")
@@ -43,17 +34,15 @@ struct BenchRBM: ParsableCommand {
     }
 
     func run() throws {
-        global.apply()
-        var x: Matrix<Float> = try NPY.read(URL(fileURLWithPath: input), as: Float.self)
-        if let rows, rows < x.rows { x = x.rows(0..<rows) }
+        let x = try data.load().rows
         let rbm = BernoulliRBM<Float>(hiddenUnits: hidden, learningRate: learningRate, batchSize: batchSize, epochs: epochs,
-                                      sampling: .persistent(steps: 1), shuffle: false, monitorSamples: 0, seed: global.seed)
+                                      sampling: .persistent(steps: 1), shuffle: false, monitorSamples: 0, seed: data.global.seed)
         var model: BernoulliRBMModel<Float>?
         let seconds = try Timing.median(repeats: repeats, warmup: 0) { model = try rbm.fit(x) }
-        let scores = try model!.score(x, seed: global.seed)
+        let scores = try model!.score(x, seed: data.global.seed)
         let pseudoLikelihood = scores.reduce(0.0) { $0 + Double($1) } / Double(scores.count)
         let error = try model!.reconstructionError(x)
-        if json {
+        if data.json {
             print("""
                 {"benchmark": "rbm", "rows": \(x.rows), "features": \(x.columns), "hidden": \(hidden), \
                 "epochs": \(epochs), "batch_size": \(batchSize), "learning_rate": \(learningRate), \

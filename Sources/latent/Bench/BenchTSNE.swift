@@ -13,13 +13,7 @@ struct BenchTSNE: ParsableCommand {
         commandName: "tsne",
         abstract: "Time Barnes–Hut t-SNE on a .npy matrix (Float; rows = samples).")
 
-    @OptionGroup var global: GlobalOptions
-
-    @Option(help: "Input .npy file (n × features), read as Float.")
-    var input: String
-
-    @Option(parsing: .unconditional, help: "Use only the first ROWS rows (default: all).")
-    var rows: Int?
+    @OptionGroup var data: BenchMatrixInput
 
     @Option(parsing: .unconditional, help: "Perplexity.")
     var perplexity = 30.0
@@ -36,9 +30,6 @@ struct BenchTSNE: ParsableCommand {
     @Option(help: "Write the embedding here (.npy).")
     var output: String?
 
-    @Flag(help: "Print one JSON object instead of a text line.")
-    var json = false
-
     func validate() throws {
         guard perplexity > 0, theta >= 0, iterations >= 250, k >= 1 else {
             throw ValidationError("--perplexity and --k must be positive, --theta ≥ 0, --iterations ≥ 250")
@@ -46,11 +37,9 @@ struct BenchTSNE: ParsableCommand {
     }
 
     func run() throws {
-        global.apply()
-        let all: Matrix<Float> = try NPY.read(URL(fileURLWithPath: input))
-        let x = rows.map { all.rows(0..<Swift.min($0, all.rows)) } ?? all
+        let x = try data.load().rows
         let tsne = TSNE<Float>(components: 2, perplexity: perplexity, method: .barnesHut(theta: theta),
-                               maxIterations: iterations, seed: global.seed)
+                               maxIterations: iterations, seed: data.global.seed)
         // The exact kNN step alone (⌊3·perplexity⌋ + 1 neighbours, as the fit uses), timed apart.
         let neighbors = Swift.min(x.rows - 1, Int(3 * perplexity + 1))
         let knnSeconds = Timing.median(repeats: 1, warmup: 0) {
@@ -61,7 +50,7 @@ struct BenchTSNE: ParsableCommand {
         let fitted = model!
         let preservation = neighborPreservation(input: x, embedding: fitted.embedding, k: k)
         if let output { try NPY.write(fitted.embedding, to: URL(fileURLWithPath: output)) }
-        if json {
+        if data.json {
             let fields: [String] = [
                 "\"bench\": \"tsne\"", "\"seconds\": \(seconds)", "\"knn_seconds\": \(knnSeconds)", "\"kl\": \(fitted.klDivergence)",
                 "\"knn_preservation\": \(preservation)", "\"k\": \(k)", "\"iterations\": \(fitted.report.iterations)",

@@ -54,141 +54,44 @@ enum Labels {
     }
 }
 
-/// Data loaded for a command: samples × features in Double, optional labels.
-struct LoadedData {
-    var x: Matrix<Double>
+/// Data loaded for a command: samples × features, optional labels.
+struct LoadedMatrix<Scalar: BLASScalar> {
+    var x: Matrix<Scalar>
     var labels: Labels?
     /// How the input is named in messages (the path as given, or `fashion-mnist:train`).
     var name: String
 }
 
-/// The input file and how to read it; shared by every fitting command and `embed`.
-///
-/// The format follows the extension: `.csv`, `.tsv`, `.txt` → CSV; `.npy` → NumPy; `.idx`,
-/// `*-ubyte`, `.gz` → IDX (MNIST's format). `fashion-mnist` (or `fashion-mnist:test`) loads the
-/// dataset installed by `apt install dataset-fashion-mnist`. Values are read as Double.
+/// Data as the fitting commands use it: values in Double.
+typealias LoadedData = LoadedMatrix<Double>
+
+/// One input data file, its labels file, and the shared reading flags (`DataFileOptions`); the
+/// input of every fitting command, `embed`, `tsne` and `plot grid|scatter`.
 struct InputOptions: ParsableArguments {
     @Argument(help: ArgumentHelp(
         "Data file: .csv/.tsv/.txt, .npy, or IDX (.idx, *-ubyte, .gz); or fashion-mnist[:train|:test].",
         valueName: "input"))
     var input: String
 
-    @Flag(inversion: .prefixedNo, help: "CSV: the first row is (not) a header. (default: detected from the data)")
-    var header: Bool?
-
-    @Option(help: "CSV: field delimiter, one character; 'tab' or '\\t' for tabs. (default: ',' or tab for .tsv)")
-    var delimiter: String?
-
-    @Option(help: ArgumentHelp(
-        "CSV: the column holding class labels, by header name or 1-based position ('first' and 'last' work too). It is not a feature; its values become the output's label column.",
-        valueName: "name|index"))
-    var labelColumn: String?
-
-    @Option(help: ArgumentHelp("CSV: comma-separated columns to ignore, by name or 1-based position.", valueName: "a,b,…"))
-    var dropColumns: String?
-
-    @Option(help: ArgumentHelp("NPY/IDX: a file of integer labels, one per row (.npy, IDX, or text with one per line).", valueName: "file"))
+    @Option(help: ArgumentHelp("A file of integer labels, one per row of the input (.npy, IDX, or text with one per line); instead of --label-column.", valueName: "file"))
     var labels: String?
 
-    @Flag(help: "IDX and fashion-mnist: divide unsigned-byte pixels by 255 so values lie in [0, 1] (needed by rbm).")
-    var scale = false
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("Use only the first N rows.", valueName: "N"))
-    var rows: Int?
-
-    enum Format { case csv, npy, idx, fashionMNIST(FashionMNIST.Split) }
-
-    var format: Format? {
-        let lower = input.lowercased()
-        if lower == "fashion-mnist" || lower == "fashion-mnist:train" { return .fashionMNIST(.train) }
-        if lower == "fashion-mnist:test" { return .fashionMNIST(.test) }
-        if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") || lower.hasSuffix(".txt") { return .csv }
-        if lower.hasSuffix(".npy") { return .npy }
-        if lower.hasSuffix(".idx") || lower.hasSuffix("-ubyte") || lower.hasSuffix(".gz") || lower.contains(".idx") { return .idx }
-        return nil
-    }
+    @OptionGroup var reading: DataFileOptions
 
     /// The files this reads, for `OutputSafety` (a dataset name such as `fashion-mnist` is no file).
     var namedFiles: [OutputSafety.Named?] { [.file("input", input), .file("--labels", labels)] }
 
-    var isCSV: Bool { if case .csv = format { return true } else { return false } }
-
     func validate() throws {
-        guard let format else {
-            throw ValidationError("cannot tell the format of '\(input)': use a .csv, .tsv, .txt, .npy or IDX (.idx, -ubyte, .gz) file, or fashion-mnist")
-        }
-        let csvOnly: [(String, Bool)] = [("--header/--no-header", header != nil), ("--delimiter", delimiter != nil),
-                                         ("--label-column", labelColumn != nil), ("--drop-columns", dropColumns != nil)]
-        if !isCSV, let used = csvOnly.first(where: { $0.1 }) {
-            throw ValidationError("\(used.0) applies to CSV input only, and '\(input)' is not CSV")
-        }
-        if labels != nil {
-            if isCSV { throw ValidationError("--labels is for .npy and IDX input; for CSV use --label-column") }
-            if case .fashionMNIST = format { throw ValidationError("--labels: fashion-mnist comes with its labels") }
-        }
-        if scale { switch format { case .idx, .fashionMNIST: break; default: throw ValidationError("--scale applies to IDX and fashion-mnist input only") } }
-        if let delimiter, Self.delimiterCharacter(delimiter) == nil {
-            throw ValidationError("--delimiter must be one ASCII character other than a quote or a line break (or 'tab'), got '\(delimiter)'")
-        }
-        try OptionRange.check("--rows", rows, OptionRange.count)
-    }
-
-    static func delimiterCharacter(_ text: String) -> Character? {
-        if text == "tab" || text == "\\t" { return "\t" }
-        guard text.count == 1, let c = text.first, let a = c.asciiValue, a != 34, a != 10, a != 13 else { return nil }
-        return c
-    }
-
-    /// A column given as a name, a 1-based position, `first` or `last`.
-    static func column(_ text: String) -> CSV.Column {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        if t == "first" { return .first }
-        if t == "last" { return .last }
-        if let i = Int(t), i >= 1 { return .index(i - 1) }
-        return .name(t)
+        try reading.check(input, labels: labels, labelsOption: "--labels")
     }
 
     /// Reads the input (and its labels) as Double.
     /// - Throws: `Failure`/`IOError` naming the file, line and column of a problem.
-    func load() throws -> LoadedData {
-        var data: LoadedData
-        switch format! {
-        case .csv:
-            let bytes = try Self.read(input)
-            let defaultDelimiter: Character = input.lowercased().hasSuffix(".tsv") ? "\t" : ","
-            let table: CSVTable<Double> = try DataHints.csv(input, delimiterGiven: delimiter != nil) { try CSV.decode(
-                bytes, delimiter: delimiter.flatMap(Self.delimiterCharacter) ?? defaultDelimiter,
-                header: header.map { $0 ? .present : .absent } ?? .auto,
-                label: labelColumn.map(Self.column),
-                drop: dropColumns.map { $0.split(separator: ",").map { Self.column(String($0)) } } ?? [],
-                path: input) }
-            data = LoadedData(x: table.features, labels: table.labels.map(Labels.strings), name: input)
-        case .npy:
-            let x: Matrix<Double> = try NPY.decode(Self.read(input), path: input)
-            data = LoadedData(x: x, labels: try readLabels(), name: input)
-        case .idx:
-            let x: Matrix<Double> = try IDX.decodeMatrix(Self.read(input), scaleToUnit: scale, path: input)
-            data = LoadedData(x: x, labels: try readLabels(), name: input)
-        case let .fashionMNIST(split):
-            let set: FashionMNIST.Dataset<Double> = try FashionMNIST.load(split: split, scaleToUnit: scale)
-            data = LoadedData(x: set.images, labels: .classes(set.labels, names: FashionMNIST.classNames),
-                              name: "fashion-mnist:\(split.rawValue)")
-        }
-        if let labels = data.labels, labels.count != data.x.rows {
-            throw Failure("\(self.labels ?? input): \(labels.count) labels for the \(data.x.rows) rows of \(input)")
-        }
-        if let rows, rows < data.x.rows {
-            data.x = data.x.rows(0..<rows)
-            data.labels = data.labels?.prefix(rows)
-        }
-        if data.x.rows < 1 || data.x.columns < 1 {
-            throw Failure("\(input): no data (\(data.x.rows) rows × \(data.x.columns) feature columns)")
-        }
-        return data
-    }
+    func load() throws -> LoadedData { try load(as: Double.self) }
 
-    private func readLabels() throws -> Labels? {
-        try labels.map { .integers(try LabelFile.read($0)) }
+    /// Reads the input (and its labels) as `S`.
+    func load<S: BLASScalar>(as type: S.Type) throws -> LoadedMatrix<S> {
+        try reading.load(input, labels: labels, as: S.self)
     }
 
     /// The bytes of `path`, failing with `path: cannot read: no such file` and the like.

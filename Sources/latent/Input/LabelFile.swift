@@ -2,7 +2,7 @@ import Foundation
 import Latent
 
 /// Integer labels from a file beside the data: `.npy`, IDX (`.idx`, `*-ubyte`, `.gz`), or text
-/// with one label per line. Shared by `InputOptions --labels` and `plot grid --labels`.
+/// with one label per line. Read for `--labels`, `--train-labels` and `--test-labels` (`DataFileOptions.load`).
 enum LabelFile {
     static func read(_ path: String) throws -> [Int] {
         let lower = path.lowercased()

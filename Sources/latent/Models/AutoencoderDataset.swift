@@ -23,40 +23,19 @@ enum AutoencoderDataset: ExpressibleByArgument, CustomStringConvertible {
     static var allValueStrings: [String] { ModelDataset.allCases.map(\.rawValue) + ["FILE"] }
 }
 
-/// How a `--dataset FILE` is read and cut into images: the shared input options (passed on to
-/// `InputOptions`) and the image shape.
+/// How a `--dataset FILE` is read and cut into images: its labels file and the shared reading
+/// flags (`DataFileOptions`), as every command that reads a data file takes them, and the image
+/// shape. Labels (from `--labels` or `--label-column`) are read and checked, not trained on; a
+/// label column is left out of the pixels.
 struct ImageFileOptions: ParsableArguments {
-    @Flag(inversion: .prefixedNo, help: "--dataset FILE, CSV: the first row is (not) a header. (default: detected from the data)")
-    var header: Bool?
-    @Option(help: "--dataset FILE, CSV: field delimiter, one character; 'tab' for tabs. (default: ',' or tab for .tsv)")
-    var delimiter: String?
-    @Option(help: ArgumentHelp("--dataset FILE, CSV: a label column to leave out of the pixels, by header name or 1-based position.", valueName: "name|index"))
-    var labelColumn: String?
-    @Option(help: ArgumentHelp("--dataset FILE, CSV: comma-separated columns to ignore, by name or 1-based position.", valueName: "a,b,…"))
-    var dropColumns: String?
-    @Flag(help: "--dataset FILE, IDX: divide unsigned-byte pixels by 255 so values lie in [0, 1].")
-    var scale = false
+    @Option(help: ArgumentHelp("--dataset FILE: a file of integer labels, one per row (.npy, IDX, or text with one per line); read and checked, not trained on.", valueName: "file"))
+    var labels: String?
+    @OptionGroup var reading: DataFileOptions
     @Option(help: ArgumentHelp("--dataset FILE: the image shape HxW or CxHxW of each row (default: square, 1 channel).", valueName: "shape"))
     var imageShape: String?
 
-    /// The `InputOptions` that read `path` with these options; throws `ValidationError` for a
-    /// file whose format is unknown or options that do not apply to it.
-    func input(_ path: String) throws -> InputOptions {
-        var arguments = [path]
-        if let header { arguments.append(header ? "--header" : "--no-header") }
-        for (name, value) in [("--delimiter", delimiter), ("--label-column", labelColumn), ("--drop-columns", dropColumns)] {
-            if let value { arguments += [name, value] }
-        }
-        if scale { arguments.append("--scale") }
-        do {
-            return try InputOptions.parse(arguments)
-        } catch {
-            throw ValidationError("--dataset \(path): \(InputOptions.message(for: error))")
-        }
-    }
-
     /// Whether any file-only option was given (refused with a named data set).
-    var anyGiven: Bool { header != nil || delimiter != nil || labelColumn != nil || dropColumns != nil || scale || imageShape != nil }
+    var anyGiven: Bool { reading.anyGiven || labels != nil || imageShape != nil }
 
     /// The parsed `--image-shape`, or nil when not given. Throws `ValidationError` when malformed.
     func parsedShape() throws -> (channels: Int, height: Int, width: Int)? {
@@ -102,14 +81,14 @@ struct ImageFileOptions: ParsableArguments {
     /// [0, 1]), and their shape.
     /// - Throws: `Failure`/`IOError` naming the file and the row and column of a bad value.
     func images(_ path: String) throws -> (images: Matrix<Float>, shape: (channels: Int, height: Int, width: Int)) {
-        let data = try input(path).load()
+        let data = try reading.load(path, labels: labels, as: Float.self)
         try DataCheck.requireUsable(data.x, name: path)
         let columns = data.x.columns
         if let i = data.x.storage.firstIndex(where: { $0 < 0 || $0 > 1 }) {
             throw Failure("\(MessageText.quoted(path, limit: 200)): row \(i / columns + 1), column \(i % columns + 1): \(data.x.storage[i]) is outside [0, 1] (the decoders model pixels in [0, 1]; IDX bytes need --scale)")
         }
         let dimensions = try self.shape(features: columns, file: path)
-        return (Matrix<Float>(rows: data.x.rows, columns: columns, storage: data.x.storage.map(Float.init)), dimensions)
+        return (data.x, dimensions)
     }
 
     /// Checks the options for `dataset` (command-line validation, exit 2): file-only options only
@@ -118,14 +97,18 @@ struct ImageFileOptions: ParsableArguments {
         switch dataset {
         case .named:
             if anyGiven {
-                throw ValidationError("--header, --delimiter, --label-column, --drop-columns, --scale and --image-shape are for --dataset FILE")
+                throw ValidationError("--labels, --image-shape and the reading flags (--header, --delimiter, --label-column, --drop-columns, --scale, --rows) are for --dataset FILE")
             }
             try OutputSafety.validate(inputs: otherInputs, outputs: [.file("--output", output)])
         case let .file(path):
             if dataFolder != nil { throw ValidationError("--data-folder is for --dataset fashion-mnist") }
-            _ = try input(path)
+            do {
+                try reading.check(path, labels: labels, labelsOption: "--labels")
+            } catch let error as ValidationError {
+                throw ValidationError("--dataset \(path): \(error.message)")
+            }
             _ = try parsedShape()
-            try OutputSafety.validate(inputs: otherInputs + [.file("--dataset", path)], outputs: [.file("--output", output)])
+            try OutputSafety.validate(inputs: otherInputs + [.file("--dataset", path), .file("--labels", labels)], outputs: [.file("--output", output)])
         }
     }
 }

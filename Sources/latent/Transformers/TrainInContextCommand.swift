@@ -22,20 +22,7 @@ struct TrainInContextCommand: ParsableCommand {
     var wordLength = 3
     @Option(parsing: .unconditional, help: "Demonstrations per training sequence (1…64); the largest k scored.")
     var demonstrations = 8
-    @Option(parsing: .unconditional, help: "Transformer blocks (1…16).")
-    var layers = 2
-    @Option(parsing: .unconditional, help: "Model width (a multiple of --heads, ≤ 1024).")
-    var modelSize = 64
-    @Option(parsing: .unconditional, help: "Attention heads (1…64).")
-    var heads = 4
-    @Option(parsing: .unconditional, help: "Checkpointed epochs (1…10000).")
-    var epochs = 4
-    @Option(parsing: .unconditional, help: "Optimizer steps per epoch (1…10000000).")
-    var steps = 500
-    @Option(parsing: .unconditional, help: "Sequences per step (1…10000).")
-    var batchSize = 32
-    @Option(parsing: .unconditional, help: "Peak AdamW learning rate (> 0, ≤ 1).")
-    var learningRate = 3e-3
+    @OptionGroup var transformer: TransformerTrainingOptions<InContextPreset>
     @Option(parsing: .unconditional, help: "Held-out queries scored per k (1…1000000).")
     var queries = 500
     @Option(help: "Checkpoint file (.safetensors), written after every epoch.")
@@ -54,14 +41,6 @@ struct TrainInContextCommand: ParsableCommand {
         try OptionRange.check("--alphabet", alphabet, 2...64)
         try OptionRange.check("--word-length", wordLength, 1...16)
         try OptionRange.check("--demonstrations", demonstrations, 1...64)
-        try OptionRange.check("--layers", layers, 1...16)
-        try OptionRange.check("--heads", heads, 1...64)
-        try OptionRange.check("--model-size", modelSize, 1...1024)
-        if modelSize % heads != 0 { throw ValidationError("--model-size \(modelSize) must be a multiple of --heads \(heads)") }
-        try OptionRange.check("--epochs", epochs, 1...10_000)
-        try OptionRange.check("--steps", steps, 1...10_000_000)
-        try OptionRange.check("--batch-size", batchSize, 1...10_000)
-        try OptionRange.check("--learning-rate", learningRate, above: 0, atMost: 1)
         try OptionRange.check("--queries", queries, 1...1_000_000)
         if resume && checkpoint == nil { throw ValidationError("--resume needs --checkpoint") }
         try OutputSafety.validate(inputs: [], outputs: [.file("--checkpoint", checkpoint), .file("--plot", plot), .file("--csv", csv)])
@@ -72,6 +51,8 @@ struct TrainInContextCommand: ParsableCommand {
         // distributed: every rank trains and scores (the same numbers); rank 0 writes the files
         try distribution.run { writesFiles in try Failures.guarded {
             if resume, let checkpoint, !FileManager.default.fileExists(atPath: checkpoint) { throw UsageError("--resume: there is no checkpoint at \(checkpoint)") }
+            let (layers, modelSize, heads) = (transformer.layers, transformer.modelSize, transformer.heads)
+            let (epochs, steps, batchSize, learningRate) = (transformer.epochs, transformer.steps, transformer.batchSize, transformer.learningRate)
             let config = InContextLearning(
                 tasks: SubstitutionTasks(alphabet: alphabet, wordLength: wordLength), maximumDemonstrations: demonstrations,
                 architecture: TransformerArchitecture(layers: layers, modelSize: modelSize, heads: heads, dropout: 0, normFirst: true),
@@ -112,4 +93,16 @@ struct TrainInContextCommand: ParsableCommand {
             }
         } }
     }
+}
+
+/// `train in-context`'s transformer defaults and ranges (a small model on short cipher sequences).
+enum InContextPreset: TransformerTrainingPreset {
+    static let layers = IntegerSetting(2, 1...16)
+    static let modelSize = IntegerSetting(64, 1...1024)
+    static let heads = IntegerSetting(4, 1...64)
+    static let epochs = IntegerSetting(4, 1...10_000)
+    static let steps = IntegerSetting(500, 1...10_000_000)
+    static let batchSize = IntegerSetting(32, 1...10_000)
+    static let learningRate = 3e-3
+    static let maximumLearningRate = 1.0
 }

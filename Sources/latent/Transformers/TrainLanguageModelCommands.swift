@@ -15,24 +15,11 @@ struct LanguageModelOptions: ParsableArguments {
     var lines: Int?
     @Option(parsing: .unconditional, help: "Fraction of the lines (the last ones) held out for evaluation, in [0, 0.5].")
     var heldOut = 0.05
-    @Option(parsing: .unconditional, help: "Transformer blocks (1…64).")
-    var layers = 4
-    @Option(parsing: .unconditional, help: "Model width D (1…4096, a multiple of --heads).")
-    var modelSize = 128
-    @Option(parsing: .unconditional, help: "Attention heads (1…256).")
-    var heads = 4
+    @OptionGroup var transformer: TransformerTrainingOptions<LanguageModelPreset>
     @Option(parsing: .unconditional, help: "Context: tokens per training window (3…4096).")
     var context = 64
     @Option(parsing: .unconditional, help: "Dropout probability in [0, 1).")
     var dropout = 0.1
-    @Option(parsing: .unconditional, help: "Checkpointed epochs (1…100000).")
-    var epochs = 1
-    @Option(parsing: .unconditional, help: "Optimizer steps per epoch (1…100000000).")
-    var steps = 200
-    @Option(parsing: .unconditional, help: "Windows per step (1…100000).")
-    var batchSize = 32
-    @Option(parsing: .unconditional, help: "Peak AdamW learning rate (> 0, ≤ 10).")
-    var learningRate = 1e-3
     @Option(parsing: .unconditional, help: "Linear warm-up steps before the cosine decay (≥ 0).")
     var warmup = 20
     @Option(parsing: .unconditional, help: "AdamW weight decay on matrices and embeddings (0…10).")
@@ -49,16 +36,8 @@ struct LanguageModelOptions: ParsableArguments {
         try tokenizer.validate()
         try OptionRange.check("--lines", lines, OptionRange.count)
         try OptionRange.check("--held-out", heldOut, atLeast: 0, atMost: 0.5)
-        try OptionRange.check("--layers", layers, 1...64)
-        try OptionRange.check("--model-size", modelSize, 1...4096)
-        try OptionRange.check("--heads", heads, 1...256)
-        if modelSize % heads != 0 { throw ValidationError("--model-size \(modelSize) must be a multiple of --heads \(heads)") }
         try OptionRange.check("--context", context, 3...4096)
         try OptionRange.check("--dropout", dropout, atLeast: 0, below: 1)
-        try OptionRange.check("--epochs", epochs, 1...100_000)
-        try OptionRange.check("--steps", steps, 1...100_000_000)
-        try OptionRange.check("--batch-size", batchSize, 1...100_000)
-        try OptionRange.check("--learning-rate", learningRate, above: 0, atMost: 10)
         try OptionRange.check("--warmup", warmup, OptionRange.countOrZero)
         try OptionRange.check("--weight-decay", weightDecay, atLeast: 0, atMost: 10)
         try OptionRange.check("--clip", clip, atLeast: 0)
@@ -67,11 +46,11 @@ struct LanguageModelOptions: ParsableArguments {
     }
 
     func architecture(normFirst: Bool) -> TransformerArchitecture {
-        TransformerArchitecture(layers: layers, modelSize: modelSize, heads: heads, context: context, dropout: dropout, normFirst: normFirst)
+        TransformerArchitecture(layers: transformer.layers, modelSize: transformer.modelSize, heads: transformer.heads, context: context, dropout: dropout, normFirst: normFirst)
     }
 
     var training: LanguageModelTraining {
-        LanguageModelTraining(epochs: epochs, stepsPerEpoch: steps, batchSize: batchSize, learningRate: learningRate, warmupSteps: warmup,
+        LanguageModelTraining(epochs: transformer.epochs, stepsPerEpoch: transformer.steps, batchSize: transformer.batchSize, learningRate: transformer.learningRate, warmupSteps: warmup,
                               weightDecay: weightDecay, maximumGradientNorm: clip > 0 ? clip : nil, evaluationWindows: evalWindows, seed: global.seed)
     }
 
@@ -91,6 +70,7 @@ struct LanguageModelOptions: ParsableArguments {
     /// Progress on stderr (steps, tokens/s); one line per epoch on stdout, never a non-finite number.
     func reporter(tokensPerStep: Int, perplexity: Bool) -> (TrainingEvent) -> Void {
         let progress = Progress(quiet: false)
+        let (epochs, steps) = (transformer.epochs, transformer.steps)
         var reporter = progress.steps("epoch 1/\(epochs)", total: steps)
         var epochStart = Date()
         return { event in
@@ -114,6 +94,18 @@ struct LanguageModelOptions: ParsableArguments {
     }
 }
 
+/// `train gpt|bert`'s transformer defaults and ranges.
+enum LanguageModelPreset: TransformerTrainingPreset {
+    static let layers = IntegerSetting(4, 1...64)
+    static let modelSize = IntegerSetting(128, 1...4096)
+    static let heads = IntegerSetting(4, 1...256)
+    static let epochs = IntegerSetting(1, 1...100_000)
+    static let steps = IntegerSetting(200, 1...100_000_000)
+    static let batchSize = IntegerSetting(32, 1...100_000)
+    static let learningRate = 1e-3
+    static let maximumLearningRate = 10.0
+}
+
 /// `latent train gpt CORPUS -o model.safetensors`: a GPT-style decoder by next-token prediction.
 struct TrainGPTCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -135,7 +127,7 @@ struct TrainGPTCommand: ParsableCommand {
             let (tokenizer, train, held) = try options.data(progress: Progress(quiet: false))
             let gpt = GPT<Float>(architecture: options.architecture(normFirst: !postLN), training: options.training)
             let model = try gpt.fit(train, heldOut: held, tokenizer: tokenizer, checkpoint: URL(fileURLWithPath: options.output), resume: options.resume,
-                                    onEvent: options.reporter(tokensPerStep: options.batchSize * options.context, perplexity: true))
+                                    onEvent: options.reporter(tokensPerStep: options.transformer.batchSize * options.context, perplexity: true))
             if writesFiles { stderr("latent: \(model.decoder.parameterCount) parameters; wrote \(options.output)") }
         } }
     }
@@ -168,7 +160,7 @@ struct TrainBERTCommand: ParsableCommand {
             let (tokenizer, train, held) = try options.data(progress: Progress(quiet: false))
             let bert = BERT<Float>(architecture: options.architecture(normFirst: preLN), training: options.training, maskingRate: maskingRate)
             let model = try bert.fit(train, heldOut: held, tokenizer: tokenizer, checkpoint: URL(fileURLWithPath: options.output), resume: options.resume,
-                                     onEvent: options.reporter(tokensPerStep: options.batchSize * options.context, perplexity: false))
+                                     onEvent: options.reporter(tokensPerStep: options.transformer.batchSize * options.context, perplexity: false))
             if writesFiles { stderr("latent: \(model.encoder.parameterCount) parameters; wrote \(options.output)") }
         } }
     }
