@@ -50,7 +50,8 @@ struct TokenizeTrainCommand: ParsableCommand {
     func run() throws {
         try Failures.guarded {
             let text = try TextCorpusInput.lines(corpus, limit: lines)
-            let (tokenizer, seconds) = Progress(quiet: false).timed("training BPE on \(text.count) lines") {
+            let progress = Progress(quiet: false)   // kept alive while its timer runs
+            let (tokenizer, seconds) = progress.timed("training BPE on \(text.count) lines") {
                 BPETrainer(vocabularySize: vocabSize, minimumFrequency: minFrequency).train(text)
             }
             try tokenizer.write(vocabulary: URL(fileURLWithPath: vocab), merges: URL(fileURLWithPath: merges))

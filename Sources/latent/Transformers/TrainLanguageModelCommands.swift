@@ -124,7 +124,8 @@ struct TrainGPTCommand: ParsableCommand {
     func run() throws {
         options.global.apply()
         try options.distribution.run { writesFiles in try Failures.guarded {
-            let (tokenizer, train, held) = try options.data(progress: Progress(quiet: false))
+            let progress = Progress(quiet: false)   // kept alive while its timer runs
+            let (tokenizer, train, held) = try options.data(progress: progress)
             let gpt = GPT<Float>(architecture: options.architecture(normFirst: !postLN), training: options.training)
             let model = try gpt.fit(train, heldOut: held, tokenizer: tokenizer, checkpoint: URL(fileURLWithPath: options.output), resume: options.resume,
                                     onEvent: options.reporter(tokensPerStep: options.transformer.batchSize * options.context, perplexity: true))
@@ -157,7 +158,8 @@ struct TrainBERTCommand: ParsableCommand {
     func run() throws {
         options.global.apply()
         try options.distribution.run { writesFiles in try Failures.guarded {
-            let (tokenizer, train, held) = try options.data(progress: Progress(quiet: false))
+            let progress = Progress(quiet: false)   // kept alive while its timer runs
+            let (tokenizer, train, held) = try options.data(progress: progress)
             let bert = BERT<Float>(architecture: options.architecture(normFirst: preLN), training: options.training, maskingRate: maskingRate)
             let model = try bert.fit(train, heldOut: held, tokenizer: tokenizer, checkpoint: URL(fileURLWithPath: options.output), resume: options.resume,
                                      onEvent: options.reporter(tokensPerStep: options.transformer.batchSize * options.context, perplexity: false))
