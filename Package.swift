@@ -38,6 +38,8 @@ let package = Package(
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .systemLibrary(
             name: "CZlib", path: "Modules/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Header-only kernels for instructions beyond the x86-64 baseline (AVX2 + FMA), chosen at run time.
+        .systemLibrary(name: "CKernels", path: "Modules/CKernels"),
         // Open MPI (Debian libopenmpi-dev); only LatentDistributed and the CLI link it.
         .systemLibrary(
             name: "CMPI", path: "Modules/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
@@ -64,7 +66,7 @@ let package = Package(
         .target(name: "LatentManifold", dependencies: ["LatentCore", "LatentDecomposition"], swiftSettings: optimise + swift6),
         .target(name: "LatentNN", dependencies: ["LatentCore", "LatentIO"], swiftSettings: optimise + swift6),
         .target(name: "LatentText", dependencies: ["LatentCore", "LatentIO"], swiftSettings: optimise + swift6),
-        .target(name: "LatentModels", dependencies: ["LatentCore", "LatentIO", "LatentNN", "LatentText"], swiftSettings: optimise + swift6),
+        .target(name: "LatentModels", dependencies: ["LatentCore", "LatentIO", "LatentNN", "LatentText", "CKernels"], swiftSettings: optimise + swift6),
         // Scale-out over MPI: not in the `Latent` umbrella, so a program that never scales out never links Open MPI.
         .target(name: "LatentDistributed", dependencies: ["CMPI", "LatentCore", "LatentIO", "LatentNN", "LatentDecomposition"], swiftSettings: optimise + swift6),
 

@@ -45,7 +45,7 @@ import LatentIO
         #expect(f4 == Matrix([[-4, -2.5, -1], [0.5, 2, 3.5]]))
         let f8: Matrix<Double> = try IDX.readMatrix(ioFixture("matrix-f8.idx"))
         #expect(f8.storage[0] == 0 && f8.storage[1].sign == .minus && f8.storage[2] == .infinity && f8.storage[3] == -.infinity)
-        #expect(f8.storage[4].isNaN && f8.storage[5] == 5e-324)
+        #expect(f8.storage[4].isNaN && f8.storage[5] == Double.leastNonzeroMagnitude)
     }
 
     @Test func errorsCarryOffsets() {

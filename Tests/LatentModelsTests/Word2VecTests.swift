@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import LatentCore
 import LatentText
@@ -95,5 +96,51 @@ final class Word2VecTests: XCTestCase {
         XCTAssertTrue(tree.points.allSatisfy { $0.first == Int32(counts.count - 2) }, "every path starts at the root")
         // Kraft equality for a full binary tree.
         XCTAssertEqual(codes.map { 1.0 / Double(1 << $0.count) }.reduce(0, +), 1, accuracy: 1e-12)
+    }
+
+    /// The AVX2 + FMA negative-sampling kernel (C) computes what the portable Swift one does, to
+    /// rounding (fused multiply-adds), for skip-gram (update h) and CBOW (gradient into work), with
+    /// a dimension that leaves a tail and a row drawn twice.
+    func testAVX2KernelMatchesPortable() throws {
+        try XCTSkipUnless(word2vecUsesAVX2, "no AVX2 + FMA on this processor")
+        let table = SigmoidTable()
+        var rng = Xoshiro256StarStar(seed: 3)
+        for d in [100, 13] {
+            for useWork in [false, true] {
+                let rowsCount = 20
+                let outputs0 = (0..<(rowsCount * d)).map { _ in Float(rng.uniform(-0.3, 0.3)) }
+                let h0 = (0..<d).map { _ in Float(rng.uniform(-0.5, 0.5)) }
+                let rows = [4, 7, 7, 0, 19, 11]
+                var results: [([Float], [Float], [Float])] = []
+                for avx2 in [false, true] {
+                    var outputs = outputs0, h = h0, work = [Float](repeating: 9, count: d), gains = [Float](repeating: 0, count: rows.count)
+                    outputs.withUnsafeMutableBufferPointer { o in
+                        h.withUnsafeMutableBufferPointer { hp in
+                            work.withUnsafeMutableBufferPointer { w in
+                                gains.withUnsafeMutableBufferPointer { g in
+                                    let workPointer = useWork ? w.baseAddress! : nil
+                                    if avx2 {
+                                        latent_w2v_negative_step_avx2(hp.baseAddress!, o.baseAddress!, rows, rows.count, d, 0.025, table.pointer,
+                                                                      SigmoidTable.maxExp, Float(SigmoidTable.size) / SigmoidTable.maxExp / 2,
+                                                                      g.baseAddress!, workPointer)
+                                    } else {
+                                        portableNegativeSamplingStep(hidden: hp.baseAddress!, outputs: o.baseAddress!, rows: rows, count: rows.count,
+                                                                     dimension: d, alpha: 0.025, sigmoid: table.pointer, gains: g.baseAddress!,
+                                                                     work: workPointer)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    results.append((outputs, h, work))
+                }
+                let (a, b) = (results[0], results[1])
+                XCTAssertNotEqual(a.0, outputs0, "the step updates the output rows")
+                for (x, y) in [(a.0, b.0), (a.1, b.1), (a.2, b.2)] {
+                    XCTAssertEqual(x.count, y.count)
+                    for i in x.indices { XCTAssertEqual(x[i], y[i], accuracy: 1e-6, "d \(d), work \(useWork), element \(i)") }
+                }
+            }
+        }
     }
 }

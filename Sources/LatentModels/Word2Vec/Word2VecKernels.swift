@@ -1,7 +1,12 @@
+import CKernels
 import Foundation
 
 // The vector kernels of the word2vec inner loop, on raw pointers (the role BLAS `sdot`/`saxpy`
-// play in word2vec.c and gensim), eight lanes at a time.
+// play in word2vec.c and gensim), eight lanes at a time. The negative-sampling step, where the
+// time goes, also exists in C for AVX2 + FMA (Modules/CKernels), used when the processor has them.
+
+/// Whether `negativeSamplingStep` runs the AVX2 + FMA kernel (checked once, from CPUID and XCR0).
+let word2vecUsesAVX2 = latent_cpu_has_avx2_fma() != 0
 
 @inline(__always)
 func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
@@ -56,11 +61,30 @@ func store4(_ v: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>) { UnsafeMutable
 /// `h` (skip-gram). Unlike the sequential loop of word2vec.c and gensim, a row drawn twice for the
 /// same pair has both its dot products taken before either update — a Hogwild-sized difference,
 /// still deterministic. Cost: count · d · 3 multiply-adds, no allocation.
+///
+/// With AVX2 + FMA (`word2vecUsesAVX2`) the C kernel `latent_w2v_negative_step_avx2` does the same
+/// with eight-lane fused multiply-adds: the last bits differ from the SSE2 path, so results are
+/// reproducible for a seed on one kind of processor.
 @inline(__always)
 func negativeSamplingStep(hidden h: UnsafeMutablePointer<Float>, outputs: UnsafeMutablePointer<Float>,
                           rows: UnsafePointer<Int>, count: Int, dimension d: Int, alpha: Float,
                           sigmoid: UnsafePointer<Float>, gains: UnsafeMutablePointer<Float>,
                           work: UnsafeMutablePointer<Float>?) {
+    if word2vecUsesAVX2 {
+        latent_w2v_negative_step_avx2(h, outputs, rows, count, d, alpha, sigmoid, SigmoidTable.maxExp,
+                                      Float(SigmoidTable.size) / SigmoidTable.maxExp / 2, gains, work)
+    } else {
+        portableNegativeSamplingStep(hidden: h, outputs: outputs, rows: rows, count: count, dimension: d, alpha: alpha,
+                                     sigmoid: sigmoid, gains: gains, work: work)
+    }
+}
+
+/// `negativeSamplingStep` in Swift SIMD (SSE2, the baseline).
+@inline(__always)
+func portableNegativeSamplingStep(hidden h: UnsafeMutablePointer<Float>, outputs: UnsafeMutablePointer<Float>,
+                                  rows: UnsafePointer<Int>, count: Int, dimension d: Int, alpha: Float,
+                                  sigmoid: UnsafePointer<Float>, gains: UnsafeMutablePointer<Float>,
+                                  work: UnsafeMutablePointer<Float>?) {
     let maxExp = SigmoidTable.maxExp
     let scale = Float(SigmoidTable.size) / maxExp / 2
     var any = false
