@@ -5,8 +5,9 @@ import LatentIO
 
 /// How a batch runs.
 public struct BatchOptions: Sendable {
-    /// Runs executed at once (≥ 1). With more than one, BLAS and Latent's loops are set to one
-    /// thread each for the batch (the setting is global) and restored afterwards.
+    /// Runs executed at once (≥ 1). With more than one, the runs go to threads of their own
+    /// (`Parallel.runJobs`), each single-threaded inside, so the numbers equal one run at a time;
+    /// the process's thread counts are not changed.
     public var jobs: Int
     /// Whether runs that failed before are run again (otherwise they are skipped and still count as failed).
     public var retryFailed: Bool
