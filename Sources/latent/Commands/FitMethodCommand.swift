@@ -16,7 +16,7 @@ struct FitMethodCommand: ParsableCommand, FitCommand {
             discussion: """
             Examples:
               latent fit pca data.csv --components 3 --whiten -o z.csv
-              latent fit vae images.npy --code-size 8 --beta 4 --save-model vae.json
+              latent fit vae images.npy --code-size 8 --beta 4 -o codes.npy
 
             The method's parameters follow INPUT, as --name value (--flag or --no-flag for
             true/false). Methods and their parameters (default, range):
