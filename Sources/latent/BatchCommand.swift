@@ -84,9 +84,7 @@ struct BatchCommand: ParsableCommand {
         // Ctrl-C: the first asks the runs to stop at their next step, the second stops now.
         let stop = StopFlag()
         let interrupts = Counter()
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler {
+        SignalWatch.watch([SIGINT]) { _ in
             if interrupts.increment() == 1 {
                 StandardError.line("interrupted: stopping after the current step (Ctrl-C again to stop now)")
                 stop.stop()
@@ -98,11 +96,7 @@ struct BatchCommand: ParsableCommand {
                 _exit(130)   // no exit handlers: other threads are still working; SQLite stays consistent
             }
         }
-        source.resume()
-        defer {
-            source.cancel()
-            signal(SIGINT, SIG_DFL)
-        }
+        defer { SignalWatch.stop([SIGINT]) }
 
         let progress = BatchProgress()
         let summary: BatchSummary

@@ -94,10 +94,21 @@ struct ErrorTests {
         try NPY.write(Matrix<Double>(rows: 2000, columns: 64) { _, _ in rng.uniform(0, 1) }, to: URL(fileURLWithPath: s.path("x.npy")))
         let process = Process()
         process.executableURL = Scratch.binary
-        process.arguments = ["rbm", "x.npy", "--hidden", "64", "--epochs", "1000", "--output", "h.npy", "--save-model", "m.json", "--quiet"]
+        process.arguments = ["rbm", "x.npy", "--hidden", "64", "--epochs", "1000", "--output", "h.npy", "--save-model", "m.json"]
         process.currentDirectoryURL = s.folder
+        let stderr = Pipe()
+        process.standardError = stderr
         try process.run()
-        Thread.sleep(forTimeInterval: 1.0)
+        // The first stage line comes after the handlers are installed; however slow the start
+        // (CI under load), the interrupt then lands during the fit.
+        var seen = Data()
+        while !String(decoding: seen, as: UTF8.self).contains("\n") {
+            let chunk = stderr.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen.append(chunk)
+        }
+        #expect(String(decoding: seen, as: UTF8.self).hasPrefix("latent: loading x.npy"))
+        Thread.sleep(forTimeInterval: 0.2)
         process.interrupt()
         process.waitUntilExit()
         #expect(process.terminationStatus == 130)

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Synchronization
 
@@ -6,10 +5,10 @@ import Synchronization
 /// (`AtomicFile` names them `.NAME.PID.RANDOM.tmp` beside the destination), then exits with
 /// 128 + the signal number, so an interrupted run leaves neither a partial nor a stray file.
 enum Interrupts {
-    /// Outputs to clean up, and the signal sources (kept alive while the process runs).
+    /// Outputs to clean up, and whether the handlers are installed.
     private struct State: ~Copyable {
         var protected: [String] = []
-        var sources: [DispatchSourceSignal] = []
+        var installed = false
     }
     private static let state = Mutex(State())
 
@@ -17,13 +16,12 @@ enum Interrupts {
     static func protect(_ path: String) {
         state.withLock { state in
             state.protected.append(path)
-            guard state.sources.isEmpty else { return }
-            for sig in [SIGINT, SIGTERM, SIGHUP] {
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: DispatchQueue.global())
-                source.setEventHandler { cleanUp(); exit(128 + sig) }
-                source.resume()
-                state.sources.append(source)
+            guard !state.installed else { return }
+            state.installed = true
+            SignalWatch.watch([SIGINT, SIGTERM, SIGHUP]) { sig in
+                cleanUp()
+                StandardOutput.flush()
+                _exit(128 + sig)   // no exit handlers: BLAS and loop threads are still working
             }
         }
     }
