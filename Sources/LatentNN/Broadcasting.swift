@@ -114,7 +114,8 @@ extension Tensor {
     /// `f(a, b)` elementwise with broadcasting, into a new array of the broadcast shape.
     /// Same-shape operands take a flat loop; large outputs are split across threads.
     @inlinable @inline(__always)
-    static func broadcastMap(_ a: Tensor, _ b: Tensor, _ f: (Scalar, Scalar) -> Scalar) -> (shape: [Int], values: [Scalar]) {
+    static func broadcastMap<F: BinaryElementwiseFunction>(_ a: Tensor, _ b: Tensor, _ f: F) -> (shape: [Int], values: [Scalar])
+    where F.Scalar == Scalar {
         if a.shape == b.shape {
             let n = a.count
             let out = [Scalar](unsafeUninitializedCapacity: n) { buf, initialized in

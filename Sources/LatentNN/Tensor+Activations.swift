@@ -61,7 +61,7 @@ extension Tensor {
     /// `x` for `x > 0`, `slope·x` otherwise. Backward: `g` or `slope·g`.
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func leakyRelu(slope: Scalar = 0.01) -> Tensor {
-        unary("leakyRelu", { $0 > 0 ? $0 : slope * $0 }, derivative: { x, _ in x > 0 ? 1 : slope })
+        map("leakyRelu", LeakyReLUFunction(slope: slope))
     }
 
     /// `log(1 + eˣ)`, computed as `max(x, 0) + log1p(e^−|x|)` so it neither overflows nor loses

@@ -3,7 +3,9 @@ import LatentCore
 extension Tensor {
     /// `1` where `predicate(a, b)` holds and `0` elsewhere, with broadcasting. A mask: no gradient.
     func compared(with other: Tensor, _ predicate: (Scalar, Scalar) -> Bool) -> Tensor {
-        let (shape, values) = Tensor.broadcastMap(self, other) { predicate($0, $1) ? 1 : 0 }
+        let (shape, values) = withoutActuallyEscaping(predicate) { predicate in
+            Tensor.broadcastMap(self, other, IndicatorFunction(predicate: predicate))
+        }
         return Tensor(shape: shape, storage: values)
     }
 

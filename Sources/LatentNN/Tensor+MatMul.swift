@@ -133,19 +133,31 @@ extension Tensor {
                                 c: dx.baseAddress!, ldc: inputs)
                 }
             }
-            weight.withGradDestination { dw, fresh in
-                x.storage.withUnsafeBufferPointer { pa in
-                    Parallel.gemm(transposeA: true, transposeB: false, m: outputs, n: inputs, k: rows, alpha: 1,
-                                a: gp, lda: outputs, b: pa.baseAddress!, ldb: inputs, beta: fresh ? 0 : 1,
-                                c: dw.baseAddress!, ldc: inputs)
-                }
-            }
-            bias?.withGradBuffer { db in
-                let d = db.baseAddress!
+            // ∂b[j] += Σ_r g[r, j] for the outputs `js`, rows in order (so any split gives the same bits).
+            func addBiasGradient(_ d: UnsafeMutablePointer<Scalar>, outputs js: Range<Int>) {
                 for r in 0..<rows {
                     let row = gp + r * outputs
-                    for j in 0..<outputs { d[j] += row[j] }
+                    for j in js { d[j] += row[j] }
                 }
+            }
+            func addWeightGradient(biasRows: ((Range<Int>) -> Void)?) {
+                weight.withGradDestination { dw, fresh in
+                    x.storage.withUnsafeBufferPointer { pa in
+                        Parallel.gemm(transposeA: true, transposeB: false, m: outputs, n: inputs, k: rows, alpha: 1,
+                                      a: gp, lda: outputs, b: pa.baseAddress!, ldb: inputs, beta: fresh ? 0 : 1,
+                                      c: dw.baseAddress!, ldc: inputs, prepareRows: biasRows)
+                    }
+                }
+            }
+            if let bias, bias.requiresGrad {
+                bias.withGradBuffer { db in
+                    let d = db.baseAddress!
+                    // Each block of ∂W's rows (= outputs) first adds its outputs' bias gradients, on its thread.
+                    if weight.requiresGrad { addWeightGradient { js in addBiasGradient(d, outputs: js) } }
+                    else { addBiasGradient(d, outputs: 0..<outputs) }
+                }
+            } else {
+                addWeightGradient(biasRows: nil)
             }
         }
     }

@@ -9,23 +9,23 @@ extension Tensor {
 
     /// Natural logarithm elementwise (`−∞` at 0, NaN below). Backward: `g / x`.
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
-    public func log() -> Tensor { unary("log", { Scalar.log($0) }, derivative: { x, _ in 1 / x }) }
+    public func log() -> Tensor { map("log", LogFunction<Scalar>()) }
 
     /// `√x` elementwise. Backward: `g / (2√x)`.
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
-    public func sqrt() -> Tensor { unary("sqrt", { $0.squareRoot() }, derivative: { _, y in 1 / (2 * y) }) }
+    public func sqrt() -> Tensor { map("sqrt", SquareRootFunction<Scalar>()) }
 
     /// `xᵖ` elementwise for a constant exponent (integer exponents also for negative `x`; NaN for
     /// negative `x` with a fractional exponent). Backward: `g ⊙ p·xᵖ⁻¹`.
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func pow(_ p: Scalar) -> Tensor {
-        if p == 2 { return unary("square", { $0 * $0 }, derivative: { x, _ in 2 * x }) }
+        if p == 2 { return map("square", SquareFunction<Scalar>()) }
         if p == p.rounded(), Swift.abs(p) < Scalar(1 << 30) {
             // Integer exponents are defined for negative bases too.
             let k = Int(p)
-            return unary("pow", { Scalar.pow($0, k) }, derivative: { x, _ in p * Scalar.pow(x, k - 1) })
+            return map("pow", IntegerPowerFunction(k: k, exponent: p))
         }
-        return unary("pow", { Scalar.pow($0, p) }, derivative: { x, _ in p * Scalar.pow(x, p - 1) })
+        return map("pow", PowerFunction(exponent: p))
     }
 
     /// `x²` elementwise. Backward: `2x·g`.
@@ -35,14 +35,13 @@ extension Tensor {
     /// `|x|` elementwise. Backward: `sign(x)·g` (0 at 0).
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func abs() -> Tensor {
-        unary("abs", { Swift.abs($0) }, derivative: { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) })
+        map("abs", AbsoluteValueFunction<Scalar>())
     }
 
     /// `x` clamped to `[low, high]`. Backward: `g` inside the interval, 0 outside.
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func clamped(min low: Scalar = -.infinity, max high: Scalar = .infinity) -> Tensor {
         precondition(low <= high, "clamped: min \(low) > max \(high)")
-        return unary("clamp", { Swift.min(Swift.max($0, low), high) },
-                     derivative: { x, _ in x >= low && x <= high ? 1 : 0 })
+        return map("clamp", ClampFunction(low: low, high: high))
     }
 }

@@ -75,12 +75,19 @@ extension Tensor {
                     }
                     }
                 }
+                // ∂γ[j] += Σ_rows g·x̂, ∂β[j] += Σ_rows g: split by columns, each summed over the rows
+                // in order (the same bits for any thread count).
+                let columnChunk = Swift.max(1, (1 << 16) / Swift.max(1, rows))
                 weight?.withGradBuffer { dw in
-                    for row in 0..<rows { for j in 0..<d { dw[j] += gp[row * d + j] * h[row * d + j] } }
+                    let dwp = dw.baseAddress!
+                    Parallel.forEachChunk(count: d, minimumPerThread: columnChunk) { js in
+                        for row in 0..<rows { for j in js { dwp[j] += gp[row * d + j] * h[row * d + j] } }
+                    }
                 }
                 bias?.withGradBuffer { db in
-                    for row in 0..<rows {
-                        Scalar.axpy(n: d, alpha: 1, x: gp + row * d, incx: 1, y: db.baseAddress!, incy: 1)
+                    let dbp = db.baseAddress!
+                    Parallel.forEachChunk(count: d, minimumPerThread: columnChunk) { js in
+                        for row in 0..<rows { for j in js { dbp[j] += gp[row * d + j] } }
                     }
                 }
             }

@@ -43,4 +43,37 @@ struct ParallelPathTests {
         for i in 0..<600 { for j in 0..<300 { col[j] += x[i, j] } }
         #expect(maxAbsDifference(s.storage, col) < 1e-10)
     }
+
+    /// The bias gradient of `linear` (added by the blocks of the weight-gradient GEMM) and the
+    /// LayerNorm gain and shift gradients (split by columns) equal row-ordered plain sums bit for
+    /// bit, with 1 and 2 threads.
+    @Test func parameterGradientSumsMatchPlainSumsOnAnyThreadCount() {
+        var rng = Xoshiro256StarStar(seed: 82)
+        let (rows, d, outputs) = (1536, 96, 160)
+        let xv = Tensor<Float>.randomNormal([rows, d], using: &rng).storage
+        let gv = Tensor<Float>.randomNormal([rows, outputs], using: &rng).storage
+        let wv = Tensor<Float>.randomNormal([outputs, d], using: &rng).storage
+        let upstream = Tensor<Float>.randomNormal([rows, d], using: &rng).storage
+        func gradients(threads: Int) -> (bias: [Float], gain: [Float], shift: [Float]) {
+            Parallel.withThreadCount(threads) {
+                let x = Tensor<Float>(shape: [rows, d], storage: xv)
+                let w = Tensor<Float>(shape: [outputs, d], storage: wv, requiresGrad: true)
+                let b = Tensor<Float>.zeros([outputs], requiresGrad: true)
+                let y = x.linear(weight: w, bias: b)
+                (y * Tensor(shape: [rows, outputs], storage: gv)).sum().backward()
+                let gain = Tensor<Float>.ones([d], requiresGrad: true), shift = Tensor<Float>.zeros([d], requiresGrad: true)
+                let n = x.layerNorm(normalizedShape: [d], weight: gain, bias: shift)
+                (n * Tensor(shape: [rows, d], storage: upstream)).sum().backward()
+                return (b.grad!, gain.grad!, shift.grad!)
+            }
+        }
+        let one = gradients(threads: 1), two = gradients(threads: 2)
+        #expect(one.bias == two.bias && one.gain == two.gain && one.shift == two.shift)
+        var bias = [Float](repeating: 0, count: outputs), shift = [Float](repeating: 0, count: d)
+        for r in 0..<rows {
+            for j in 0..<outputs { bias[j] += gv[r * outputs + j] }
+            for j in 0..<d { shift[j] += upstream[r * d + j] }
+        }
+        #expect(one.bias == bias && one.shift == shift)
+    }
 }
