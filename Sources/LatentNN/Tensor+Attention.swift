@@ -40,7 +40,7 @@ extension Tensor {
     /// copies or permutes); one `(T_q × T_k)` score block per (sequence, head) is scaled, masked and
     /// soft-maxed in one pass; the (sequence, head) pairs run in parallel, each GEMM single-threaded.
     /// With `dropout > 0` each attention probability is zeroed with that probability and the rest
-    /// scaled by `1/(1 − p)` (masks drawn in order from `generator`, so reproducible).
+    /// scaled by `1/(1 − p)` (`DropoutMask`, drawn from `generator`, so reproducible).
     ///
     /// Backward, with `P` the probabilities, `D` the dropout mask, `G` the output gradient:
     /// `∂V = (P⊙D)ᵀ·G`, `∂P = (G·Vᵀ)⊙D`, `∂S = P⊙(∂P − rowsum(∂P⊙P))/√d_head` (0 where a score
@@ -78,9 +78,7 @@ extension Tensor {
             let pad = 4 - add.rank, st = add.strides
             for k in 0..<add.rank where add.shape[k] != 1 { addStrides[k + pad] = st[k] }
         }
-        let dropMask: [Scalar]? = dropout > 0 ? (0..<pairs * block).map { _ in
-            generator.uniform() >= dropout ? Scalar(1 / (1 - dropout)) : 0
-        } : nil
+        let dropMask: [Scalar]? = dropout > 0 ? DropoutMask.draw(count: pairs * block, probability: dropout, generator: &generator) : nil
         let hidden = AttentionHiding(mask, batch: B, heads: heads, keys: Tk)
 
         // P (B, heads, T_q, T_k): scores, then probabilities in place.
@@ -115,7 +113,9 @@ extension Tensor {
             initialized = pairs * block
         }
         // P⊙D, what multiplies V (P itself without dropout).
-        let kept: [Scalar] = dropMask.map { d in (0..<pairs * block).map { probabilities[$0] * d[$0] } } ?? probabilities
+        let kept: [Scalar] = dropMask.map { d in
+            Tensor.broadcastMap(Tensor(shape: [pairs * block], storage: probabilities), Tensor(shape: [pairs * block], storage: d), MultiplyFunction()).values
+        } ?? probabilities
         let out = [Scalar](unsafeUninitializedCapacity: B * Tq * C) { oBuf, initialized in
             kept.withUnsafeBufferPointer { pp in
                 value.storage.withUnsafeBufferPointer { pv in

@@ -96,21 +96,24 @@ extension Tensor {
 
     /// Inverted dropout: each element is zeroed with probability `p` and the survivors are scaled
     /// by `1/(1 − p)`, so the expectation is unchanged (Srivastava et al. 2014). The mask is drawn
-    /// from `rng`, so the same seed drops the same elements. Returns `self` when `p == 0`.
+    /// in parallel blocks seeded from one draw of `rng` (`DropoutMask`), so the same seed drops the
+    /// same elements on any number of threads. Returns `self` when `p == 0`.
     /// Same shape as the input. Backward: `g ⊙ mask / (1 − p)`. O(n).
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func dropout(probability p: Double, using rng: inout Xoshiro256StarStar) -> Tensor {
         precondition(p >= 0 && p < 1, "dropout: probability \(p) outside [0, 1)")
         if p == 0 { return self }
-        let scale = Scalar(1 / (1 - p))
-        var mask = [Scalar](repeating: 0, count: count)
-        for i in 0..<count where rng.uniform() >= p { mask[i] = scale }
+        let mask: [Scalar] = DropoutMask.draw(count: count, probability: p, generator: &rng)
+        let (_, out) = Tensor.broadcastMap(self, Tensor(shape: shape, storage: mask), MultiplyFunction())
         let n = count
-        var out = [Scalar](repeating: 0, count: n)
-        for i in 0..<n { out[i] = storage[i] * mask[i] }
         return Tensor(shape: shape, storage: out, op: "dropout", parents: [self]) { [self] g in
-            self.withGradBuffer { d in
-                for i in 0..<n { d[i] += g[i] * mask[i] }
+            self.withGradDestination { dst, fresh in
+                mask.withUnsafeBufferPointer { pm in
+                    let d = dst.baseAddress!, m = pm.baseAddress!, gp = g.baseAddress!
+                    Parallel.forEachChunk(count: n) { range in
+                        if fresh { for i in range { d[i] = gp[i] * m[i] } } else { for i in range { d[i] += gp[i] * m[i] } }
+                    }
+                }
             }
         }
     }

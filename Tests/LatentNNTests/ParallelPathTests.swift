@@ -76,4 +76,23 @@ struct ParallelPathTests {
         }
         #expect(one.bias == bias && one.shift == shift)
     }
+
+    /// Dropout masks drawn in blocks: the same on 1 and 2 threads, 0 or 1/(1 − p) only, a kept share
+    /// within 5σ of 1 − p, blocks that differ from each other, and one draw of the generator per mask.
+    @Test func dropoutMaskIsTheSameOnAnyThreadCount() {
+        let n = 5 * DropoutMask.blockSize + 123, p = 0.3
+        var g1 = Xoshiro256StarStar(seed: 83), g2 = g1
+        let one: [Float] = Parallel.withThreadCount(1) { DropoutMask.draw(count: n, probability: p, generator: &g1) }
+        let two: [Float] = Parallel.withThreadCount(2) { DropoutMask.draw(count: n, probability: p, generator: &g2) }
+        #expect(one == two && g1 == g2)
+        var advanced = Xoshiro256StarStar(seed: 83)
+        _ = advanced.next()
+        #expect(g1 == advanced)
+        let keep = Float(1 / (1 - p))
+        #expect(one.allSatisfy { $0 == 0 || $0 == keep })
+        let kept = Double(one.filter { $0 != 0 }.count) / Double(n)
+        #expect(Swift.abs(kept - (1 - p)) < 5 * (p * (1 - p) / Double(n)).squareRoot())
+        let b = DropoutMask.blockSize
+        #expect(Array(one[0..<b]) != Array(one[b..<2 * b]))
+    }
 }
