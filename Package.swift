@@ -64,7 +64,7 @@ let package = Package(
         .target(name: "Latent", dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentEval", "LatentNN", "LatentPlot", "LatentManifold", "LatentText", "LatentModels"]),
         .target(name: "LatentPlot", dependencies: ["LatentCore", "LatentIO", "CZlib"], swiftSettings: optimise + swift6),
         .target(name: "LatentManifold", dependencies: ["LatentCore", "LatentDecomposition"], swiftSettings: optimise + swift6),
-        .target(name: "LatentNN", dependencies: ["LatentCore", "LatentIO"], swiftSettings: optimise + swift6),
+        .target(name: "LatentNN", dependencies: ["LatentCore", "LatentIO", "CKernels"], swiftSettings: optimise + swift6),
         .target(name: "LatentText", dependencies: ["LatentCore", "LatentIO"], swiftSettings: optimise + swift6),
         .target(name: "LatentModels", dependencies: ["LatentCore", "LatentIO", "LatentNN", "LatentText", "CKernels"], swiftSettings: optimise + swift6),
         // Scale-out over MPI: not in the `Latent` umbrella, so a program that never scales out never links Open MPI.

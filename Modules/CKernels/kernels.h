@@ -91,6 +91,107 @@ static inline void latent_w2v_negative_step_avx2(float *h, float *outputs, const
     }
 }
 
+/// `e^x`, 8 lanes: the Cephes `expf` of LatentNN's `expFloat` (FastMath.swift, which documents
+/// it), with fused multiply-adds. NaN stays NaN; 0 below −87.3, +∞ above 88.7.
+__attribute__((target("avx2,fma")))
+static inline __m256 latent_exp8_avx2(__m256 x) {
+    const __m256 hi = _mm256_set1_ps(88.72283f), lo = _mm256_set1_ps(-87.33654f);
+    const __m256 magic = _mm256_set1_ps(12582912.0f);
+    __m256 xc = _mm256_min_ps(_mm256_max_ps(x, lo), hi);         // NaN becomes lo here (restored below)
+    __m256 v = _mm256_fmadd_ps(xc, _mm256_set1_ps(1.44269504f), magic);
+    __m256 n = _mm256_sub_ps(v, magic);
+    __m256i k = _mm256_sub_epi32(_mm256_castps_si256(v), _mm256_castps_si256(magic));
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), xc);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+    __m256 y = _mm256_set1_ps(1.9875691500e-4f);
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(1.3981999507e-3f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(8.3334519073e-3f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(4.1665795894e-2f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(1.6666665459e-1f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(5.0000001201e-1f));
+    y = _mm256_add_ps(_mm256_fmadd_ps(_mm256_mul_ps(y, r), r, r), _mm256_set1_ps(1.0f));
+    // 2^n with n = 128 kept finite: 2^(n−1)·2 for positive n
+    __m256i up = _mm256_and_si256(_mm256_cmpgt_epi32(k, _mm256_setzero_si256()), _mm256_set1_epi32(1));
+    __m256 scale = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_sub_epi32(k, up), _mm256_set1_epi32(127)), 23));
+    __m256 two = _mm256_add_ps(_mm256_set1_ps(1.0f), _mm256_cvtepi32_ps(up));
+    __m256 result = _mm256_mul_ps(_mm256_mul_ps(y, scale), two);
+    result = _mm256_blendv_ps(result, _mm256_setzero_ps(), _mm256_cmp_ps(x, lo, _CMP_LT_OQ));
+    result = _mm256_blendv_ps(result, _mm256_set1_ps(__builtin_inff()), _mm256_cmp_ps(x, hi, _CMP_GT_OQ));
+    return _mm256_blendv_ps(result, x, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
+}
+
+/// `erf(x)`, 8 lanes: the rational approximation of LatentNN's `erfFloat` (Eigen's
+/// `generic_fast_erf_float`, saturating outside [−4, 4]), with fused multiply-adds. NaN stays NaN.
+__attribute__((target("avx2,fma")))
+static inline __m256 latent_erf8_avx2(__m256 x) {
+    __m256 xc = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-4.0f)), _mm256_set1_ps(4.0f));
+    __m256 x2 = _mm256_mul_ps(xc, xc);
+    __m256 p = _mm256_set1_ps(-2.72614225801306e-10f);
+    p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(2.77068142495902e-08f));
+    p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(-2.10102402082508e-06f));
+    p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(-5.69250639462346e-05f));
+    p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(-7.34990630326855e-04f));
+    p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(-2.95459980854025e-03f));
+    p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(-1.60960333262415e-02f));
+    __m256 q = _mm256_set1_ps(-1.45660718464996e-05f);
+    q = _mm256_fmadd_ps(q, x2, _mm256_set1_ps(-2.13374055278905e-04f));
+    q = _mm256_fmadd_ps(q, x2, _mm256_set1_ps(-1.68282697438203e-03f));
+    q = _mm256_fmadd_ps(q, x2, _mm256_set1_ps(-7.37332916720468e-03f));
+    q = _mm256_fmadd_ps(q, x2, _mm256_set1_ps(-1.42647390514189e-02f));
+    __m256 e = _mm256_div_ps(_mm256_mul_ps(xc, p), q);
+    return _mm256_blendv_ps(e, x, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
+}
+
+/// GELU `x·Φ(x)`, `Φ(x) = (1 + erf(x/√2))/2` (LatentNN's `GELUFunction`), 8 lanes.
+__attribute__((target("avx2,fma")))
+static inline __m256 latent_gelu8_avx2(__m256 x) {
+    __m256 cdf = _mm256_mul_ps(_mm256_add_ps(_mm256_set1_ps(1.0f), latent_erf8_avx2(_mm256_mul_ps(x, _mm256_set1_ps(0.70710678118654752f)))),
+                               _mm256_set1_ps(0.5f));
+    return _mm256_mul_ps(x, cdf);
+}
+
+/// GELU's derivative `Φ(x) + x·φ(x)`, `φ(x) = e^(−x²/2)/√(2π)`, 8 lanes.
+__attribute__((target("avx2,fma")))
+static inline __m256 latent_gelu_derivative8_avx2(__m256 x) {
+    __m256 cdf = _mm256_mul_ps(_mm256_add_ps(_mm256_set1_ps(1.0f), latent_erf8_avx2(_mm256_mul_ps(x, _mm256_set1_ps(0.70710678118654752f)))),
+                               _mm256_set1_ps(0.5f));
+    __m256 density = _mm256_mul_ps(_mm256_set1_ps(0.3989422804014327f),
+                                   latent_exp8_avx2(_mm256_mul_ps(_mm256_mul_ps(x, x), _mm256_set1_ps(-0.5f))));
+    return _mm256_fmadd_ps(x, density, cdf);
+}
+
+/// `y[i] = gelu(x[i])` for `i < n` (the last partial group through an 8-lane buffer).
+__attribute__((target("avx2,fma")))
+static inline void latent_gelu_forward_avx2(const float *x, float *y, ptrdiff_t n) {
+    ptrdiff_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, latent_gelu8_avx2(_mm256_loadu_ps(x + i)));
+    if (i < n) {
+        float in[8] = {0}, out[8];
+        memcpy(in, x + i, (size_t)(n - i) * sizeof(float));
+        _mm256_storeu_ps(out, latent_gelu8_avx2(_mm256_loadu_ps(in)));
+        memcpy(y + i, out, (size_t)(n - i) * sizeof(float));
+    }
+}
+
+/// `d[i] = g[i]·gelu′(x[i])`, or `d[i] += …` when `accumulate` is non-zero, for `i < n`.
+__attribute__((target("avx2,fma")))
+static inline void latent_gelu_backward_avx2(const float *x, const float *g, float *d, ptrdiff_t n, int accumulate) {
+    ptrdiff_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 t = _mm256_mul_ps(_mm256_loadu_ps(g + i), latent_gelu_derivative8_avx2(_mm256_loadu_ps(x + i)));
+        _mm256_storeu_ps(d + i, accumulate ? _mm256_add_ps(_mm256_loadu_ps(d + i), t) : t);
+    }
+    if (i < n) {
+        float in[8] = {0}, gin[8] = {0}, out[8] = {0};
+        memcpy(in, x + i, (size_t)(n - i) * sizeof(float));
+        memcpy(gin, g + i, (size_t)(n - i) * sizeof(float));
+        if (accumulate) memcpy(out, d + i, (size_t)(n - i) * sizeof(float));
+        __m256 t = _mm256_mul_ps(_mm256_loadu_ps(gin), latent_gelu_derivative8_avx2(_mm256_loadu_ps(in)));
+        _mm256_storeu_ps(out, accumulate ? _mm256_add_ps(_mm256_loadu_ps(out), t) : t);
+        memcpy(d + i, out, (size_t)(n - i) * sizeof(float));
+    }
+}
+
 #else
 static inline int latent_cpu_has_avx2_fma(void) { return 0; }
 static inline void latent_w2v_negative_step_avx2(float *h, float *outputs, const ptrdiff_t *rows, ptrdiff_t count,
@@ -99,6 +200,14 @@ static inline void latent_w2v_negative_step_avx2(float *h, float *outputs, const
     (void)h; (void)outputs; (void)rows; (void)count; (void)d; (void)alpha; (void)sigmoid; (void)maxExp;
     (void)tableScale; (void)gains; (void)work;
     __builtin_trap();   // never called: latent_cpu_has_avx2_fma() is 0 here
+}
+static inline void latent_gelu_forward_avx2(const float *x, float *y, ptrdiff_t n) {
+    (void)x; (void)y; (void)n;
+    __builtin_trap();
+}
+static inline void latent_gelu_backward_avx2(const float *x, const float *g, float *d, ptrdiff_t n, int accumulate) {
+    (void)x; (void)g; (void)d; (void)n; (void)accumulate;
+    __builtin_trap();
 }
 #endif
 

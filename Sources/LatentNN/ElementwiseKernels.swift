@@ -1,3 +1,4 @@
+import CKernels
 import LatentCore
 
 /// A differentiable scalar function for the elementwise kernels: `value(x)` and its derivative
@@ -43,6 +44,37 @@ extension Tensor {
         }
     }
 
+    /// `y = f(x)` and `∂x += g ⊙ f′(x)` through C kernels over `Float` ranges (`forward(x, y, n)`,
+    /// `backward(x, g, ∂x, n, accumulate)`), each called on whole chunks of the parallel loops.
+    /// Only for `Scalar == Float`.
+    func mapFloatKernel(_ name: String,
+                        forward: @escaping (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void,
+                        backward: @escaping (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Int32) -> Void) -> Tensor {
+        precondition(Scalar.self == Float.self, "mapFloatKernel: Float only, got \(Scalar.self)")
+        let n = count
+        let out = [Scalar](unsafeUninitializedCapacity: n) { buf, initialized in
+            storage.withUnsafeBufferPointer { src in
+                let o = UnsafeMutableRawPointer(buf.baseAddress!).assumingMemoryBound(to: Float.self)
+                let x = UnsafeRawPointer(src.baseAddress!).assumingMemoryBound(to: Float.self)
+                Parallel.forEachChunk(count: n) { range in forward(x + range.lowerBound, o + range.lowerBound, range.count) }
+            }
+            initialized = n
+        }
+        return Tensor(shape: shape, storage: out, op: name, parents: [self]) { [self] g in
+            let saved = self.storage
+            self.withGradDestination { dst, fresh in
+                saved.withUnsafeBufferPointer { px in
+                    let d = UnsafeMutableRawPointer(dst.baseAddress!).assumingMemoryBound(to: Float.self)
+                    let x = UnsafeRawPointer(px.baseAddress!).assumingMemoryBound(to: Float.self)
+                    let gp = UnsafeRawPointer(g.baseAddress!).assumingMemoryBound(to: Float.self)
+                    Parallel.forEachChunk(count: n) { range in
+                        backward(x + range.lowerBound, gp + range.lowerBound, d + range.lowerBound, range.count, fresh ? 0 : 1)
+                    }
+                }
+            }
+        }
+    }
+
     /// `∂x += g ⊙ f′(x)` (written, not added, when `∂x` is fresh: no zero-fill pass).
     @inlinable
     static func mapBackward<F: ElementwiseFunction>(_ f: F, input: Tensor, output: [Scalar], _ g: UnsafeBufferPointer<Scalar>)
@@ -65,6 +97,9 @@ extension Tensor {
         }
     }
 }
+
+/// Whether the processor and the operating system run AVX2 + FMA (`CKernels`), checked once.
+let cpuHasAVX2FMA = latent_cpu_has_avx2_fma() != 0
 
 // MARK: - The functions
 

@@ -1,3 +1,4 @@
+import CKernels
 import LatentCore
 
 /// How `gelu` evaluates the Gaussian CDF.
@@ -74,10 +75,14 @@ extension Tensor {
     /// The Gaussian error linear unit `x·Φ(x)` (Hendrycks & Gimpel 2016), exactly through `erf`
     /// (`.none`, the default, as in PyTorch) or by the `tanh` formula (`.tanh`, as in GPT-2).
     /// Backward: `Φ(x) + x·φ(x)` for `.none`; the derivative of the tanh formula for `.tanh`.
+    /// `Float` with `.none` runs the AVX2 + FMA kernels of `CKernels` where the processor has them
+    /// (the same formulas, 8 lanes, fused multiply-adds: the last bits differ from the SSE2 path).
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func gelu(approximation: GELUApproximation = .none) -> Tensor {
         switch approximation {
-        case .none: return map("gelu", GELUFunction<Scalar>())
+        case .none:
+            if Scalar.self == Float.self && cpuHasAVX2FMA { return mapFloatKernel("gelu", forward: latent_gelu_forward_avx2, backward: latent_gelu_backward_avx2) }
+            return map("gelu", GELUFunction<Scalar>())
         case .tanh: return map("geluTanh", GELUTanhFunction<Scalar>())
         }
     }

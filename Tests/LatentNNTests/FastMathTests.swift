@@ -65,4 +65,36 @@ struct FastMathTests {
         let worst = zip(xs, y).map { Swift.abs($1 - Double.tanh($0)) / Swift.max(Swift.abs(Double.tanh($0)), 1e-300) }.max()!
         #expect(worst < 1e-13)
     }
+
+    /// The AVX2 + FMA GELU kernels (used for `Float` where the processor has them) against the
+    /// portable `GELUFunction` and against `Double`: forward and gradient, every tail length 1…17,
+    /// written and accumulated gradients, NaN, ±∞ and saturated inputs.
+    @Test func avx2GELUMatchesThePortablePathAndDouble() throws {
+        try #require(cpuHasAVX2FMA, "no AVX2 + FMA here: the kernels are not used")
+        var rng = Xoshiro256StarStar(seed: 71)
+        for n in 1...17 {
+            let values = (0..<n).map { _ in Float(rng.normal() * 3) }
+            let x = Tensor<Float>(shape: [n], storage: values, requiresGrad: true)
+            let y = x.gelu()
+            let g = (0..<n).map { _ in Float(rng.normal()) }
+            y.backward(seed: g)
+            for i in 0..<n {
+                let f = GELUFunction<Float>(), xi = values[i]
+                let portable = f.value(xi), derivative = f.derivative(xi, portable)
+                #expect(Swift.abs(y.storage[i] - portable) <= 4 * Swift.max(Swift.abs(portable), 1) * Float.ulpOfOne)
+                #expect(Swift.abs(x.grad![i] - g[i] * derivative) <= 4 * Swift.max(Swift.abs(g[i] * derivative), 1) * Float.ulpOfOne)
+                let exact = Double(xi) * (1 + Double.erf(Double(xi) / 2.0.squareRoot())) / 2
+                #expect(Swift.abs(Double(y.storage[i]) - exact) < 2e-6 * Swift.max(1, Swift.abs(exact)))
+            }
+            // a second backward adds into the existing gradient
+            let first = x.grad!
+            x.gelu().backward(seed: g)
+            #expect(zip(x.grad!, first).allSatisfy { Swift.abs($0 - 2 * $1) <= 4 * Swift.max(Swift.abs($1), 1) * Float.ulpOfOne })
+        }
+        let special: [Float] = [.nan, .infinity, -.infinity, 10, -10, 0, -0.0, 1e-30, 200, -200]
+        for (kernel, xi) in zip(Tensor<Float>(special).gelu().storage, special) {
+            let portable = GELUFunction<Float>().value(xi)
+            #expect(kernel == portable || (kernel.isNaN && portable.isNaN), "gelu(\(xi)): \(kernel) against \(portable)")
+        }
+    }
 }
