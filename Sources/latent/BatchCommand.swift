@@ -70,8 +70,11 @@ struct BatchCommand: ParsableCommand {
                         fitter: BatchOptions.Fitter? = nil) throws {
         // The database is an output: never the batch file or a dataset, always writable.
         let inputs = [OutputSafety.Named("the batch file", file!)] + batch.datasets.compactMap { spec -> OutputSafety.Named? in
-            if case let .file(path, _) = spec.source { return .init("dataset '\(spec.name)'", path) }
-            return nil
+            switch spec.source {
+            case let .file(path, _): return .init("dataset '\(spec.name)'", path)
+            case let .corpus(source): return .init("corpus '\(spec.name)'", source.path)
+            case .builtin: return nil
+            }
         }
         try OutputSafety.check(inputs: inputs, outputs: [.file("--db", db)])
         try BatchLock.acquire(db)
