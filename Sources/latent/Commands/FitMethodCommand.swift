@@ -90,6 +90,7 @@ struct FitMethodCommand: ParsableCommand, FitCommand {
             case .failure(let e): throw ValidationError("--\(name) \(e)")
             }
         }
+        if let reason = method.checkParameters?(values) { throw ValidationError(reason) }
         return values
     }
 
