@@ -42,6 +42,25 @@ public struct MethodDescriptor: Sendable {
     public init(name: String, summary: String, parameters: [ParameterSpec], canReconstruct: Bool,
                 format: ModelFormat? = nil, columnPrefix: String = "z",
                 fit: @escaping @Sendable (_ x: Matrix<Double>, _ parameters: Parameters, _ seed: UInt64) throws -> FittedModel) {
+        self.init(name: name, summary: summary, parameters: parameters, canReconstruct: canReconstruct, format: format,
+                  columnPrefix: columnPrefix, fit: fit, input: .rows, fitCorpus: nil, checkParameters: nil)
+    }
+
+    /// A method that learns from a text corpus (`input` is `.corpus`). Its `fit` on rows throws
+    /// `EstimatorError.invalidData`; batch files refuse such pairings before anything runs.
+    public init(name: String, summary: String, parameters: [ParameterSpec], columnPrefix: String = "z",
+                checkParameters: (@Sendable (Parameters) -> String?)? = nil,
+                fitCorpus: @escaping @Sendable (_ corpus: CorpusSource, _ parameters: Parameters, _ seed: UInt64) throws -> FittedModel) {
+        self.init(name: name, summary: summary, parameters: parameters, canReconstruct: false, format: nil, columnPrefix: columnPrefix,
+                  fit: { _, _, _ in throw EstimatorError.invalidData(method: name, reason: "it learns from a text corpus, not from rows of features") },
+                  input: .corpus, fitCorpus: fitCorpus, checkParameters: checkParameters)
+    }
+
+    private init(name: String, summary: String, parameters: [ParameterSpec], canReconstruct: Bool, format: ModelFormat?, columnPrefix: String,
+                 fit: @escaping @Sendable (_ x: Matrix<Double>, _ parameters: Parameters, _ seed: UInt64) throws -> FittedModel,
+                 input: MethodInput,
+                 fitCorpus: (@Sendable (_ corpus: CorpusSource, _ parameters: Parameters, _ seed: UInt64) throws -> FittedModel)?,
+                 checkParameters: (@Sendable (Parameters) -> String?)?) {
         precondition(Set(parameters.map(\.name)).count == parameters.count, "MethodDescriptor \(name): duplicate parameter names")
         self.name = name
         self.summary = summary
@@ -50,25 +69,7 @@ public struct MethodDescriptor: Sendable {
         self.format = format
         self.columnPrefix = columnPrefix
         self.fit = fit
-        self.input = .rows
-        self.fitCorpus = nil
-        self.checkParameters = nil
-    }
-
-    /// A method that learns from a text corpus (`input` is `.corpus`). Its `fit` on rows throws
-    /// `EstimatorError.invalidData`; batch files refuse such pairings before anything runs.
-    public init(name: String, summary: String, parameters: [ParameterSpec], columnPrefix: String = "z",
-                checkParameters: (@Sendable (Parameters) -> String?)? = nil,
-                fitCorpus: @escaping @Sendable (_ corpus: CorpusSource, _ parameters: Parameters, _ seed: UInt64) throws -> FittedModel) {
-        precondition(Set(parameters.map(\.name)).count == parameters.count, "MethodDescriptor \(name): duplicate parameter names")
-        self.name = name
-        self.summary = summary
-        self.parameters = parameters
-        self.canReconstruct = false
-        self.format = nil
-        self.columnPrefix = columnPrefix
-        self.fit = { _, _, _ in throw EstimatorError.invalidData(method: name, reason: "it learns from a text corpus, not from rows of features") }
-        self.input = .corpus
+        self.input = input
         self.fitCorpus = fitCorpus
         self.checkParameters = checkParameters
     }
