@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "LatentDecomposition", dependencies: ["LatentCore"], swiftSettings: optimise + swift6),
         .target(
             name: "LatentExperiments",
-            dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentEval", "LatentManifold", "LatentModels",
+            dependencies: ["LatentCore", "LatentIO", "LatentDecomposition", "LatentEval", "LatentManifold", "LatentModels", "LatentText",
                            .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: optimise + swift6),
         .target(name: "LatentEval", dependencies: ["LatentCore"], swiftSettings: optimise + swift6),

@@ -2,6 +2,7 @@ import LatentCore
 import Foundation
 import LatentIO
 import Yams
+import LatentText
 
 extension BatchFile {
     /// Reads and checks the batch file at `path`; relative dataset and artifact paths are taken
@@ -41,7 +42,7 @@ private struct BatchParser {
     typealias Entry = (key: String, keyNode: Node, value: Node)
 
     static let topKeys = ["name", "description", "datasets", "methods", "seeds", "evaluations", "artifacts", "distributed"]
-    static let datasetKeys = ["name", "path", "builtin", "format", "label-column"]
+    static let datasetKeys = ["name", "path", "builtin", "format", "label-column", "corpus", "lowercase", "tokens"]
 
     func parse(_ yaml: String) throws -> BatchFile {
         let root: Node?
@@ -63,15 +64,17 @@ private struct BatchParser {
 
         guard let methodsEntry = byKey["methods"] else { throw fail(root, "missing key 'methods'") }
         let methods = try parseMethods(methodsEntry.value)
+        try checkInputs(methods: methods, datasets: datasets.map(\.spec))
 
         let seeds = try byKey["seeds"].map { try parseSeeds($0.value) } ?? [0]
         let evaluations = try byKey["evaluations"].map { try parseEvaluations($0.value, methods: methods, datasets: datasets) }
+        let evaluationFiles = try evaluations?.files ?? defaultEvaluationFiles(datasets: datasets.map(\.spec), node: root)
         let artifacts = try byKey["artifacts"].map { resolve(try text($0.value, what: "'artifacts'")) }
         let distributed = try byKey["distributed"].map { try parseDistributed($0.value, methods: methods) } ?? false
 
         return BatchFile(path: path, name: name, description: description, datasets: datasets.map(\.spec),
-                         methods: methods, seeds: seeds, evaluations: evaluations, artifactsFolder: artifacts, source: yaml,
-                         distributed: distributed)
+                         methods: methods, seeds: seeds, evaluations: evaluations?.names, evaluationFiles: evaluationFiles,
+                         artifactsFolder: artifacts, source: yaml, distributed: distributed)
     }
 
     // MARK: - Sections
@@ -101,11 +104,22 @@ private struct BatchParser {
                 }
             }
 
+            let sources = ["path", "builtin", "corpus"].compactMap { f[$0] }
+            if sources.count > 1 {
+                throw fail(sources[1].keyNode, "dataset '\(name)' has both '\(sources[0].key)' and '\(sources[1].key)'; give one")
+            }
+            if f["corpus"] == nil, let entry = f["lowercase"] ?? f["tokens"] {
+                throw fail(entry.keyNode, "dataset '\(name)': '\(entry.key)' applies only to a corpus dataset ('corpus: FILE')")
+            }
+            if let corpusEntry = f["corpus"] {
+                result.append((try parseCorpus(name: name, corpusEntry, fields: f, line: line), false))
+                continue
+            }
             switch (f["path"], f["builtin"]) {
             case (nil, nil):
-                throw fail(item, "dataset '\(name)' needs 'path' (a data file) or 'builtin' (a built-in dataset)")
-            case (_?, let builtin?):
-                throw fail(builtin.keyNode, "dataset '\(name)' has both 'path' and 'builtin'; give one")
+                throw fail(item, "dataset '\(name)' needs 'path' (a data file), 'builtin' (a built-in dataset) or 'corpus' (a text file)")
+            case (_?, _?):
+                preconditionFailure("two sources were refused above")
             case let (nil, builtin?):
                 let builtinName = try text(builtin.value, what: "'builtin'")
                 guard catalog.datasets.builtins[builtinName] != nil else {
@@ -134,16 +148,64 @@ private struct BatchParser {
                 if case let .name(column)? = labelColumn, !format.supportsColumnNames {
                     throw fail(f["label-column"]!.value, "dataset '\(name)': \(format.name) files have no column names; 'label-column' must be a column index, got '\(column)'")
                 }
-                let resolved = resolve(given)
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), !isDirectory.boolValue else {
-                    throw fail(pathEntry.value, "dataset '\(name)': file \(given) does not exist" + (given == resolved ? "" : " (looked for \(resolved))"))
-                }
+                let resolved = try existingFile(given, node: pathEntry.value, what: "dataset '\(name)': file")
                 result.append((DatasetSpec(name: name, source: .file(path: resolved, format: format.name), labelColumn: labelColumn, line: line),
                                labelColumn != nil))
             }
         }
         return result
+    }
+
+    /// A corpus dataset: `corpus: FILE` (one sentence per line) with `lowercase` and `tokens` as
+    /// `latent word2vec train`'s `--lowercase` and `--tokens`.
+    private func parseCorpus(name: String, _ corpusEntry: Entry, fields f: [String: Entry], line: Int) throws -> DatasetSpec {
+        for key in ["label-column", "format"] {
+            if let entry = f[key] { throw fail(entry.keyNode, "dataset '\(name)': '\(key)' does not apply to a corpus dataset") }
+        }
+        let given = try text(corpusEntry.value, what: "a dataset's 'corpus'")
+        var lowercase = false
+        if let entry = f["lowercase"] {
+            guard case let .bool(b)? = scalar(entry.value) else {
+                throw fail(entry.value, "dataset '\(name)': 'lowercase' must be true or false, got '\(show(entry.value))'")
+            }
+            lowercase = b
+        }
+        var tokens = "whitespace"
+        if let entry = f["tokens"] {
+            tokens = try text(entry.value, what: "'tokens'")
+            guard Self.tokenizations.contains(tokens) else {
+                throw fail(entry.value, "dataset '\(name)': 'tokens' must be one of \(Self.tokenizations.joined(separator: ", ")), got '\(tokens)'")
+            }
+        }
+        let resolved = try existingFile(given, node: corpusEntry.value, what: "dataset '\(name)': corpus file")
+        return DatasetSpec(name: name, source: .corpus(CorpusSource(path: resolved, lowercase: lowercase, tokens: tokens)), line: line)
+    }
+
+    /// How corpus lines split into words (LatentText's `Tokenization.Splitting`).
+    static let tokenizations = Tokenization.Splitting.allCases.map(\.rawValue)
+
+    /// `given` resolved against the batch file's folder; fails at `node` when it is not a file.
+    private func existingFile(_ given: String, node: Node, what: String) throws -> String {
+        let resolved = resolve(given)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw fail(node, "\(what) \(given) does not exist" + (given == resolved ? "" : " (looked for \(resolved))"))
+        }
+        return resolved
+    }
+
+    /// Every method runs on every dataset, so each method's input kind (rows or corpus) must be
+    /// every dataset's.
+    private func checkInputs(methods: [BatchFile.MethodGrid], datasets: [DatasetSpec]) throws {
+        func words(_ input: MethodInput) -> String { input == .corpus ? "a text corpus" : "rows of features" }
+        for grid in methods {
+            let input = catalog.methods[grid.method]!.input
+            if let d = datasets.first(where: { $0.input != input }) {
+                throw BatchFileError(path: path, line: grid.line,
+                                     message: "method '\(grid.method)' learns from \(words(input)), but dataset '\(d.name)' (line \(d.line)) is \(words(d.input)); "
+                                              + "every method runs on every dataset, so put \(input == .corpus ? "corpus methods and corpus datasets" : "rows methods and rows datasets") in a batch of their own")
+            }
+        }
     }
 
     private func parseMethods(_ node: Node) throws -> [BatchFile.MethodGrid] {
@@ -192,6 +254,11 @@ private struct BatchParser {
             var seen = Set<Parameters>(), unique = [Parameters]()
             unique.reserveCapacity(points.count)
             for p in points where seen.insert(p).inserted { unique.append(p) }
+            if let check = spec.checkParameters {
+                for p in unique {
+                    if let reason = check(p) { throw fail(item, "method '\(methodName)' (\(p.summary)): \(reason)") }
+                }
+            }
             grids.append(BatchFile.MethodGrid(method: methodName, points: unique, line: item.mark?.line ?? 0))
         }
         return grids
@@ -211,14 +278,53 @@ private struct BatchParser {
         return seeds
     }
 
+    /// The evaluations named, each a name or, for evaluations that read files, `name: FILE` or
+    /// `name: [FILE, …]`; with the files of every file-reading evaluation (given or default),
+    /// each checked whole.
     private func parseEvaluations(_ node: Node, methods: [BatchFile.MethodGrid],
-                                  datasets: [(spec: DatasetSpec, hasLabels: Bool)]) throws -> [String] {
+                                  datasets: [(spec: DatasetSpec, hasLabels: Bool)]) throws -> (names: [String], files: [String: [String]]) {
         let items = try sequence(node, what: "'evaluations'", of: "evaluation names")
-        var names = [String]()
+        var names = [String](), files = [String: [String]]()
         for item in items {
-            let name = try text(item, what: "an evaluation")
+            let nameNode: Node, filesNode: Node?
+            if case .mapping = item {
+                let fields = try entries(item, what: "an evaluation with files", allowed: nil)
+                guard fields.count == 1 else {
+                    throw fail(item, "an evaluation with files is one 'name: FILE' or 'name: [FILE, …]', got \(fields.count) keys")
+                }
+                (nameNode, filesNode) = (fields[0].keyNode, fields[0].value)
+            } else {
+                (nameNode, filesNode) = (item, nil)
+            }
+            let name = try text(nameNode, what: "an evaluation")
             guard let evaluation = catalog.evaluations[name] else {
-                throw fail(item, "evaluation '\(name)' is not known; known: \(DatasetRegistry.list(catalog.evaluations.names))")
+                throw fail(nameNode, "evaluation '\(name)' is not known; known: \(DatasetRegistry.list(catalog.evaluations.names))")
+            }
+            if evaluation.requirements.contains(.corpus), let d = datasets.first(where: { $0.spec.input != .corpus }) {
+                throw fail(nameNode, "evaluation '\(name)' measures word vectors and needs a corpus dataset; dataset '\(d.spec.name)' (line \(d.spec.line)) holds rows of features")
+            }
+            if !evaluation.requirements.contains(.corpus), let d = datasets.first(where: { $0.spec.input == .corpus }) {
+                let textEvaluations = catalog.evaluations.names.filter { catalog.evaluations[$0]!.requirements.contains(.corpus) }
+                throw fail(nameNode, "evaluation '\(name)' takes rows of features; dataset '\(d.spec.name)' (line \(d.spec.line)) is a text corpus "
+                                     + "(evaluations of corpus runs: \(DatasetRegistry.list(textEvaluations)))")
+            }
+            if let fileInput = evaluation.files {
+                if let filesNode {
+                    let given: [Node]
+                    if case .sequence = filesNode { given = try sequence(filesNode, what: "the files of '\(name)'", of: "file paths") } else { given = [filesNode] }
+                    if given.count > 1 && !fileInput.allowsSeveral {
+                        throw fail(filesNode, "evaluation '\(name)' reads one file, got \(given.count)")
+                    }
+                    files[name] = try given.map { fileNode in
+                        let resolved = try existingFile(try text(fileNode, what: "a file of '\(name)'"), node: fileNode, what: "evaluation '\(name)': file")
+                        try checkEvaluationFile(resolved, of: evaluation, node: fileNode)
+                        return resolved
+                    }
+                } else {
+                    files[name] = try defaultFiles(of: evaluation, node: nameNode)
+                }
+            } else if let filesNode {
+                throw fail(filesNode, "evaluation '\(name)' reads no files; give its name alone")
             }
             if evaluation.requirements.contains(.reconstruction),
                let grid = methods.first(where: { !(catalog.methods[$0.method]?.canReconstruct ?? false) }) {
@@ -232,7 +338,41 @@ private struct BatchParser {
             }
             if !names.contains(name) { names.append(name) }
         }
-        return names
+        return (names, files)
+    }
+
+    /// When the file names no evaluations: the default files of the evaluations corpus runs get
+    /// (none for a batch of rows datasets), each checked whole.
+    private func defaultEvaluationFiles(datasets: [DatasetSpec], node: Node) throws -> [String: [String]] {
+        guard datasets.contains(where: { $0.input == .corpus }) else { return [:] }
+        var files = [String: [String]]()
+        for name in catalog.evaluations.names {
+            guard let evaluation = catalog.evaluations[name], evaluation.requirements.contains(.corpus), evaluation.files != nil else { continue }
+            files[name] = try defaultFiles(of: evaluation, node: node, implied: true)
+        }
+        return files
+    }
+
+    /// An evaluation's default files, which must exist and be well-formed.
+    private func defaultFiles(of evaluation: EvaluationSpec, node: Node, implied: Bool = false) throws -> [String] {
+        let defaults = evaluation.files?.defaults ?? []
+        for file in defaults {
+            guard FileManager.default.isReadableFile(atPath: file) else {
+                throw fail(node, "evaluation '\(evaluation.name)'\(implied ? " (run on corpus datasets when 'evaluations' is left out)" : ""): "
+                                 + "its default file \(file) does not exist; name files with '- \(evaluation.name): FILE' in 'evaluations'")
+            }
+            try checkEvaluationFile(file, of: evaluation, node: node)
+        }
+        return defaults
+    }
+
+    /// Reads an evaluation file whole; its first problem (file and line) becomes the batch file's error at `node`.
+    private func checkEvaluationFile(_ file: String, of evaluation: EvaluationSpec, node: Node) throws {
+        do {
+            try evaluation.files?.check(URL(fileURLWithPath: file))
+        } catch {
+            throw fail(node, "evaluation '\(evaluation.name)': \(error)")
+        }
     }
 
     /// `distributed: true|false`; when true, every method entry must name a method of

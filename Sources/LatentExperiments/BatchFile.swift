@@ -19,6 +19,26 @@ import Foundation
 /// artifacts: artifacts/        # optional folder for each run's saved matrices (.npy)
 /// distributed: true            # optional: every fit runs over the ranks of `mpirun -np N latent batch`
 /// ```
+///
+/// A corpus batch trains word vectors (`method: word2vec`, the methods whose `input` is
+/// `.corpus`) on text files and measures them with the text evaluations:
+///
+/// ```yaml
+/// datasets:
+///   - name: definitions
+///     corpus: definitions.txt  # UTF-8, one sentence per line
+///     lowercase: true          # optional, default false
+///     tokens: alphanumeric     # optional: whitespace (default) or alphanumeric
+/// methods:
+///   - method: word2vec
+///     architecture: [skipgram, cbow]
+/// evaluations:
+///   - word-similarity          # WordSim-353 and SimLex-999 (TextEvaluations.defaultFolder)
+///   - analogies: questions.txt # or name the file(s)
+/// ```
+///
+/// Methods and datasets of the two kinds do not mix in one batch, and neither do rows
+/// evaluations with corpus datasets: the file is refused when it is read.
 public struct BatchFile: Sendable {
     /// One method entry with its grid already expanded.
     public struct MethodGrid: Sendable {
@@ -45,6 +65,9 @@ public struct BatchFile: Sendable {
     public let seeds: [UInt64]
     /// Evaluation names given in the file; `nil` for "all that apply" (`ExperimentCatalog.defaultEvaluations`).
     public let evaluations: [String]?
+    /// The files each file-reading evaluation that may run reads (absolute paths; given in the
+    /// file or the evaluation's defaults), all checked when the file was read.
+    public let evaluationFiles: [String: [String]]
     /// Folder for run artifacts (resolved), or `nil` to save none.
     public let artifactsFolder: String?
     /// The YAML text, stored with the experiment.

@@ -201,7 +201,8 @@ public struct BatchRunner: Sendable {
                          onEvent: @Sendable (BatchEvent) -> Void) -> Result<RunStatus, Error> {
         let method = catalog.methods[key.method]!
         let dataset = datasets[key.dataset]!
-        let evaluations = batch.evaluations ?? catalog.defaultEvaluations(for: method, hasLabels: dataset.labels != nil, hasGroundTruth: dataset.groundTruth != nil)
+        let evaluations = batch.evaluations ?? catalog.defaultEvaluations(for: method, hasLabels: dataset.labels != nil, hasGroundTruth: dataset.groundTruth != nil,
+                                                                          isCorpus: dataset.corpus != nil)
         do {
             if stop.isStopped { return .success(.pending) }
             try store.markRunning(runID: runID)
@@ -214,11 +215,11 @@ public struct BatchRunner: Sendable {
                 return .success(.interrupted)
             }
             do {
-                let model = ReconstructionMemo.wrap(try fitter?(key, dataset) ?? method.fit(dataset.features, key.parameters, key.seed))
+                let model = ReconstructionMemo.wrap(try fitter?(key, dataset) ?? Self.fit(method, on: dataset, key))
                 if stop.isStopped { return try interrupted() }
                 var metrics = model.metrics
                 for name in evaluations {
-                    let values = try catalog.evaluations[name]!.evaluate(dataset, model)
+                    let values = try catalog.evaluations[name]!.evaluate(dataset, model, files: batch.evaluationFiles[name])
                     metrics.merge(values) { _, new in new }
                     if stop.isStopped { return try interrupted() }
                 }
@@ -242,6 +243,18 @@ public struct BatchRunner: Sendable {
             stop.stop()   // the store is unusable: stop the other workers too
             return .failure(error)
         }
+    }
+
+    /// The method's own fit of the run: on the dataset's rows, or on its corpus for corpus methods
+    /// (the batch parser pairs only methods and datasets of the same input kind).
+    private static func fit(_ method: MethodDescriptor, on dataset: Dataset, _ key: RunKey) throws -> FittedModel {
+        if let corpus = dataset.corpus {
+            guard let fitCorpus = method.fitCorpus else {
+                throw RunError(message: "method '\(method.name)' learns from rows of features; dataset '\(dataset.name)' is a text corpus")
+            }
+            return try fitCorpus(corpus, key.parameters, key.seed)
+        }
+        return try method.fit(dataset.features, key.parameters, key.seed)
     }
 
     /// Writes the model's artifacts as `<folder>/run-<id>-<name>.npy`.

@@ -3,7 +3,8 @@ import LatentCore
 import LatentIO
 
 /// Data a batch runs methods on: samples as rows of `features`, with optional integer class
-/// labels (one per row) for evaluations that need them.
+/// labels (one per row) for evaluations that need them; or a text corpus (`corpus`) that corpus
+/// methods (word2vec) read themselves.
 public struct Dataset: Sendable {
     /// The name the batch file gives the dataset; part of each run's identity.
     public let name: String
@@ -28,7 +29,23 @@ public struct Dataset: Sendable {
         self.features = features
         self.labels = labels
         self.groundTruth = groundTruth
+        self.corpus = nil
     }
+
+    /// The corpus file of a corpus dataset, `nil` for rows of features.
+    public let corpus: CorpusSource?
+
+    /// A corpus dataset: no rows (`features` is 0 × 0), the file and its reading options.
+    public init(name: String, corpus: CorpusSource) {
+        self.name = name
+        self.features = Matrix(rows: 0, columns: 0, storage: [])
+        self.labels = nil
+        self.groundTruth = nil
+        self.corpus = corpus
+    }
+
+    /// What methods this dataset feeds: `.corpus` for a corpus, else `.rows`.
+    public var input: MethodInput { corpus == nil ? .rows : .corpus }
 }
 
 /// The factors that generated each row of a dataset, and the generator itself: the inputs of any
@@ -106,6 +123,14 @@ public struct DatasetSpec: Hashable, Sendable {
         case file(path: String, format: String)
         /// A dataset the library knows by name (e.g. `fashion-mnist`), when registered.
         case builtin(String)
+        /// A UTF-8 text file, one sentence per line, for corpus methods (batch key `corpus`).
+        case corpus(CorpusSource)
+    }
+
+    /// What methods this dataset feeds: `.corpus` for a corpus file, else `.rows`.
+    public var input: MethodInput {
+        if case .corpus = source { return .corpus }
+        return .rows
     }
 
     /// The dataset's name in results.

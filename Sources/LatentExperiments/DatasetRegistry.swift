@@ -117,8 +117,8 @@ public struct DatasetRegistry: Sendable {
     }
 
     /// Loads the dataset `spec` describes.
-    /// - Throws: `DatasetError` for an unknown format or built-in, a bad label column or labels
-    ///   that are not whole numbers; the format's own errors (`IOError`) for unreadable files.
+    /// - Throws: `DatasetError` for an unknown format or built-in, a bad label column, labels
+    ///   that are not whole numbers or an unreadable corpus file; the format's own errors (`IOError`) for unreadable files.
     public func load(_ spec: DatasetSpec) throws -> Dataset {
         switch spec.source {
         case let .builtin(name):
@@ -132,6 +132,13 @@ public struct DatasetRegistry: Sendable {
             }
             let (x, labels) = try format.load(URL(fileURLWithPath: path), spec.labelColumn)
             return Dataset(name: spec.name, features: x, labels: labels)
+        case let .corpus(source):
+            // Corpus methods read the file themselves (word2vec applies its min-count while
+            // reading); here it only has to be readable.
+            guard FileManager.default.isReadableFile(atPath: source.path) else {
+                throw DatasetError(path: source.path, message: "the corpus file cannot be read")
+            }
+            return Dataset(name: spec.name, corpus: source)
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import LatentCore
 import LatentEval
 
@@ -12,6 +13,28 @@ public struct EvaluationSpec: Sendable {
         case labels
         /// The dataset carries its generative factors (`Dataset.groundTruth`: built-in `dsprites`).
         case groundTruth
+        /// The dataset is a text corpus and the model holds word vectors (`word2vec`). Evaluations
+        /// without it take rows of features and are refused on corpus datasets.
+        case corpus
+    }
+
+    /// The files an evaluation reads besides the model (word pairs, analogy questions): those it
+    /// reads when the batch names none, whether it takes several, and a check of one file's
+    /// whole content, run when the batch file is read.
+    public struct FileInput: Sendable {
+        /// Absolute paths read when the batch file names no files.
+        public let defaults: [String]
+        /// Whether more than one file may be named.
+        public let allowsSeveral: Bool
+        /// Throws (naming the file and line) when a file's content is unusable.
+        public let check: @Sendable (URL) throws -> Void
+
+        /// A file input declaration.
+        public init(defaults: [String], allowsSeveral: Bool, check: @escaping @Sendable (URL) throws -> Void) {
+            self.defaults = defaults
+            self.allowsSeveral = allowsSeveral
+            self.check = check
+        }
     }
 
     /// The name used in batch files.
@@ -20,8 +43,12 @@ public struct EvaluationSpec: Sendable {
     public let summary: String
     /// What the method and dataset must provide.
     public let requirements: Set<Requirement>
-    /// Metrics of `model` on `dataset` (name → value).
+    /// Metrics of `model` on `dataset` (name → value); an evaluation with `files` reads its defaults.
     public let evaluate: @Sendable (_ dataset: Dataset, _ model: FittedModel) throws -> [String: Double]
+    /// The files the evaluation reads, `nil` when it reads none.
+    public let files: FileInput?
+    /// For evaluations with `files`: the metrics with the files a batch names (absolute paths).
+    public let evaluateFiles: (@Sendable (_ dataset: Dataset, _ model: FittedModel, _ files: [String]) throws -> [String: Double])?
 
     /// An evaluation declaration.
     public init(name: String, summary: String, requirements: Set<Requirement>,
@@ -30,12 +57,34 @@ public struct EvaluationSpec: Sendable {
         self.summary = summary
         self.requirements = requirements
         self.evaluate = evaluate
+        self.files = nil
+        self.evaluateFiles = nil
+    }
+
+    /// An evaluation that reads files (`- name: FILE` or `- name: [FILE, …]` in a batch file;
+    /// `files.defaults` when only its name is given).
+    public init(name: String, summary: String, requirements: Set<Requirement>, files: FileInput,
+                evaluate: @escaping @Sendable (_ dataset: Dataset, _ model: FittedModel, _ files: [String]) throws -> [String: Double]) {
+        self.name = name
+        self.summary = summary
+        self.requirements = requirements
+        self.files = files
+        self.evaluateFiles = evaluate
+        self.evaluate = { dataset, model in try evaluate(dataset, model, files.defaults) }
+    }
+
+    /// Metrics of `model` on `dataset`, reading `files` (absolute paths) when given and the
+    /// evaluation reads files.
+    public func evaluate(_ dataset: Dataset, _ model: FittedModel, files: [String]?) throws -> [String: Double] {
+        if let files, let evaluateFiles { return try evaluateFiles(dataset, model, files) }
+        return try evaluate(dataset, model)
     }
 }
 
 /// The evaluations a batch file may name.
 ///
-/// `standard` has `reconstruction-error`, `explained-variance`, `fewshot` and `disentanglement`. Other evaluations
+/// `standard` has `reconstruction-error`, `explained-variance`, `fewshot`, `disentanglement`,
+/// `word-similarity` and `analogies`. Other evaluations
 /// plug in with `register` (label-based ones with `requirements: [.labels]`).
 public struct EvaluationRegistry: Sendable {
     /// Evaluations by name.
@@ -56,8 +105,10 @@ public struct EvaluationRegistry: Sendable {
     /// Registered names, sorted.
     public var names: [String] { evaluations.keys.sorted() }
 
-    /// `reconstruction-error`, `explained-variance`, `fewshot` and `disentanglement`.
-    public static let standard = EvaluationRegistry([reconstructionError, explainedVariance, fewShot, disentanglement])
+    /// `reconstruction-error`, `explained-variance`, `fewshot` and `disentanglement`, and for
+    /// corpus runs `word-similarity` and `analogies`.
+    public static let standard = EvaluationRegistry([reconstructionError, explainedVariance, fewShot, disentanglement,
+                                                     TextEvaluations.wordSimilarity, TextEvaluations.analogies])
 
     /// `fewshot`: few-shot accuracy by the protocol of `FewShotEvaluation` (nearest class mean of
     /// centred, L2-normalised features; 20 episodes, episode seed 0 so every run of a batch sees the

@@ -27,13 +27,16 @@ public struct ExperimentCatalog: Sendable {
     public static let standard = ExperimentCatalog()
 
     /// The evaluations a run of `method` on `dataset` gets when the batch file names none: every
-    /// registered evaluation whose requirements they meet, sorted by name.
-    public func defaultEvaluations(for method: MethodDescriptor, hasLabels: Bool, hasGroundTruth: Bool = false) -> [String] {
+    /// registered evaluation whose requirements they meet, sorted by name; on a corpus dataset
+    /// (`isCorpus`) exactly the corpus evaluations.
+    public func defaultEvaluations(for method: MethodDescriptor, hasLabels: Bool, hasGroundTruth: Bool = false,
+                                   isCorpus: Bool = false) -> [String] {
         evaluations.names.filter { name in
             let e = evaluations[name]!
             return (!e.requirements.contains(.reconstruction) || method.canReconstruct)
                 && (!e.requirements.contains(.labels) || hasLabels)
                 && (!e.requirements.contains(.groundTruth) || hasGroundTruth)
+                && e.requirements.contains(.corpus) == isCorpus
         }
     }
 }

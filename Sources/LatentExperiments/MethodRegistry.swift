@@ -36,8 +36,8 @@ public struct MethodRegistry: Sendable {
 
     /// The built-in methods: the classic learners (`pca`, `kpca`, `ica`, `dict`, `nmf`, `rbm`,
     /// `linear-autoencoder`), `tsne`, `truncated-svd`, the neural autoencoders (`autoencoder`, `vae`)
-    /// and the self-supervised image encoders (`simclr`, `rotation`, `context`, `cpc`, `inpainting`,
-    /// `colorization`).
+    /// the self-supervised image encoders (`simclr`, `rotation`, `context`, `cpc`, `inpainting`,
+    /// `colorization`) and, on corpus datasets, `word2vec`.
     public static let standard = MethodRegistry([
         .pca, .kernelPCA, .fastICA, .dictionary, .nmf, .rbm, .linearAutoencoder,
         .tsne,
@@ -49,6 +49,7 @@ public struct MethodRegistry: Sendable {
         .contrastivePredictiveCoding,
         .contextEncoder,
         .colorization,
+        .word2vec,
     ])
 
     /// Adds `method`, replacing any method of the same name.

@@ -70,9 +70,12 @@ struct BatchCommand: ParsableCommand {
                         fitter: BatchOptions.Fitter? = nil) throws {
         // The database is an output: never the batch file or a dataset, always writable.
         let inputs = [OutputSafety.Named("the batch file", file!)] + batch.datasets.compactMap { spec -> OutputSafety.Named? in
-            if case let .file(path, _) = spec.source { return .init("dataset '\(spec.name)'", path) }
-            return nil
-        }
+            switch spec.source {
+            case let .file(path, _): return .init("dataset '\(spec.name)'", path)
+            case let .corpus(source): return .init("corpus '\(spec.name)'", source.path)
+            case .builtin: return nil
+            }
+        } + batch.evaluationFiles.sorted { $0.key < $1.key }.flatMap { name, files in files.map { OutputSafety.Named("a file of evaluation '\(name)'", $0) } }
         try OutputSafety.check(inputs: inputs, outputs: [.file("--db", db)])
         try BatchLock.acquire(db)
         StandardError.line("\(file!): checked; \(batch.runs.count) runs in the grid")
@@ -122,13 +125,14 @@ struct BatchCommand: ParsableCommand {
         var out = "methods:\n"
         for name in catalog.methods.names {
             let m = catalog.methods[name]!
-            out += "  \(name): \(m.summary)\n"
+            out += "  \(name): \(m.summary)\(m.input == .corpus ? " [corpus datasets]" : "")\n"
             for p in m.parameters { out += "    \(p.usage())\n" }
         }
         out += "evaluations:\n"
         for name in catalog.evaluations.names { out += "  \(name): \(catalog.evaluations[name]!.summary)\n" }
         out += "distributed (a batch with 'distributed: true', under mpirun): \(catalog.distributedMethods.keys.sorted().joined(separator: ", "))\n"
         out += "formats: \(catalog.datasets.formatNames.joined(separator: ", "))\n"
+        out += "corpus datasets (for corpus methods): corpus: FILE, one sentence per line; lowercase: true|false; tokens: whitespace|alphanumeric\n"
         let builtins = catalog.datasets.builtins.keys.sorted()
         out += "built-in datasets: \(builtins.isEmpty ? "(none)" : builtins.joined(separator: ", "))\n"
         return out

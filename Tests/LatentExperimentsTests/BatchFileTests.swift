@@ -145,13 +145,13 @@ struct BatchFileTests {
               - method: pcaa
                 components: 2
             """
-        #expect(throws: BatchFileError(path: "batch.yaml", line: 7, message: "method 'pcaa' is not known; known: autoencoder, colorization, context, cpc, dict, ica, inpainting, kpca, linear-autoencoder, nmf, pca, rbm, rotation, simclr, truncated-svd, tsne, vae")) {
+        #expect(throws: BatchFileError(path: "batch.yaml", line: 7, message: "method 'pcaa' is not known; known: autoencoder, colorization, context, cpc, dict, ica, inpainting, kpca, linear-autoencoder, nmf, pca, rbm, rotation, simclr, truncated-svd, tsne, vae, word2vec")) {
             try parse(yaml, catalog: .standard)
         }
         do {
             _ = try parse(yaml, catalog: .standard)
         } catch {
-            #expect("\(error)" == "batch.yaml:7: method 'pcaa' is not known; known: autoencoder, colorization, context, cpc, dict, ica, inpainting, kpca, linear-autoencoder, nmf, pca, rbm, rotation, simclr, truncated-svd, tsne, vae")
+            #expect("\(error)" == "batch.yaml:7: method 'pcaa' is not known; known: autoencoder, colorization, context, cpc, dict, ica, inpainting, kpca, linear-autoencoder, nmf, pca, rbm, rotation, simclr, truncated-svd, tsne, vae, word2vec")
         }
     }
 
@@ -190,7 +190,7 @@ struct BatchFileTests {
         expectRejected(head + "methods: [{method: toy}]\nseeds: []\n", line: 6, "'seeds' is empty")
         // Evaluations.
         expectRejected(head + "methods: [{method: toy}]\nevaluations: [explained-variance, fewshots]\n", line: 6,
-                       "evaluation 'fewshots' is not known; known: disentanglement, explained-variance, fewshot, label-count, reconstruction-error")
+                       "evaluation 'fewshots' is not known; known: analogies, disentanglement, explained-variance, fewshot, label-count, reconstruction-error, word-similarity")
         expectRejected(head + "methods:\n  - method: encoder-only\nevaluations:\n  - reconstruction-error\n", line: 8,
                        "evaluation 'reconstruction-error' needs a method that reconstructs its input; 'encoder-only' (line 6) does not")
         expectRejected(head + "methods: [{method: toy}]\nevaluations: [label-count]\n", line: 6,
@@ -207,7 +207,7 @@ struct BatchFileTests {
         expectRejected("name: x\ndatasets:\n  - name: wine\n    path: wine.npy\n    format: parquet\n" + tail, line: 5,
                        "format 'parquet' is not supported; supported: csv, npy")
         expectRejected("name: x\ndatasets:\n  - name: wine\n    path: wine.npy\n    lable-column: 5\n" + tail, line: 5,
-                       "unknown key 'lable-column' in a dataset entry; allowed: builtin, format, label-column, name, path")
+                       "unknown key 'lable-column' in a dataset entry; allowed: builtin, corpus, format, label-column, lowercase, name, path, tokens")
         expectRejected("name: x\ndatasets:\n  - name: wine\n    path: wine.npy\n    label-column: class\n" + tail, line: 5,
                        "npy files have no column names; 'label-column' must be a column index, got 'class'")
         expectRejected("name: x\ndatasets:\n  - name: wine\n" + tail, line: 3, "dataset 'wine' needs 'path'")

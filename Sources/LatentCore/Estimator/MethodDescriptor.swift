@@ -28,11 +28,39 @@ public struct MethodDescriptor: Sendable {
     /// Learns from `x` (n samples × d features, Double) with the resolved `parameters` (every
     /// declared name present, of its declared kind) and the run's `seed`.
     public let fit: @Sendable (_ x: Matrix<Double>, _ parameters: Parameters, _ seed: UInt64) throws -> FittedModel
+    /// What the method learns from; `.rows` for every method declared with `fit`.
+    public let input: MethodInput
+    /// For `.corpus` methods: learns from the corpus file with the resolved `parameters` and the
+    /// run's `seed`; `nil` for `.rows` methods.
+    public let fitCorpus: (@Sendable (_ corpus: CorpusSource, _ parameters: Parameters, _ seed: UInt64) throws -> FittedModel)?
+    /// Why a whole parameter set is refused when single values pass their ranges (e.g. a final
+    /// learning rate above the initial one), or `nil`; batch files apply it to every grid point
+    /// when they are read.
+    public let checkParameters: (@Sendable (Parameters) -> String?)?
 
     /// A method declaration. Parameter names must be distinct.
     public init(name: String, summary: String, parameters: [ParameterSpec], canReconstruct: Bool,
                 format: ModelFormat? = nil, columnPrefix: String = "z",
                 fit: @escaping @Sendable (_ x: Matrix<Double>, _ parameters: Parameters, _ seed: UInt64) throws -> FittedModel) {
+        self.init(name: name, summary: summary, parameters: parameters, canReconstruct: canReconstruct, format: format,
+                  columnPrefix: columnPrefix, fit: fit, input: .rows, fitCorpus: nil, checkParameters: nil)
+    }
+
+    /// A method that learns from a text corpus (`input` is `.corpus`). Its `fit` on rows throws
+    /// `EstimatorError.invalidData`; batch files refuse such pairings before anything runs.
+    public init(name: String, summary: String, parameters: [ParameterSpec], columnPrefix: String = "z",
+                checkParameters: (@Sendable (Parameters) -> String?)? = nil,
+                fitCorpus: @escaping @Sendable (_ corpus: CorpusSource, _ parameters: Parameters, _ seed: UInt64) throws -> FittedModel) {
+        self.init(name: name, summary: summary, parameters: parameters, canReconstruct: false, format: nil, columnPrefix: columnPrefix,
+                  fit: { _, _, _ in throw EstimatorError.invalidData(method: name, reason: "it learns from a text corpus, not from rows of features") },
+                  input: .corpus, fitCorpus: fitCorpus, checkParameters: checkParameters)
+    }
+
+    private init(name: String, summary: String, parameters: [ParameterSpec], canReconstruct: Bool, format: ModelFormat?, columnPrefix: String,
+                 fit: @escaping @Sendable (_ x: Matrix<Double>, _ parameters: Parameters, _ seed: UInt64) throws -> FittedModel,
+                 input: MethodInput,
+                 fitCorpus: (@Sendable (_ corpus: CorpusSource, _ parameters: Parameters, _ seed: UInt64) throws -> FittedModel)?,
+                 checkParameters: (@Sendable (Parameters) -> String?)?) {
         precondition(Set(parameters.map(\.name)).count == parameters.count, "MethodDescriptor \(name): duplicate parameter names")
         self.name = name
         self.summary = summary
@@ -41,6 +69,9 @@ public struct MethodDescriptor: Sendable {
         self.format = format
         self.columnPrefix = columnPrefix
         self.fit = fit
+        self.input = input
+        self.fitCorpus = fitCorpus
+        self.checkParameters = checkParameters
     }
 
     /// The declaration of parameter `name`, if the method has one.

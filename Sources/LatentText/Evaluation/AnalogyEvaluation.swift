@@ -41,18 +41,12 @@ public struct AnalogyEvaluation: Sendable, Equatable {
             if let name { sections.append(Section(name: name, correct: correct, attempted: attempted, skipped: skipped)) }
             correct = 0; attempted = 0; skipped = 0
         }
-        for (number, line) in try EvaluationFile.lines(url) {
-            if line.allSatisfy(\.isWhitespace) { continue }
-            if line.hasPrefix(":") {
+        for question in try Self.questions(in: url) {
+            if question.section != name {
                 close()
-                name = line.dropFirst().trimmingCharacters(in: .whitespaces)
-                continue
+                name = question.section
             }
-            let words = line.split(whereSeparator: \.isWhitespace).map(String.init)
-            guard words.count == 4 else {
-                throw IOError.malformed(path: url.path, line: number, column: 1, reason: "expected four words, found \(words.count)")
-            }
-            if name == nil { name = "(no section)" }
+            let words = question.words
             guard let a = lookup.id(words[0]), let b = lookup.id(words[1]), let c = lookup.id(words[2]), let d = lookup.id(words[3]) else {
                 skipped += 1
                 continue
@@ -64,5 +58,29 @@ public struct AnalogyEvaluation: Sendable, Equatable {
         }
         close()
         self.sections = sections
+    }
+}
+
+extension AnalogyEvaluation {
+    /// The questions of an analogy file (`: section` lines start sections; questions before the
+    /// first are in `(no section)`; blank lines skipped), in file order; reading them checks the whole file.
+    /// - Throws: `IOError` for an unreadable file, bad UTF-8 or a question line without four
+    ///   words (naming the line).
+    public static func questions(in url: URL) throws -> [(section: String, words: [String])] {
+        var result: [(section: String, words: [String])] = []
+        var section = "(no section)"
+        for (number, line) in try EvaluationFile.lines(url) {
+            if line.allSatisfy(\.isWhitespace) { continue }
+            if line.hasPrefix(":") {
+                section = line.dropFirst().trimmingCharacters(in: .whitespaces)
+                continue
+            }
+            let words = line.split(whereSeparator: \.isWhitespace).map(String.init)
+            guard words.count == 4 else {
+                throw IOError.malformed(path: url.path, line: number, column: 1, reason: "expected four words, found \(words.count)")
+            }
+            result.append((section, words))
+        }
+        return result
     }
 }

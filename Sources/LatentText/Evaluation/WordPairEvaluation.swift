@@ -24,22 +24,36 @@ public struct WordPairEvaluation: Sendable, Equatable {
     public init(vectors: WordVectors, pairsFile url: URL, restrictTo: Int = 300_000, caseInsensitive: Bool = true) throws {
         let lookup = VocabularyLookup(vectors: vectors, restrictTo: restrictTo, caseInsensitive: caseInsensitive)
         var human: [Double] = [], model: [Double] = []
-        var pairs = 0, oov = 0
-        for (number, line) in try EvaluationFile.lines(url) {
-            if line.hasPrefix("#") || line.allSatisfy(\.isWhitespace) { continue }
-            let fields = line.split(separator: "\t").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard fields.count >= 3, let score = Double(fields[2]), score.isFinite else {
-                throw IOError.malformed(path: url.path, line: number, column: 1, reason: "expected 'word1<TAB>word2<TAB>score'")
-            }
-            pairs += 1
-            guard let a = lookup.id(fields[0]), let b = lookup.id(fields[1]) else { oov += 1; continue }
-            human.append(score)
+        let pairs = try Self.pairs(in: url)
+        var oov = 0
+        for pair in pairs {
+            guard let a = lookup.id(pair.first), let b = lookup.id(pair.second) else { oov += 1; continue }
+            human.append(pair.score)
             model.append(vectors.similarity(vectors.words[a], vectors.words[b])!)
         }
-        self.pairs = pairs
+        self.pairs = pairs.count
         outOfVocabulary = oov
         spearman = RankCorrelation.spearman(human, model)
         pearson = RankCorrelation.pearson(human, model)
+    }
+}
+
+extension WordPairEvaluation {
+    /// The pairs of a tab-separated `word1 word2 score` file (`#` lines and blank lines skipped),
+    /// in file order; reading them checks the whole file.
+    /// - Throws: `IOError` for an unreadable file, bad UTF-8 or a line without two words and a
+    ///   finite score (naming the line).
+    public static func pairs(in url: URL) throws -> [(first: String, second: String, score: Double)] {
+        var result: [(first: String, second: String, score: Double)] = []
+        for (number, line) in try EvaluationFile.lines(url) {
+            if line.hasPrefix("#") || line.allSatisfy(\.isWhitespace) { continue }
+            let fields = line.split(separator: "\t").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard fields.count >= 3, !fields[0].isEmpty, !fields[1].isEmpty, let score = Double(fields[2]), score.isFinite else {
+                throw IOError.malformed(path: url.path, line: number, column: 1, reason: "expected 'word1<TAB>word2<TAB>score'")
+            }
+            result.append((fields[0], fields[1], score))
+        }
+        return result
     }
 }
 

@@ -41,6 +41,9 @@ struct FitMethodCommand: ParsableCommand, FitCommand {
         guard let method = Methods.registry[methodName] else {
             throw ValidationError("unknown method '\(methodName)'; methods: \(Methods.registry.names.joined(separator: ", "))")
         }
+        if method.input == .corpus {
+            throw ValidationError("\(method.name) learns from a text corpus, not rows of features: use `latent \(method.name) train` or a batch file with a corpus dataset")
+        }
         if output.saveModel != nil && method.format == nil {
             throw ValidationError("--save-model: \(method.name) models cannot be saved in a model file (the method has no model format)")
         }
@@ -87,6 +90,7 @@ struct FitMethodCommand: ParsableCommand, FitCommand {
             case .failure(let e): throw ValidationError("--\(name) \(e)")
             }
         }
+        if let reason = method.checkParameters?(values) { throw ValidationError(reason) }
         return values
     }
 
@@ -103,9 +107,9 @@ struct FitMethodCommand: ParsableCommand, FitCommand {
 
     func run() throws { try runFit() }
 
-    /// Every method with its summary and parameters, one line each (`ParameterSpec.usage`).
+    /// Every rows method (what `latent fit` takes) with its summary and parameters, one line each (`ParameterSpec.usage`).
     static func methodsHelp(_ registry: MethodRegistry) -> String {
-        registry.names.map { name in
+        registry.names.filter { registry[$0]!.input == .rows }.map { name in
             let m = registry[name]!
             let lines = m.parameters.map { "    " + $0.usage(flag: "--") }
             return (["  \(name): \(m.summary)\(m.format == nil ? "" : " [--save-model]")"] + lines).joined(separator: "\n")

@@ -3,6 +3,10 @@ import Foundation
 import Synchronization
 import Latent
 
+/// The `word2vec` method's defaults (`MethodDescriptor.word2vec`): the flags below take theirs
+/// from here, so the command and the batch method agree.
+private let defaults = MethodDescriptor.word2vec.defaults
+
 /// `latent word2vec train CORPUS -o vectors.bin`: trains word2vec on a text file.
 struct Word2VecTrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,16 +29,16 @@ struct Word2VecTrainCommand: ParsableCommand {
     var format: WordVectorFormat?
 
     @Option(help: "skipgram or cbow.")
-    var architecture: Word2Vec.Architecture = .skipGram
+    var architecture = Word2Vec.Architecture(rawValue: defaults.string("architecture"))!
 
     @Option(parsing: .unconditional, help: "Vector length (1…100000).")
-    var dimension = 100
+    var dimension = defaults.int("dimension")
 
     @Option(parsing: .unconditional, help: "Largest context distance (1…10000); each position draws its window from 1…window.")
-    var window = 5
+    var window = defaults.int("window")
 
     @Option(parsing: .unconditional, help: "Negative samples per prediction (0…1000; 0 needs --hierarchical-softmax).")
-    var negative = 5
+    var negative = defaults.int("negative")
 
     @Flag(help: "Also (or with --negative 0, only) train by hierarchical softmax.")
     var hierarchicalSoftmax = false
@@ -43,19 +47,19 @@ struct Word2VecTrainCommand: ParsableCommand {
     var cbowSum = false
 
     @Option(parsing: .unconditional, help: "Subsampling threshold (gensim's sample; 0 = off, ≥ 0).")
-    var sample = 1e-3
+    var sample = defaults.double("sample")
 
     @Option(parsing: .unconditional, help: "Initial learning rate (> 0).")
-    var alpha = 0.025
+    var alpha = defaults.double("alpha")
 
     @Option(parsing: .unconditional, help: "Final learning rate (0…alpha), reached linearly at the end of the last epoch.")
-    var minAlpha = 0.0001
+    var minAlpha = defaults.double("min-alpha")
 
     @Option(parsing: .unconditional, help: "Passes over the corpus (1…10000).")
-    var epochs = 5
+    var epochs = defaults.int("epochs")
 
     @Option(parsing: .unconditional, help: "Words occurring fewer times are dropped (≥ 1).")
-    var minCount = 5
+    var minCount = defaults.int("min-count")
 
     @Option(help: "Tokenisation: whitespace (gensim's LineSentence) or alphanumeric (letters, digits, ').")
     var tokens: Tokenization.Splitting = .whitespace
