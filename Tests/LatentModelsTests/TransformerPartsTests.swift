@@ -150,6 +150,16 @@ struct TransformerPartsTests {
             #expect(row.targets[s + 2] >= 0 && row.targets[s + 3] >= 0 && row.targets[s] == -100 && row.targets[s + 1] == -100)
             if d < 3 { #expect(row.inputs[s + 5] == family.separator) }
         }
+        // next-token placement: the sequence is the inputs plus the last target; every target is the
+        // token one position later, an output symbol (the first one is the target of the arrow)
+        let sequence = row.inputs + [row.targets.last!]
+        var targeted = 0
+        for (i, t) in row.targets.enumerated() where t != LanguageModelBatch.ignoreIndex {
+            let offset = (i + 1) % family.demonstrationLength
+            #expect(t == sequence[i + 1] && (3...4).contains(offset), "target \(t) at \(i): next token \(sequence[i + 1]), offset \(offset)")
+            targeted += 1
+        }
+        #expect(targeted == 4 * family.wordLength && row.targets.filter { $0 != -100 }.allSatisfy { (0..<6).contains($0) })
         // an ideal learner: k = 0 guesses (1/6), many demonstrations see every symbol
         let task = family.task(heldOut: true, using: &rng)
         let zero = family.sequence(task: task, demonstrations: 0, using: &rng)
