@@ -205,17 +205,10 @@ struct ScaleFunction<Scalar: BLASScalar>: ElementwiseFunction {
     @inline(__always) func derivative(_ x: Scalar, _ y: Scalar) -> Scalar { factor }
 }
 
-/// `x + s`.
+/// `x + s` (also `x − s` as `x + (−s)`, which is exact).
 struct ShiftFunction<Scalar: BLASScalar>: ElementwiseFunction {
     let offset: Scalar
     @inline(__always) func value(_ x: Scalar) -> Scalar { x + offset }
-    @inline(__always) func derivative(_ x: Scalar, _ y: Scalar) -> Scalar { 1 }
-}
-
-/// `x − s`.
-struct SubtractConstantFunction<Scalar: BLASScalar>: ElementwiseFunction {
-    let constant: Scalar
-    @inline(__always) func value(_ x: Scalar) -> Scalar { x - constant }
     @inline(__always) func derivative(_ x: Scalar, _ y: Scalar) -> Scalar { 1 }
 }
 

@@ -82,9 +82,9 @@ extension Tensor {
     /// `s + x` elementwise.
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public static func + (s: Scalar, x: Tensor) -> Tensor { x + s }
-    /// `x − s` elementwise.
+    /// `x − s` elementwise (as `x + (−s)`, the same in IEEE 754).
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
-    public static func - (x: Tensor, s: Scalar) -> Tensor { x.map("subScalar", SubtractConstantFunction(constant: s)) }
+    public static func - (x: Tensor, s: Scalar) -> Tensor { x.map("subScalar", ShiftFunction(offset: -s)) }
     /// `s − x` elementwise.
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public static func - (s: Scalar, x: Tensor) -> Tensor { x.map("rsubScalar", SubtractFromConstantFunction(constant: s)) }
