@@ -51,3 +51,34 @@ func laneMax<S: BLASScalar>(_ p: UnsafePointer<S>, _ n: Int, _ st: Int) -> S {
     let m = Swift.max(Swift.max(m0, m1), Swift.max(m2, m3))
     return nan ? .nan : m
 }
+
+/// `Σⱼ (p[j·st] − c)²`.
+@inline(__always)
+func laneSquaredDeviation<S: BLASScalar>(_ p: UnsafePointer<S>, _ c: S, _ n: Int, _ st: Int) -> S {
+    var a0: S = 0, a1: S = 0, a2: S = 0, a3: S = 0, a4: S = 0, a5: S = 0, a6: S = 0, a7: S = 0
+    var j = 0
+    while j + 8 <= n {
+        let d0 = p[j * st] - c, d1 = p[(j + 1) * st] - c, d2 = p[(j + 2) * st] - c, d3 = p[(j + 3) * st] - c
+        let d4 = p[(j + 4) * st] - c, d5 = p[(j + 5) * st] - c, d6 = p[(j + 6) * st] - c, d7 = p[(j + 7) * st] - c
+        a0 += d0 * d0; a1 += d1 * d1; a2 += d2 * d2; a3 += d3 * d3; a4 += d4 * d4; a5 += d5 * d5; a6 += d6 * d6; a7 += d7 * d7
+        j += 8
+    }
+    while j < n { let d = p[j * st] - c; a0 += d * d; j += 1 }
+    return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
+}
+
+/// `Σⱼ q[j·st]·(p[j·st] − c)`.
+@inline(__always)
+func laneCentredDot<S: BLASScalar>(_ q: UnsafePointer<S>, _ p: UnsafePointer<S>, _ c: S, _ n: Int, _ st: Int) -> S {
+    var a0: S = 0, a1: S = 0, a2: S = 0, a3: S = 0, a4: S = 0, a5: S = 0, a6: S = 0, a7: S = 0
+    var j = 0
+    while j + 8 <= n {
+        a0 += q[j * st] * (p[j * st] - c); a1 += q[(j + 1) * st] * (p[(j + 1) * st] - c)
+        a2 += q[(j + 2) * st] * (p[(j + 2) * st] - c); a3 += q[(j + 3) * st] * (p[(j + 3) * st] - c)
+        a4 += q[(j + 4) * st] * (p[(j + 4) * st] - c); a5 += q[(j + 5) * st] * (p[(j + 5) * st] - c)
+        a6 += q[(j + 6) * st] * (p[(j + 6) * st] - c); a7 += q[(j + 7) * st] * (p[(j + 7) * st] - c)
+        j += 8
+    }
+    while j < n { a0 += q[j * st] * (p[j * st] - c); j += 1 }
+    return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
+}

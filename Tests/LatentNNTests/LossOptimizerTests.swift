@@ -179,4 +179,34 @@ private func tensor(_ name: String, _ shape: [Int]) throws -> Tensor<Double> { T
         let fresh = BatchNorm<Double>(channels: 3)
         #expect(GradientCheck.check([x, fresh.weight, fresh.bias]) { _ in fresh(x) }.maxRelativeError < 1e-6)
     }
+
+    /// The fused `batchNorm` equals batch normalisation composed from elementwise ops, and its
+    /// gradients pass the finite-difference check, for `(N, C)` and `(N, C, H, W)` in both modes.
+    @Test func fusedBatchNormMatchesTheComposedFormulaAndFiniteDifferences() {
+        for shape in [[6, 4], [3, 4, 2, 3]] {
+            let x = randn(shape, seed: 31), weight = randn([4], seed: 32), bias = randn([4], seed: 33)
+            let fixedMean = randn([4], seed: 34).storage, fixedVariance = randn([4], seed: 35).storage.map { $0 * $0 + 0.5 }
+            var channelShape = [Int](repeating: 1, count: shape.count)
+            channelShape[1] = 4
+            let axes = shape.count == 2 ? [0] : [0, 2, 3]
+            for statistics in [Tensor<Double>.BatchStatistics.batch, .fixed(mean: fixedMean, variance: fixedVariance)] {
+                let (y, mean, variance) = x.batchNorm(weight: weight, bias: bias, statistics: statistics, epsilon: 1e-5)
+                let mu: Tensor<Double>, v: Tensor<Double>
+                if case .batch = statistics {
+                    mu = x.mean(alongAxes: axes, keepDims: true)
+                    v = (x - mu).squared().mean(alongAxes: axes, keepDims: true)
+                } else {
+                    mu = Tensor(shape: channelShape, storage: fixedMean)
+                    v = Tensor(shape: channelShape, storage: fixedVariance)
+                }
+                let composed = (x - mu) / (v + 1e-5).sqrt() * weight.reshaped(channelShape) + bias.reshaped(channelShape)
+                #expect(maxAbsDifference(y.storage, composed.storage) < 1e-12)
+                #expect(maxAbsDifference(mean, mu.storage) < 1e-14 && maxAbsDifference(variance, v.storage) < 1e-14)
+                let check = GradientCheck.check([x, weight, bias]) { _ in
+                    x.batchNorm(weight: weight, bias: bias, statistics: statistics, epsilon: 1e-5).output
+                }
+                #expect(check.maxRelativeError < 1e-6, "\(shape) \(statistics): \(check.relativeErrors)")
+            }
+        }
+    }
 }

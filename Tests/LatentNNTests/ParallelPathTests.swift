@@ -77,6 +77,24 @@ struct ParallelPathTests {
         #expect(one.bias == bias && one.shift == shift)
     }
 
+    /// Batch normalisation's output and gradients (channels split over threads) are the same bits
+    /// on 1 and 2 threads.
+    @Test func batchNormIsTheSameOnAnyThreadCount() {
+        var rng = Xoshiro256StarStar(seed: 83)
+        let xv = Tensor<Float>.randomNormal([16, 64, 9, 9], using: &rng).storage
+        let gv = Tensor<Float>.randomNormal([16, 64, 9, 9], using: &rng).storage
+        func run(threads: Int) -> [[Float]] {
+            Parallel.withThreadCount(threads) {
+                let x = Tensor<Float>(shape: [16, 64, 9, 9], storage: xv, requiresGrad: true)
+                let layer = BatchNorm<Float>(channels: 64)
+                let y = layer(x)
+                (y * Tensor(shape: x.shape, storage: gv)).sum().backward()
+                return [y.storage, x.grad!, layer.weight.grad!, layer.bias.grad!, layer.runningMean.storage, layer.runningVariance.storage]
+            }
+        }
+        #expect(run(threads: 1) == run(threads: 2))
+    }
+
     /// Dropout masks drawn in blocks: the same on 1 and 2 threads, 0 or 1/(1 − p) only, a kept share
     /// within 5σ of 1 − p, blocks that differ from each other, and one draw of the generator per mask.
     @Test func dropoutMaskIsTheSameOnAnyThreadCount() {

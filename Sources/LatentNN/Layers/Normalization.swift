@@ -51,24 +51,17 @@ public final class BatchNorm<Scalar: BLASScalar>: Layer, ModeDependentLayer {
     public func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         let c = weight.count
         precondition((x.rank == 2 || x.rank == 4) && x.shape[1] == c, "BatchNorm: input \(x.shape), need (N, \(c)) or (N, \(c), H, W)")
-        let axes = x.rank == 2 ? [0] : [0, 2, 3]
-        var channelShape = [Int](repeating: 1, count: x.rank)
-        channelShape[1] = c
-        let mean: Tensor<Scalar>, variance: Tensor<Scalar>
+        let statistics: Tensor<Scalar>.BatchStatistics =
+            isTraining ? .batch : .fixed(mean: runningMean.storage, variance: runningVariance.storage)
+        let (y, mean, variance) = x.batchNorm(weight: weight, bias: bias, statistics: statistics, epsilon: epsilon)
         if isTraining {
-            mean = x.mean(alongAxes: axes, keepDims: true)
-            variance = (x - mean).squared().mean(alongAxes: axes, keepDims: true)
             let n = Double(x.count / c)
             let m = Scalar(momentum), unbias = Scalar(n / Swift.max(n - 1, 1))
             for j in 0..<c {
-                runningMean.storage[j] = (1 - m) * runningMean.storage[j] + m * mean.storage[j]
-                runningVariance.storage[j] = (1 - m) * runningVariance.storage[j] + m * variance.storage[j] * unbias
+                runningMean.storage[j] = (1 - m) * runningMean.storage[j] + m * mean[j]
+                runningVariance.storage[j] = (1 - m) * runningVariance.storage[j] + m * variance[j] * unbias
             }
-        } else {
-            mean = runningMean.reshaped(channelShape)
-            variance = runningVariance.reshaped(channelShape)
         }
-        let normalised = (x - mean) / (variance + epsilon).sqrt()
-        return normalised * weight.reshaped(channelShape) + bias.reshaped(channelShape)
+        return y
     }
 }
