@@ -1,9 +1,9 @@
 import Foundation
 import Testing
 
-/// `latent encode`: BERT sentence embeddings written to .npy or CSV, its usage errors (exit 2)
-/// and data errors (exit 1, naming the file and line).
-@Suite("latent encode")
+/// `latent encode` (BERT sentence embeddings written to .npy or CSV) with its usage errors (exit 2)
+/// and data errors (exit 1, naming the file and line); `latent bench transformer` on tiny sizes.
+@Suite("latent encode, bench transformer")
 struct EncodeCommandTests {
     @Test("train bert, encode lines to .npy and .csv; a line's row does not depend on the others; errors")
     func encode() throws {
@@ -53,5 +53,25 @@ struct EncodeCommandTests {
             #expect(r.status == 2, "\(line) → \(r.status): \(r.stderr)")
         }
         #expect(try s.read("lines.txt").hasPrefix("the cat"))
+    }
+
+    @Test("bench transformer times GPT and BERT steps, generation and encoding; bad options exit 2")
+    func benchTransformer() throws {
+        let s = try Scratch()
+        let sizes = "--steps 2 --warmup 1 --layers 1 --model-size 16 --heads 2 --context 20 --batch-size 2 --vocab-size 50 --repeats 1 --json"
+        for model in ["gpt", "bert"] {
+            let r = try s.run("bench transformer --model \(model) \(sizes)")
+            #expect(r.status == 0, "\(r.stderr)")
+            let json = try Scratch.json(String(r.stdout.split(separator: "\n").last ?? ""))
+            let training = try #require(json["training"] as? [String: Any])
+            #expect((training["tokens_per_s"] as? Double ?? 0) > 0 && (training["parameters"] as? Int ?? 0) > 0, "\(json)")
+            let rate = json[model == "gpt" ? "generation_tokens_per_s" : "encoding_sentences_per_s"] as? Double ?? 0
+            #expect(rate > 0 && rate.isFinite, "\(json)")
+        }
+        for line in ["bench transformer --model t5", "bench transformer --model gpt --context 20 --generate 5", "bench transformer --heads 3",
+                     "bench transformer --steps 0", "bench transformer --model gpt --context 16"] {
+            let r = try s.run(line)
+            #expect(r.status == 2, "\(line) → \(r.status): \(r.stderr)")
+        }
     }
 }
