@@ -18,8 +18,10 @@ held-out perplexity is therefore on identical windows. BERT's held-out score is 
 windows too: this script masks the held-out windows once (numpy, seed + 1, the rule above) and
 scores both trained models on them with the same PyTorch code, Latent's model read from the
 checkpoint `latent train bert` wrote (safetensors; every tensor maps one to one, Linear weights are
-(out, in) on both sides). MLM loss and accuracy are per chosen token. Latent's own held-out scores
-(its masks, its code) are printed beside them as a check of that loading.
+(out, in) on both sides). The loading is checked exactly first: the loaded model's mean-pooled
+states of 8 held-out lines must equal `latent encode`'s sentence embeddings to 1e-3 (the run stops
+otherwise). MLM loss and accuracy are per chosen token. Latent's own held-out scores (its masks,
+its code) are printed beside them.
 
 Speed: training tokens/s = steps x batch x context / training seconds (Latent: its epoch line, held-out
 scoring excluded; PyTorch: the loop, the same). Generation: greedy decoding of --generate tokens
@@ -174,11 +176,15 @@ class BERT(nn.Module):
         self.head_norm = nn.LayerNorm(d, eps=1e-12)
         self.head_bias = nn.Parameter(torch.zeros(V))
 
-    def forward(self, ids, chosen):
+    def hidden(self, ids):
         T = ids.shape[1]
         h = self.drop(self.norm(self.tokens(ids) + self.positions[:T] + self.segments.weight[0]))
         for b in self.blocks:
             h = b(h)
+        return h                                                             # (B, T, C)
+
+    def forward(self, ids, chosen):
+        h = self.hidden(ids)
         h = h.reshape(-1, h.shape[-1])[chosen]                               # the chosen positions only
         return self.head_norm(F.gelu(self.head(h))) @ self.tokens.weight.T + self.head_bias
 
@@ -306,7 +312,22 @@ def latent_bert(path, V):
         state[name] = torch.from_numpy(value.copy())
     model = BERT(V, args.model_size, args.heads, args.layers, args.context)
     model.load_state_dict(state, strict=True)             # every tensor present, shapes equal
-    return model
+    return model.eval()
+
+
+def check_loading(model, model_file, lines, tok, ids, tmp):
+    """Largest |difference| between `latent encode`'s sentence embeddings and the loaded model's
+    mean-pooled states ([CLS] line [SEP], cut to the context) of the same lines: an exact check
+    that the checkpoint was read as Latent computes it."""
+    path, out = os.path.join(tmp, "sentences.txt"), os.path.join(tmp, "sentences.npy")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    latent("encode", "--checkpoint", model_file, "--lines", path, "-o", out)
+    theirs = np.load(out)
+    with torch.no_grad():
+        ours = [model.hidden(torch.tensor([[ids["[CLS]"]] + tok.encode(line).ids[:args.context - 2] + [ids["[SEP]"]]]))[0].mean(0).numpy()
+                for line in lines]
+    return float(np.abs(np.stack(ours) - theirs).max())
 
 
 def torch_generate(model, prompt, count):
@@ -388,7 +409,13 @@ def main():
             ids["ordinary"] = np.array([i for i in range(V) if i not in ids["specials"]])
             model, t_speed = torch_bert(train, held, V, ids)
             masked = bert_held_out_rows(held, ids)
-            l_loss, l_acc, chosen = bert_score(latent_bert(model_file, V), masked)
+            latent_model = latent_bert(model_file, V)
+            gap = check_loading(latent_model, model_file, lines[-8:], tok, ids, tmp)
+            print(f"Latent's BERT read into PyTorch: sentence embeddings of 8 held-out lines differ from `latent encode`'s by at most {gap:.2e}")
+            if gap > 1e-3:
+                sys.exit("the checkpoint was not read as Latent computes it; the BERT scores would not be Latent's")
+            results["bert_loading_max_difference"] = gap
+            l_loss, l_acc, chosen = bert_score(latent_model, masked)
             t_loss, t_acc, _ = bert_score(model, masked)
             print(f"BERT held-out: {len(masked)} windows, {chosen} chosen tokens, the same masks for both models. "
                   f"Latent's own evaluation (its masks, its code): loss {own_loss:.4f}, accuracy {own_acc:.4f}; "
