@@ -24,5 +24,5 @@ struct LatentCommand: ParsableCommand {
                       ClusterCommand.self, TSNECommand.self, PlotCommand.self, TrainCommand.self, BatchCommand.self, RunsCommand.self, DemoCommand.self, InfoCommand.self,
                       BenchCommand.self, SampleCommand.self, InterpolateCommand.self, TraverseCommand.self, DisentanglementCommand.self,
                       Word2VecCommand.self,
-                      DataCommand.self, GenerateCommand.self, TokenizeCommand.self])
+                      DataCommand.self, GenerateCommand.self, TokenizeCommand.self, EncodeCommand.self])
 }

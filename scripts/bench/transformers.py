@@ -14,8 +14,14 @@ tokenizer is trained by `latent tokenize train`; PyTorch encodes with Hugging Fa
 from the same vocab.json + merges.txt (the ids are identical, see Tests/Fixtures/bpe). Training
 windows are drawn at random offsets (each side from its own generator: the same distribution,
 not the same draws); the held-out windows are the same consecutive windows on both sides. GPT's
-held-out perplexity is therefore on identical windows; BERT's held-out masks are drawn by each
-side's own generator from the same rule (the accuracy is over ~3 000 chosen tokens in the default run).
+held-out perplexity is therefore on identical windows. BERT's held-out score is on identical masked
+windows too: this script masks the held-out windows once (numpy, seed + 1, the rule above) and
+scores both trained models on them with the same PyTorch code, Latent's model read from the
+checkpoint `latent train bert` wrote (safetensors; every tensor maps one to one, Linear weights are
+(out, in) on both sides). The loading is checked exactly first: the loaded model's mean-pooled
+states of 8 held-out lines must equal `latent encode`'s sentence embeddings to 1e-3 (the run stops
+otherwise). MLM loss and accuracy are per chosen token. Latent's own held-out scores (its masks,
+its code) are printed beside them.
 
 Speed: training tokens/s = steps x batch x context / training seconds (Latent: its epoch line, held-out
 scoring excluded; PyTorch: the loop, the same). Generation: greedy decoding of --generate tokens
@@ -170,11 +176,15 @@ class BERT(nn.Module):
         self.head_norm = nn.LayerNorm(d, eps=1e-12)
         self.head_bias = nn.Parameter(torch.zeros(V))
 
-    def forward(self, ids, chosen):
+    def hidden(self, ids):
         T = ids.shape[1]
         h = self.drop(self.norm(self.tokens(ids) + self.positions[:T] + self.segments.weight[0]))
         for b in self.blocks:
             h = b(h)
+        return h                                                             # (B, T, C)
+
+    def forward(self, ids, chosen):
+        h = self.hidden(ids)
         h = h.reshape(-1, h.shape[-1])[chosen]                               # the chosen positions only
         return self.head_norm(F.gelu(self.head(h))) @ self.tokens.weight.T + self.head_bias
 
@@ -261,19 +271,63 @@ def torch_bert(train, held, V, ids):
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
     seconds = time.perf_counter() - start
-    model.eval()
-    held_rng = np.random.default_rng(args.seed + 1)
+    return model, args.steps * B * T / seconds
+
+
+def bert_held_out_rows(held, ids):
+    """The held-out windows (consecutive, context - 2 tokens), masked once: both models are scored on these."""
+    L = args.context - 2
+    rng = np.random.default_rng(args.seed + 1)
     n = min(args.eval_windows, len(held) // L)
-    correct, total = 0, 0
+    return [bert_mask(np.array(held[j * L:(j + 1) * L]), rng, ids) for j in range(n)]
+
+
+def bert_score(model, rows):
+    """MLM loss and accuracy per chosen token of `model` (evaluation mode) on the masked `rows`."""
+    model.eval()
+    loss, correct, total = 0.0, 0, 0
     with torch.no_grad():
-        for i in range(0, n, B):
-            rows = [bert_mask(np.array(held[j * L:(j + 1) * L]), held_rng, ids) for j in range(i, min(n, i + B))]
-            x = torch.from_numpy(np.stack([r[0] for r in rows]))
-            y = torch.from_numpy(np.stack([r[1] for r in rows])).reshape(-1)
+        for i in range(0, len(rows), args.batch_size):
+            batch = rows[i:i + args.batch_size]
+            x = torch.from_numpy(np.stack([r[0] for r in batch]))
+            y = torch.from_numpy(np.stack([r[1] for r in batch])).reshape(-1)
             chosen = (y != -100).nonzero().squeeze(1)
-            correct += (model(x, chosen).argmax(1) == y[chosen]).sum().item()
+            logits = model(x, chosen)
+            loss += F.cross_entropy(logits, y[chosen], reduction="sum").item()
+            correct += (logits.argmax(1) == y[chosen]).sum().item()
             total += len(chosen)
-    return args.steps * B * T / seconds, correct / total
+    return loss / total, correct / total, total
+
+
+def latent_bert(path, V):
+    """Latent's trained BERT (a `latent train bert` checkpoint) as the PyTorch BERT above."""
+    from safetensors.numpy import load_file
+    weights = {k[len("model."):]: v for k, v in load_file(path).items() if k.startswith("model.")}
+    rename = {"positions.weight": "positions", "embeddingNorm.": "norm.", "headTransform.": "head.", "headNorm.": "head_norm.",
+              "headBias": "head_bias", ".attention.": "."}
+    state = {}
+    for name, value in weights.items():
+        for a, b in rename.items():
+            name = name.replace(a, b)
+        state[name] = torch.from_numpy(value.copy())
+    model = BERT(V, args.model_size, args.heads, args.layers, args.context)
+    model.load_state_dict(state, strict=True)             # every tensor present, shapes equal
+    return model.eval()
+
+
+def check_loading(model, model_file, lines, tok, ids, tmp):
+    """Largest |difference| between `latent encode`'s sentence embeddings and the loaded model's
+    mean-pooled states ([CLS] line [SEP], cut to the context) of the same lines: an exact check
+    that the checkpoint was read as Latent computes it."""
+    path, out = os.path.join(tmp, "sentences.txt"), os.path.join(tmp, "sentences.npy")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    latent("encode", "--checkpoint", model_file, "--lines", path, "-o", out)
+    theirs = np.load(out)
+    with torch.no_grad():
+        ours = [model.hidden(torch.tensor([[ids["[CLS]"]] + tok.encode(line).ids[:args.context - 2] + [ids["[SEP]"]]]))[0].mean(0).numpy()
+                for line in lines]
+    return float(np.abs(np.stack(ours) - theirs).max())
 
 
 def torch_generate(model, prompt, count):
@@ -346,13 +400,30 @@ def main():
             rows += [("GPT training tokens/s", l_speed, t_speed), ("GPT held-out perplexity", l_ppl, t_ppl),
                      (f"GPT greedy generation tokens/s ({count} tokens, KV cache)", l_gen, t_gen)]
         if "bert" in args.models:
-            out, _ = latent("train", "bert", corpus, "-o", os.path.join(tmp, "bert.safetensors"), *common)
-            l_speed, l_acc = number(r"([0-9.]+) tokens/s", out), number(r"MLM accuracy ([0-9.]+)", out)
+            model_file = os.path.join(tmp, "bert.safetensors")
+            out, _ = latent("train", "bert", corpus, "-o", model_file, *common)
+            l_speed = number(r"([0-9.]+) tokens/s", out)
+            own_loss, own_acc = number(r"held-out loss ([0-9.]+)", out), number(r"MLM accuracy ([0-9.]+)", out)
             ids = {s: tok.token_to_id(s) for s in SPECIALS}
             ids["specials"] = np.array([ids[s] for s in SPECIALS])
             ids["ordinary"] = np.array([i for i in range(V) if i not in ids["specials"]])
-            t_speed, t_acc = torch_bert(train, held, V, ids)
-            rows += [("BERT training tokens/s", l_speed, t_speed), ("BERT held-out MLM accuracy", l_acc, t_acc)]
+            model, t_speed = torch_bert(train, held, V, ids)
+            masked = bert_held_out_rows(held, ids)
+            latent_model = latent_bert(model_file, V)
+            gap = check_loading(latent_model, model_file, lines[-8:], tok, ids, tmp)
+            print(f"Latent's BERT read into PyTorch: sentence embeddings of 8 held-out lines differ from `latent encode`'s by at most {gap:.2e}")
+            if gap > 1e-3:
+                sys.exit("the checkpoint was not read as Latent computes it; the BERT scores would not be Latent's")
+            results["bert_loading_max_difference"] = gap
+            l_loss, l_acc, chosen = bert_score(latent_model, masked)
+            t_loss, t_acc, _ = bert_score(model, masked)
+            print(f"BERT held-out: {len(masked)} windows, {chosen} chosen tokens, the same masks for both models. "
+                  f"Latent's own evaluation (its masks, its code): loss {own_loss:.4f}, accuracy {own_acc:.4f}; "
+                  f"the same model scored here: loss {l_loss:.4f}, accuracy {l_acc:.4f}")
+            results["bert_held_out_chosen_tokens"] = chosen
+            results["latent_bert_own_evaluation"] = {"loss": own_loss, "accuracy": own_acc}
+            rows += [("BERT training tokens/s", l_speed, t_speed), ("BERT held-out MLM loss (same masks)", l_loss, t_loss),
+                     ("BERT held-out MLM accuracy (same masks)", l_acc, t_acc)]
     print(f"\n| measure | Latent | PyTorch | Latent / PyTorch |\n| --- | ---: | ---: | ---: |")
     for name, a, b in rows:
         print(f"| {name} | {a:.4g} | {b:.4g} | {a / b:.3f} |")

@@ -107,13 +107,28 @@ public final class FittedBERT<Scalar: BLASScalar> {
         return (loss, accuracy)
     }
 
-    /// Sentence embeddings (`n × D`): each text framed `[CLS] text [SEP]` (cut to the context),
-    /// the final states averaged over its real tokens (mean pooling, as Sentence-BERT).
-    public func encode(_ texts: [String]) -> Matrix<Scalar> {
-        let a = configuration.architecture
+    /// The most text tokens `encode` keeps of one text: `context − 2` (`[CLS]` and `[SEP]` take the
+    /// other two positions); longer texts are cut to their first `sentenceTokenLimit` tokens.
+    public var sentenceTokenLimit: Int { configuration.architecture.context - 2 }
+
+    /// Sentence embeddings `(n × D)` by mean pooling (Sentence-BERT's MEAN strategy, Reimers &
+    /// Gurevych 2019): each text is tokenized, cut to its first `sentenceTokenLimit` tokens, framed
+    /// `[CLS] text [SEP]` as in pretraining, and run through the encoder in evaluation mode (no
+    /// dropout); its row is the mean of the final token states over the framed sequence — `[CLS]`,
+    /// the text's tokens and `[SEP]`. Texts are batched 64 at a time and padded with `[PAD]`; the
+    /// padding is hidden from attention and left out of the mean, so a text's row does not depend
+    /// on the other texts of its batch. An empty text gives the mean of `[CLS]` and `[SEP]`.
+    /// - Complexity: one encoder pass per text, O(layers · T · D · (T + D)) for T framed tokens.
+    public func encode(_ texts: [String]) -> Matrix<Scalar> { encode(ids: texts.map { tokenizer.encode($0) }) }
+
+    /// `encode` of texts already tokenized: the ids of each text alone (no `[CLS]`/`[SEP]`), each
+    /// cut to `sentenceTokenLimit`. Every id must lie in `0..<tokenizer.vocabularySize`.
+    public func encode(ids texts: [[Int]]) -> Matrix<Scalar> {
+        let v = tokenizer.vocabularySize
+        precondition(texts.allSatisfy { $0.allSatisfy { $0 >= 0 && $0 < v } }, "FittedBERT.encode: token ids must lie in 0..<\(v)")
         let (cls, sep, pad) = (tokenizer.id(of: "[CLS]")!, tokenizer.id(of: "[SEP]")!, tokenizer.id(of: "[PAD]")!)
-        let ids = texts.map { [cls] + tokenizer.encode($0).prefix(a.context - 2) + [sep] }
-        return LanguageModelFiles.pooled(ids, padding: pad, width: a.modelSize) { encoder.meanPooled($0) }
+        let framed = texts.map { [cls] + $0.prefix(sentenceTokenLimit) + [sep] }
+        return LanguageModelFiles.pooled(framed, padding: pad, width: configuration.architecture.modelSize) { encoder.meanPooled($0) }
     }
 
     /// Saves weights, configuration and tokenizer as safetensors (atomically). - Throws: `IOError`.

@@ -8,5 +8,5 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure Latent's speed (scripts/bench compares it with NumPy, scikit-learn and PyTorch).",
         subcommands: [BenchGEMM.self, BenchPCA.self, BenchICA.self, BenchNMF.self, BenchDictionary.self, BenchRBM.self,
-                      BenchTSNE.self, BenchNNCommand.self, BenchSparseEmbedding.self, BenchFuzz.self])
+                      BenchTSNE.self, BenchNNCommand.self, BenchSparseEmbedding.self, BenchFuzz.self, BenchTransformer.self])
 }
