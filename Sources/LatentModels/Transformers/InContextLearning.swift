@@ -59,7 +59,7 @@ public struct InContextScore: Sendable, Equatable {
     public let symbolAccuracy: Double
     /// The expected symbol accuracy of an ideal in-context learner on the same prompts.
     public let idealSymbolAccuracy: Double
-    /// Symbol accuracy of guessing: `1 / alphabet`.
+    /// Symbol accuracy of guessing: `1 / outputCount`.
     public let chance: Double
     /// Queries scored.
     public let queries: Int
@@ -99,6 +99,6 @@ public final class FittedInContextModel {
         }
         return InContextScore(demonstrations: k, exactMatch: Double(exact) / Double(queries),
                               symbolAccuracy: Double(symbols) / Double(queries * family.wordLength),
-                              idealSymbolAccuracy: ideal / Double(queries), chance: 1 / Double(family.alphabet), queries: queries)
+                              idealSymbolAccuracy: ideal / Double(queries), chance: 1 / Double(family.outputCount), queries: queries)
     }
 }
