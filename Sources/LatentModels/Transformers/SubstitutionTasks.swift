@@ -2,7 +2,8 @@ import LatentCore
 
 /// A generated family of tasks for in-context learning: each task is a secret substitution
 /// cipher applied letter by letter to words of `wordLength` plain symbols. A sequence shows
-/// demonstrations `x > π(x) ;` and then a query `x >` whose answer `π(x)` the model must write.
+/// demonstrations `x π(x)` (with `markers`: `x > π(x) ;`) and then a query `x` (`x >`) whose
+/// answer `π(x)` the model must write.
 /// Nothing about `π` is learnable across sequences (every task is new), so the only way to answer
 /// is to read the demonstrations: find each query symbol in an earlier input and copy the output
 /// symbol at the same place (an "induction head" lookup, Olsson et al. 2022). With `k`
@@ -17,9 +18,10 @@ import LatentCore
 ///   docs/transformers.md).
 /// - `cipherSymbols = n`: `π` maps the plain symbols to distinct symbols of a separate cipher
 ///   alphabet of `n ≥ alphabet` symbols (a random injection, as in the associative-recall tasks
-///   of Ba et al. 2016 and Fu et al. 2023, keys and values disjoint). The cipher symbols shown in
-///   the prompt are then a hint (the answer is one of them whenever its plain symbol was shown),
-///   a cheap statistic the decoder learns first, on the way to the lookup.
+///   of Ba et al. 2016 and Fu et al. 2023, keys and values disjoint). For `n > alphabet` the
+///   cipher symbols shown in the prompt are a hint (the answer is one of these few whenever its
+///   plain symbol was shown), a cheap statistic the decoder learns first, on the way to the
+///   lookup; 8 → 32 with `markers: false` is the documented run.
 ///
 /// Held-out tasks: a cipher belongs to the evaluation half of the family when a hash of it is
 /// odd; training only ever sees the other half, so evaluation is on tasks never trained on.
