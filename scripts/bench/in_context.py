@@ -2,9 +2,9 @@
 """In-context learning of substitution ciphers in PyTorch: the peer of `latent train in-context`.
 
 The same task family (docs/transformers.md, Sources/LatentModels/Transformers/SubstitutionTasks.swift):
-a task maps the `--alphabet` plain symbols to distinct symbols of a separate cipher alphabet of
-`--outputs` symbols (0: a permutation of the plain symbols, the family's first version), applied
-to words of `--word-length` symbols; a training sequence is `x1 y1 x2 y2 ... x8 y8 xq yq`
+a task maps the `--alphabet` plain symbols to distinct symbols of a separate alphabet of
+`--cipher-symbols` (0: a permutation of the plain symbols, the family's first version), applied to
+words of `--word-length` symbols; a training sequence is `x1 y1 x2 y2 ... x8 y8 xq yq`
 (`--markers`: `x1 > y1 ; ... ; xq > yq`) with a target on every output symbol; tasks are split in
 halves by the same FNV-1a hash (training: even, evaluation: odd). The same model: a pre-LN GPT
 (learned positions N(0, 0.02), tied head, final LayerNorm, GELU MLP 4d, no dropout), AdamW (decay
@@ -12,11 +12,11 @@ halves by the same FNV-1a hash (training: even, evaluation: odd). The same model
 own random draws (numpy), not Latent's.
 
 It answers whether the model *can* learn the task in a given budget, and how fast the loss leaves
-ln(outputs): it prints the training loss every `--report` steps and the held-out accuracy for
+ln(cipher symbols): it prints the training loss every `--report` steps and the held-out accuracy for
 k = 0, 1, 2, 4, 8 demonstrations (greedy answers).
 
 Usage: python3 scripts/bench/in_context.py [--threads 1] (defaults: `latent train in-context`'s:
-words of 1 symbol, 8 plain → 32 cipher symbols, 8000 steps; --markers --outputs 0 for the first version)
+words of 1 symbol, 8 plain → 32 cipher symbols, 8000 steps; --markers --cipher-symbols 0 for the first version)
 """
 import argparse
 import math
@@ -30,7 +30,7 @@ import torch.nn.functional as F
 parser = argparse.ArgumentParser()
 parser.add_argument("--alphabet", type=int, default=8)
 parser.add_argument("--word-length", type=int, default=1)
-parser.add_argument("--outputs", type=int, default=32, help="cipher symbols, disjoint from the inputs (0: the inputs' own alphabet, a permutation)")
+parser.add_argument("--cipher-symbols", type=int, default=32, help="cipher symbols, disjoint from the plain ones (0: a permutation of the plain ones)")
 parser.add_argument("--markers", action="store_true", help="demonstrations `x > y ;` instead of `x y`")
 parser.add_argument("--demonstrations", type=int, default=8)
 parser.add_argument("--layers", type=int, default=2)
@@ -49,8 +49,8 @@ if args.threads:
     torch.set_num_threads(args.threads)
 
 A, W, K = args.alphabet, args.word_length, args.demonstrations
-B = args.outputs or A                  # output symbols
-OFFSET = A if args.outputs else 0      # first output token
+B = args.cipher_symbols or A               # output symbols
+OFFSET = A if args.cipher_symbols else 0   # first output token
 ARROW, SEP = OFFSET + B, OFFSET + B + 1
 V = SEP + 1
 MARKERS = args.markers
