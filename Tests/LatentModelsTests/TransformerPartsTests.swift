@@ -166,6 +166,58 @@ struct TransformerPartsTests {
         #expect(abs(family.idealAccuracy(task: task, tokens: zero.tokens, demonstrations: 0) - 1.0 / 6) < 1e-12)
         #expect(zero.tokens[zero.answer].elementsEqual(zero.tokens[0..<2].map { task[$0] }))
     }
+
+    @Test func substitutionTasksWithACipherAlphabetAnswerInItsOwnSymbols() {
+        // 4 plain symbols (tokens 0…3) → 10 cipher symbols (tokens 4…13), then > and ;
+        let family = SubstitutionTasks(alphabet: 4, cipherSymbols: 10, wordLength: 1)
+        #expect(family.outputCount == 10 && family.arrow == 14 && family.separator == 15 && family.vocabularySize == 16)
+        var rng = Xoshiro256StarStar(seed: 2)
+        var heldOut = Set<[Int]>(), training = Set<[Int]>()
+        for _ in 0..<300 {
+            heldOut.insert(family.task(heldOut: true, using: &rng))
+            training.insert(family.task(heldOut: false, using: &rng))
+        }
+        #expect(heldOut.isDisjoint(with: training) && heldOut.count > 100 && training.count > 100)
+        #expect(heldOut.allSatisfy { $0.count == 4 && Set($0).count == 4 && $0.allSatisfy { (0..<10).contains($0) } })
+        let row = family.trainingRow(demonstrations: 5, using: &rng)
+        let targets = row.targets.filter { $0 != LanguageModelBatch.ignoreIndex }
+        #expect(targets.count == 6 && targets.allSatisfy { (4..<14).contains($0) } && row.inputs.allSatisfy { $0 < 16 })
+        // a prompt: each demonstration is `x > π(x) ;`; the answer is the query's cipher token
+        let task = family.task(heldOut: true, using: &rng)
+        let (tokens, answer) = family.sequence(task: task, demonstrations: 3, using: &rng)
+        for d in 0...3 {
+            let s = d * family.demonstrationLength
+            #expect(tokens[s + 1] == family.arrow && tokens[s + 2] == 4 + task[tokens[s]])
+        }
+        #expect(answer == 14..<15 && tokens[14] == 4 + task[tokens[12]])
+        // ideal learner: a shown plain symbol is copied, another is guessed among the 10 − |shown| unused
+        let shown = Set([tokens[0], tokens[4], tokens[8]])
+        let expected = shown.contains(tokens[12]) ? 1 : 1 / Double(10 - shown.count)
+        #expect(abs(family.idealAccuracy(task: task, tokens: tokens, demonstrations: 3) - expected) < 1e-12)
+        #expect(abs(family.idealAccuracy(task: task, tokens: tokens, demonstrations: 0) - 0.1) < 1e-12)
+        // plain pairs `x₁x₂ y₁y₂`, no markers: output symbol j is the target of the token before it
+        let pairs = SubstitutionTasks(alphabet: 4, cipherSymbols: 10, wordLength: 2, markers: false)
+        #expect(pairs.demonstrationLength == 4 && pairs.sequenceLength(demonstrations: 2) == 12)
+        let pairRow = pairs.trainingRow(demonstrations: 2, using: &rng)
+        let pairSequence = pairRow.inputs + [pairRow.targets.last!]
+        #expect(pairSequence.count == 12 && pairSequence.allSatisfy { $0 < 14 })
+        for (i, t) in pairRow.targets.enumerated() {
+            let output = (2...3).contains((i + 1) % 4)
+            #expect(output ? t == pairSequence[i + 1] && t >= 4 : t == LanguageModelBatch.ignoreIndex, "target \(t) at \(i)")
+        }
+        // one cipher per row: a plain symbol (2 before its output) always maps to the same output
+        var cipher: [Int: Int] = [:]
+        for i in pairSequence.indices where (2...3).contains(i % 4) {
+            #expect(cipher[pairSequence[i - 2], default: pairSequence[i]] == pairSequence[i])
+            cipher[pairSequence[i - 2]] = pairSequence[i]
+        }
+        // without a cipher alphabet the tasks are the permutations drawn before it existed
+        var a = Xoshiro256StarStar(seed: 3), b = Xoshiro256StarStar(seed: 3)
+        let permutation = SubstitutionTasks(alphabet: 8, wordLength: 1).task(heldOut: true, using: &a)
+        var expectedPermutation: [Int]
+        repeat { expectedPermutation = b.permutation(8) } while !SubstitutionTasks().isHeldOut(expectedPermutation)
+        #expect(permutation == expectedPermutation)
+    }
 }
 
 func expectClose(_ a: [Double], _ b: [Double], tolerance: Double, sourceLocation: SourceLocation = #_sourceLocation) {

@@ -2,18 +2,21 @@
 """In-context learning of substitution ciphers in PyTorch: the peer of `latent train in-context`.
 
 The same task family (docs/transformers.md, Sources/LatentModels/Transformers/SubstitutionTasks.swift):
-a task is a random permutation pi of `--alphabet` symbols applied to words of `--word-length`
-symbols; a training sequence is `x1 > pi(x1) ; ... ; x8 > pi(x8) ; xq > pi(xq)` with a target on
-every output symbol; tasks are split in halves by the same FNV-1a hash (training: even, evaluation:
-odd). The same model: a pre-LN GPT (learned positions N(0, 0.02), tied head, final LayerNorm,
-GELU MLP 4d, no dropout), AdamW (decay 0.01 on matrices and embeddings only), linear warm-up
-then cosine to 0, gradient-norm clip 1. Its own random draws (numpy), not Latent's.
+a task maps the `--alphabet` plain symbols to distinct symbols of a separate alphabet of
+`--cipher-symbols` (0: a permutation of the plain symbols, the family's first version), applied to
+words of `--word-length` symbols; a training sequence is `x1 y1 x2 y2 ... x8 y8 xq yq`
+(`--markers`: `x1 > y1 ; ... ; xq > yq`) with a target on every output symbol; tasks are split in
+halves by the same FNV-1a hash (training: even, evaluation: odd). The same model: a pre-LN GPT
+(learned positions N(0, 0.02), tied head, final LayerNorm, GELU MLP 4d, no dropout), AdamW (decay
+0.01 on matrices and embeddings only), linear warm-up then cosine to 0, gradient-norm clip 1. Its
+own random draws (numpy), not Latent's.
 
 It answers whether the model *can* learn the task in a given budget, and how fast the loss leaves
-ln(alphabet): it prints the training loss every `--report` steps and the held-out accuracy for
+ln(cipher symbols): it prints the training loss every `--report` steps and the held-out accuracy for
 k = 0, 1, 2, 4, 8 demonstrations (greedy answers).
 
-Usage: python3 scripts/bench/in_context.py [--steps 2000] [--lr 3e-3] [--alphabet 8] [--word-length 3]
+Usage: python3 scripts/bench/in_context.py [--threads 1] (defaults: `latent train in-context`'s:
+words of 1 symbol, 8 plain → 32 cipher symbols, 8000 steps; --markers --cipher-symbols 0 for the first version)
 """
 import argparse
 import math
@@ -26,12 +29,14 @@ import torch.nn.functional as F
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--alphabet", type=int, default=8)
-parser.add_argument("--word-length", type=int, default=3)
+parser.add_argument("--word-length", type=int, default=1)
+parser.add_argument("--cipher-symbols", type=int, default=32, help="cipher symbols, disjoint from the plain ones (0: a permutation of the plain ones)")
+parser.add_argument("--markers", action="store_true", help="demonstrations `x > y ;` instead of `x y`")
 parser.add_argument("--demonstrations", type=int, default=8)
 parser.add_argument("--layers", type=int, default=2)
 parser.add_argument("--model-size", type=int, default=64)
 parser.add_argument("--heads", type=int, default=4)
-parser.add_argument("--steps", type=int, default=2000)
+parser.add_argument("--steps", type=int, default=8000)
 parser.add_argument("--batch-size", type=int, default=32)
 parser.add_argument("--lr", type=float, default=3e-3)
 parser.add_argument("--warmup", type=int, default=100)
@@ -44,9 +49,13 @@ if args.threads:
     torch.set_num_threads(args.threads)
 
 A, W, K = args.alphabet, args.word_length, args.demonstrations
-ARROW, SEP, V = A, A + 1, A + 2
-DEMO = 2 * W + 2
-CONTEXT = (K + 1) * DEMO - 1
+B = args.cipher_symbols or A               # output symbols
+OFFSET = A if args.cipher_symbols else 0   # first output token
+ARROW, SEP = OFFSET + B, OFFSET + B + 1
+V = SEP + 1
+MARKERS = args.markers
+DEMO = 2 * W + (2 if MARKERS else 0)
+CONTEXT = (K + 1) * DEMO - (1 if MARKERS else 0)
 
 
 def held_out(p):
@@ -58,7 +67,7 @@ def held_out(p):
 
 def task(rng, heldout):
     while True:
-        p = rng.permutation(A)
+        p = rng.permutation(B)[:A]
         if held_out(p) == heldout:
             return p
 
@@ -67,8 +76,8 @@ def sequence(p, k, rng):
     tokens = []
     for i in range(k + 1):
         w = rng.integers(0, A, W)
-        tokens += list(w) + [ARROW] + list(p[w])
-        if i < k:
+        tokens += list(w) + ([ARROW] if MARKERS else []) + list(p[w] + OFFSET)
+        if i < k and MARKERS:
             tokens.append(SEP)
     return tokens
 
@@ -78,7 +87,8 @@ def training_row(rng):
     targets = [-100] * (len(tokens) - 1)
     for start in range(0, len(tokens), DEMO):
         for j in range(W):
-            targets[start + W + j] = tokens[start + W + 1 + j]
+            at = start + W + (1 if MARKERS else 0) + j   # the output symbol, the target of the token before it
+            targets[at - 1] = tokens[at]
     return tokens[:-1], targets
 
 
@@ -163,7 +173,7 @@ def main():
             running = []
     model.eval()
     erng = np.random.default_rng(args.seed + 1000)
-    print(f"chance {1 / A:.3f}")
+    print(f"chance {1 / B:.3f}")
     for k in [k for k in (0, 1, 2, 4, 8, 16, 32, 64) if k <= K]:
         print(f"k {k}  symbol accuracy {accuracy(model, k, erng):.3f}", flush=True)
 

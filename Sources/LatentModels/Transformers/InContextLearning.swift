@@ -15,9 +15,12 @@ public struct InContextLearning: Codable, Sendable, Equatable {
     public var architecture: TransformerArchitecture
     public var training: LanguageModelTraining
 
-    public init(tasks: SubstitutionTasks = SubstitutionTasks(), maximumDemonstrations: Int = 8,
+    /// The defaults are the documented run (docs/transformers.md): 8 plain → 32 cipher symbols,
+    /// words of 1, no markers, 8000 steps.
+    public init(tasks: SubstitutionTasks = SubstitutionTasks(alphabet: 8, cipherSymbols: 32, wordLength: 1, markers: false),
+                maximumDemonstrations: Int = 8,
                 architecture: TransformerArchitecture = TransformerArchitecture(layers: 2, modelSize: 64, heads: 4, dropout: 0, normFirst: true),
-                training: LanguageModelTraining = LanguageModelTraining(epochs: 4, stepsPerEpoch: 500, batchSize: 32, learningRate: 3e-3,
+                training: LanguageModelTraining = LanguageModelTraining(epochs: 8, stepsPerEpoch: 1000, batchSize: 32, learningRate: 3e-3,
                                                                         warmupSteps: 100, weightDecay: 0.01)) {
         self.tasks = tasks
         self.maximumDemonstrations = maximumDemonstrations
@@ -59,7 +62,7 @@ public struct InContextScore: Sendable, Equatable {
     public let symbolAccuracy: Double
     /// The expected symbol accuracy of an ideal in-context learner on the same prompts.
     public let idealSymbolAccuracy: Double
-    /// Symbol accuracy of guessing: `1 / alphabet`.
+    /// Symbol accuracy of guessing: `1 / outputCount`.
     public let chance: Double
     /// Queries scored.
     public let queries: Int
@@ -99,6 +102,6 @@ public final class FittedInContextModel {
         }
         return InContextScore(demonstrations: k, exactMatch: Double(exact) / Double(queries),
                               symbolAccuracy: Double(symbols) / Double(queries * family.wordLength),
-                              idealSymbolAccuracy: ideal / Double(queries), chance: 1 / Double(family.alphabet), queries: queries)
+                              idealSymbolAccuracy: ideal / Double(queries), chance: 1 / Double(family.outputCount), queries: queries)
     }
 }

@@ -10,16 +10,21 @@ struct TrainInContextCommand: ParsableCommand {
         commandName: "in-context",
         abstract: "Train a small GPT on sequences of cipher demonstrations; score held-out ciphers with k demonstrations (no gradient).",
         discussion: """
-        Each task is a random permutation of --alphabet symbols applied to words of --word-length
+        Each task maps the --alphabet plain symbols to distinct symbols of a separate alphabet of
+        --cipher-symbols (0: a permutation of the plain symbols), applied to words of --word-length
         symbols; tasks are split in two halves by a hash, training sees one half only. Prints the
         accuracy per k (exact answers, symbols, and an ideal in-context learner's expected symbol
         accuracy); --plot writes the curve as an SVG line plot, --csv the numbers.
         """)
 
-    @Option(parsing: .unconditional, help: "Symbols per cipher (2…64).")
+    @Option(parsing: .unconditional, help: "Plain symbols (2…64).")
     var alphabet = 8
+    @Option(parsing: .unconditional, help: "Cipher symbols, a separate alphabet (--alphabet…512); 0: the cipher permutes the plain symbols.")
+    var cipherSymbols = 32
     @Option(parsing: .unconditional, help: "Symbols per word (1…16).")
-    var wordLength = 3
+    var wordLength = 1
+    @Flag(inversion: .prefixedNo, help: "Write a demonstration `x > y ;` (--markers) or plainly `x y` (--no-markers).")
+    var markers = false
     @Option(parsing: .unconditional, help: "Demonstrations per training sequence (1…64); the largest k scored.")
     var demonstrations = 8
     @OptionGroup var transformer: TransformerTrainingOptions<InContextPreset>
@@ -39,6 +44,7 @@ struct TrainInContextCommand: ParsableCommand {
     func validate() throws {
         try global.validate()
         try OptionRange.check("--alphabet", alphabet, 2...64)
+        if cipherSymbols != 0 { try OptionRange.check("--cipher-symbols", cipherSymbols, alphabet...512) }
         try OptionRange.check("--word-length", wordLength, 1...16)
         try OptionRange.check("--demonstrations", demonstrations, 1...64)
         try OptionRange.check("--queries", queries, 1...1_000_000)
@@ -54,7 +60,8 @@ struct TrainInContextCommand: ParsableCommand {
             let (layers, modelSize, heads) = (transformer.layers, transformer.modelSize, transformer.heads)
             let (epochs, steps, batchSize, learningRate) = (transformer.epochs, transformer.steps, transformer.batchSize, transformer.learningRate)
             let config = InContextLearning(
-                tasks: SubstitutionTasks(alphabet: alphabet, wordLength: wordLength), maximumDemonstrations: demonstrations,
+                tasks: SubstitutionTasks(alphabet: alphabet, cipherSymbols: cipherSymbols == 0 ? nil : cipherSymbols,
+                                         wordLength: wordLength, markers: markers), maximumDemonstrations: demonstrations,
                 architecture: TransformerArchitecture(layers: layers, modelSize: modelSize, heads: heads, dropout: 0, normFirst: true),
                 training: LanguageModelTraining(epochs: epochs, stepsPerEpoch: steps, batchSize: batchSize, learningRate: learningRate,
                                                 warmupSteps: Swift.min(100, steps), weightDecay: 0.01, evaluationWindows: 0, seed: global.seed))
@@ -84,7 +91,7 @@ struct TrainInContextCommand: ParsableCommand {
             }
             if writesFiles, let plot {
                 let x = scores.map { Double($0.demonstrations) }
-                let chart = LinePlot(title: "In-context learning of held-out substitution ciphers (\(alphabet) symbols)",
+                let chart = LinePlot(title: "In-context learning of held-out substitution ciphers (\(alphabet) → \(cipherSymbols == 0 ? alphabet : cipherSymbols) symbols)",
                                      xLabel: "demonstrations in the prompt (k)", yLabel: "accuracy on the query", yRange: 0...1)
                 try chart.write([LinePlot.Series(name: "symbol accuracy", x: x, y: scores.map(\.symbolAccuracy)),
                                  LinePlot.Series(name: "exact answer", x: x, y: scores.map(\.exactMatch)),
@@ -100,8 +107,8 @@ enum InContextPreset: TransformerTrainingPreset {
     static let layers = IntegerSetting(2, 1...16)
     static let modelSize = IntegerSetting(64, 1...1024)
     static let heads = IntegerSetting(4, 1...64)
-    static let epochs = IntegerSetting(4, 1...10_000)
-    static let steps = IntegerSetting(500, 1...10_000_000)
+    static let epochs = IntegerSetting(8, 1...10_000)
+    static let steps = IntegerSetting(1000, 1...10_000_000)
     static let batchSize = IntegerSetting(32, 1...10_000)
     static let learningRate = 3e-3
     static let maximumLearningRate = 1.0
