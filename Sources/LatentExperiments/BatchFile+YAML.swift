@@ -68,7 +68,7 @@ private struct BatchParser {
 
         let seeds = try byKey["seeds"].map { try parseSeeds($0.value) } ?? [0]
         let evaluations = try byKey["evaluations"].map { try parseEvaluations($0.value, methods: methods, datasets: datasets) }
-        let evaluationFiles = try evaluations?.files ?? defaultEvaluationFiles(datasets: datasets.map(\.spec), node: root)
+        let evaluationFiles = try evaluations?.files ?? defaultEvaluationFiles(datasets: datasets.map(\.spec), methods: methods, node: root)
         let artifacts = try byKey["artifacts"].map { resolve(try text($0.value, what: "'artifacts'")) }
         let distributed = try byKey["distributed"].map { try parseDistributed($0.value, methods: methods) } ?? false
 
@@ -303,6 +303,10 @@ private struct BatchParser {
             if evaluation.requirements.contains(.corpus), let d = datasets.first(where: { $0.spec.input != .corpus }) {
                 throw fail(nameNode, "evaluation '\(name)' measures word vectors and needs a corpus dataset; dataset '\(d.spec.name)' (line \(d.spec.line)) holds rows of features")
             }
+            if evaluation.requirements.contains(.corpus),
+               let grid = methods.first(where: { !(catalog.methods[$0.method]?.givesWordVectors ?? false) }) {
+                throw fail(nameNode, "evaluation '\(name)' measures word vectors; method '\(grid.method)' (line \(grid.line)) gives none")
+            }
             if !evaluation.requirements.contains(.corpus), let d = datasets.first(where: { $0.spec.input == .corpus }) {
                 let textEvaluations = catalog.evaluations.names.filter { catalog.evaluations[$0]!.requirements.contains(.corpus) }
                 throw fail(nameNode, "evaluation '\(name)' takes rows of features; dataset '\(d.spec.name)' (line \(d.spec.line)) is a text corpus "
@@ -341,10 +345,12 @@ private struct BatchParser {
         return (names, files)
     }
 
-    /// When the file names no evaluations: the default files of the evaluations corpus runs get
-    /// (none for a batch of rows datasets), each checked whole.
-    private func defaultEvaluationFiles(datasets: [DatasetSpec], node: Node) throws -> [String: [String]] {
-        guard datasets.contains(where: { $0.input == .corpus }) else { return [:] }
+    /// When the file names no evaluations: the default files of the evaluations corpus runs of
+    /// word-vector methods get (none for a batch of rows datasets or of language models), each
+    /// checked whole.
+    private func defaultEvaluationFiles(datasets: [DatasetSpec], methods: [BatchFile.MethodGrid], node: Node) throws -> [String: [String]] {
+        guard datasets.contains(where: { $0.input == .corpus }),
+              methods.contains(where: { catalog.methods[$0.method]?.givesWordVectors ?? false }) else { return [:] }
         var files = [String: [String]]()
         for name in catalog.evaluations.names {
             guard let evaluation = catalog.evaluations[name], evaluation.requirements.contains(.corpus), evaluation.files != nil else { continue }

@@ -37,6 +37,8 @@ import Foundation
 ///   - analogies: questions.txt # or name the file(s)
 /// ```
 ///
+/// The language models `method: gpt` and `method: bert` also run on corpus datasets; they store
+/// held-out scores and have no word vectors, so the text evaluations are refused with them.
 /// Methods and datasets of the two kinds do not mix in one batch, and neither do rows
 /// evaluations with corpus datasets: the file is refused when it is read.
 public struct BatchFile: Sendable {

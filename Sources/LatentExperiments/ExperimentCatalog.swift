@@ -37,6 +37,7 @@ public struct ExperimentCatalog: Sendable {
                 && (!e.requirements.contains(.labels) || hasLabels)
                 && (!e.requirements.contains(.groundTruth) || hasGroundTruth)
                 && e.requirements.contains(.corpus) == isCorpus
+                && (!e.requirements.contains(.corpus) || method.givesWordVectors)
         }
     }
 }

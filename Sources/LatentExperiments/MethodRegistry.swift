@@ -37,7 +37,7 @@ public struct MethodRegistry: Sendable {
     /// The built-in methods: the classic learners (`pca`, `kpca`, `ica`, `dict`, `nmf`, `rbm`,
     /// `linear-autoencoder`), `tsne`, `truncated-svd`, the neural autoencoders (`autoencoder`, `vae`)
     /// the self-supervised image encoders (`simclr`, `rotation`, `context`, `cpc`, `inpainting`,
-    /// `colorization`) and, on corpus datasets, `word2vec`.
+    /// `colorization`) and, on corpus datasets, `word2vec` and the language models `gpt` and `bert`.
     public static let standard = MethodRegistry([
         .pca, .kernelPCA, .fastICA, .dictionary, .nmf, .rbm, .linearAutoencoder,
         .tsne,
@@ -50,6 +50,7 @@ public struct MethodRegistry: Sendable {
         .contextEncoder,
         .colorization,
         .word2vec,
+        .gpt, .bert,
     ])
 
     /// Adds `method`, replacing any method of the same name.

@@ -140,7 +140,7 @@ struct BatchCLITests {
         try write("bad.yaml", "name: bad\ndatasets: [{name: d, path: d.npy}]\nmethods:\n  - method: truncated-svd\n  - method: pcaa\n")
         let r = try LatentProcess.run(["batch", "bad.yaml", "--db", "r.sqlite"], in: folder)
         #expect(r.status == 1)
-        #expect(r.stderr == "bad.yaml:5: method 'pcaa' is not known; known: autoencoder, colorization, context, cpc, dict, ica, inpainting, kpca, linear-autoencoder, nmf, pca, rbm, rotation, simclr, truncated-svd, tsne, vae, word2vec\n")
+        #expect(r.stderr == "bad.yaml:5: method 'pcaa' is not known; known: autoencoder, bert, colorization, context, cpc, dict, gpt, ica, inpainting, kpca, linear-autoencoder, nmf, pca, rbm, rotation, simclr, truncated-svd, tsne, vae, word2vec\n")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("r.sqlite").path))
     }
 

@@ -145,13 +145,13 @@ struct BatchFileTests {
               - method: pcaa
                 components: 2
             """
-        #expect(throws: BatchFileError(path: "batch.yaml", line: 7, message: "method 'pcaa' is not known; known: autoencoder, colorization, context, cpc, dict, ica, inpainting, kpca, linear-autoencoder, nmf, pca, rbm, rotation, simclr, truncated-svd, tsne, vae, word2vec")) {
+        #expect(throws: BatchFileError(path: "batch.yaml", line: 7, message: "method 'pcaa' is not known; known: autoencoder, bert, colorization, context, cpc, dict, gpt, ica, inpainting, kpca, linear-autoencoder, nmf, pca, rbm, rotation, simclr, truncated-svd, tsne, vae, word2vec")) {
             try parse(yaml, catalog: .standard)
         }
         do {
             _ = try parse(yaml, catalog: .standard)
         } catch {
-            #expect("\(error)" == "batch.yaml:7: method 'pcaa' is not known; known: autoencoder, colorization, context, cpc, dict, ica, inpainting, kpca, linear-autoencoder, nmf, pca, rbm, rotation, simclr, truncated-svd, tsne, vae, word2vec")
+            #expect("\(error)" == "batch.yaml:7: method 'pcaa' is not known; known: autoencoder, bert, colorization, context, cpc, dict, gpt, ica, inpainting, kpca, linear-autoencoder, nmf, pca, rbm, rotation, simclr, truncated-svd, tsne, vae, word2vec")
         }
     }
 

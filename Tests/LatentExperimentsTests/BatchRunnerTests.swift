@@ -216,7 +216,7 @@ struct BatchRunnerTests {
     func catalogMismatch() throws {
         let store = try RunStore(path: folder.path("r.sqlite"))
         let b = try batch("name: m\ndatasets: [{name: toy, path: toy.npy}]\nmethods:\n  - method: toy\n")
-        #expect(throws: BatchFileError(path: "batch.yaml", line: 4, message: "method 'toy' is not known; known: autoencoder, colorization, context, cpc, dict, ica, inpainting, kpca, linear-autoencoder, nmf, pca, rbm, rotation, simclr, truncated-svd, tsne, vae, word2vec")) {
+        #expect(throws: BatchFileError(path: "batch.yaml", line: 4, message: "method 'toy' is not known; known: autoencoder, bert, colorization, context, cpc, dict, gpt, ica, inpainting, kpca, linear-autoencoder, nmf, pca, rbm, rotation, simclr, truncated-svd, tsne, vae, word2vec")) {
             try BatchRunner(store: store).run(b)
         }
         var catalog = ToyMethods.catalog()

@@ -10,9 +10,9 @@ import Testing
 /// descriptions as they are.
 @Suite("Method descriptors: one description per method")
 struct DescriptorTests {
-    @Test("the standard registry holds the classic learners, t-SNE, truncated SVD, the autoencoders, the self-supervised encoders and word2vec under kebab-case names")
+    @Test("the standard registry holds the classic learners, t-SNE, truncated SVD, the autoencoders, the self-supervised encoders, word2vec, GPT and BERT under kebab-case names")
     func standardMethods() {
-        #expect(MethodRegistry.standard.names == ["autoencoder", "colorization", "context", "cpc", "dict", "ica", "inpainting", "kpca", "linear-autoencoder", "nmf", "pca", "rbm", "rotation", "simclr", "truncated-svd", "tsne", "vae", "word2vec"])
+        #expect(MethodRegistry.standard.names == ["autoencoder", "bert", "colorization", "context", "cpc", "dict", "gpt", "ica", "inpainting", "kpca", "linear-autoencoder", "nmf", "pca", "rbm", "rotation", "simclr", "truncated-svd", "tsne", "vae", "word2vec"])
         for method in MethodRegistry.standard.methods.values {
             for p in method.parameters {
                 #expect(p.name == p.name.lowercased() && !p.name.contains("_") && !p.name.contains(" "), "\(method.name).\(p.name) is not kebab-case")

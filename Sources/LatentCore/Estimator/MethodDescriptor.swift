@@ -30,6 +30,9 @@ public struct MethodDescriptor: Sendable {
     public let fit: @Sendable (_ x: Matrix<Double>, _ parameters: Parameters, _ seed: UInt64) throws -> FittedModel
     /// What the method learns from; `.rows` for every method declared with `fit`.
     public let input: MethodInput
+    /// Whether the fitted models of a `.corpus` method hold word vectors (word2vec), which the
+    /// text evaluations (word similarity, analogies) measure; language models' do not.
+    public let givesWordVectors: Bool
     /// For `.corpus` methods: learns from the corpus file with the resolved `parameters` and the
     /// run's `seed`; `nil` for `.rows` methods.
     public let fitCorpus: (@Sendable (_ corpus: CorpusSource, _ parameters: Parameters, _ seed: UInt64) throws -> FittedModel)?
@@ -43,22 +46,22 @@ public struct MethodDescriptor: Sendable {
                 format: ModelFormat? = nil, columnPrefix: String = "z",
                 fit: @escaping @Sendable (_ x: Matrix<Double>, _ parameters: Parameters, _ seed: UInt64) throws -> FittedModel) {
         self.init(name: name, summary: summary, parameters: parameters, canReconstruct: canReconstruct, format: format,
-                  columnPrefix: columnPrefix, fit: fit, input: .rows, fitCorpus: nil, checkParameters: nil)
+                  columnPrefix: columnPrefix, fit: fit, input: .rows, givesWordVectors: false, fitCorpus: nil, checkParameters: nil)
     }
 
     /// A method that learns from a text corpus (`input` is `.corpus`). Its `fit` on rows throws
     /// `EstimatorError.invalidData`; batch files refuse such pairings before anything runs.
     public init(name: String, summary: String, parameters: [ParameterSpec], columnPrefix: String = "z",
-                checkParameters: (@Sendable (Parameters) -> String?)? = nil,
+                givesWordVectors: Bool = true, checkParameters: (@Sendable (Parameters) -> String?)? = nil,
                 fitCorpus: @escaping @Sendable (_ corpus: CorpusSource, _ parameters: Parameters, _ seed: UInt64) throws -> FittedModel) {
         self.init(name: name, summary: summary, parameters: parameters, canReconstruct: false, format: nil, columnPrefix: columnPrefix,
                   fit: { _, _, _ in throw EstimatorError.invalidData(method: name, reason: "it learns from a text corpus, not from rows of features") },
-                  input: .corpus, fitCorpus: fitCorpus, checkParameters: checkParameters)
+                  input: .corpus, givesWordVectors: givesWordVectors, fitCorpus: fitCorpus, checkParameters: checkParameters)
     }
 
     private init(name: String, summary: String, parameters: [ParameterSpec], canReconstruct: Bool, format: ModelFormat?, columnPrefix: String,
                  fit: @escaping @Sendable (_ x: Matrix<Double>, _ parameters: Parameters, _ seed: UInt64) throws -> FittedModel,
-                 input: MethodInput,
+                 input: MethodInput, givesWordVectors: Bool,
                  fitCorpus: (@Sendable (_ corpus: CorpusSource, _ parameters: Parameters, _ seed: UInt64) throws -> FittedModel)?,
                  checkParameters: (@Sendable (Parameters) -> String?)?) {
         precondition(Set(parameters.map(\.name)).count == parameters.count, "MethodDescriptor \(name): duplicate parameter names")
@@ -70,6 +73,7 @@ public struct MethodDescriptor: Sendable {
         self.columnPrefix = columnPrefix
         self.fit = fit
         self.input = input
+        self.givesWordVectors = givesWordVectors
         self.fitCorpus = fitCorpus
         self.checkParameters = checkParameters
     }

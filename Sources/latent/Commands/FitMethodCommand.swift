@@ -42,7 +42,8 @@ struct FitMethodCommand: ParsableCommand, FitCommand {
             throw ValidationError("unknown method '\(methodName)'; methods: \(Methods.registry.names.joined(separator: ", "))")
         }
         if method.input == .corpus {
-            throw ValidationError("\(method.name) learns from a text corpus, not rows of features: use `latent \(method.name) train` or a batch file with a corpus dataset")
+            let command = method.name == "word2vec" ? "latent word2vec train" : "latent train \(method.name)"
+            throw ValidationError("\(method.name) learns from a text corpus, not rows of features: use `\(command)` or a batch file with a corpus dataset")
         }
         if output.saveModel != nil && method.format == nil {
             throw ValidationError("--save-model: \(method.name) models cannot be saved in a model file (the method has no model format)")
