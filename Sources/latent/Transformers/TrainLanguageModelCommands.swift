@@ -14,20 +14,20 @@ struct LanguageModelOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Use only the first N non-empty lines of the corpus.")
     var lines: Int?
     @Option(parsing: .unconditional, help: "Fraction of the lines (the last ones) held out for evaluation, in [0, 0.5].")
-    var heldOut = 0.05
+    var heldOut = LanguageModelPreset.defaults.double("held-out")
     @OptionGroup var transformer: TransformerTrainingOptions<LanguageModelPreset>
     @Option(parsing: .unconditional, help: "Context: tokens per training window (3…4096).")
-    var context = 64
+    var context = LanguageModelPreset.defaults.int("context")
     @Option(parsing: .unconditional, help: "Dropout probability in [0, 1).")
-    var dropout = 0.1
+    var dropout = LanguageModelPreset.defaults.double("dropout")
     @Option(parsing: .unconditional, help: "Linear warm-up steps before the cosine decay (≥ 0).")
-    var warmup = 20
+    var warmup = LanguageModelPreset.defaults.int("warmup")
     @Option(parsing: .unconditional, help: "AdamW weight decay on matrices and embeddings (0…10).")
-    var weightDecay = 0.01
+    var weightDecay = LanguageModelPreset.defaults.double("weight-decay")
     @Option(parsing: .unconditional, help: "Global gradient-norm bound (> 0; 0 for none).")
-    var clip = 1.0
+    var clip = LanguageModelPreset.defaults.double("clip")
     @Option(parsing: .unconditional, help: "Held-out windows scored after every epoch (0…1000000).")
-    var evalWindows = 64
+    var evalWindows = LanguageModelPreset.defaults.int("eval-windows")
     @OptionGroup var distribution: DistributedTrainingOption
     @OptionGroup var global: GlobalOptions
 
@@ -94,15 +94,17 @@ struct LanguageModelOptions: ParsableArguments {
     }
 }
 
-/// `train gpt|bert`'s transformer defaults and ranges.
+/// `train gpt|bert`'s transformer defaults and ranges: the defaults are the `gpt`/`bert` batch
+/// methods' (`LanguageModel+Descriptor.swift`, the same for both), stated there once.
 enum LanguageModelPreset: TransformerTrainingPreset {
-    static let layers = IntegerSetting(4, 1...64)
-    static let modelSize = IntegerSetting(128, 1...4096)
-    static let heads = IntegerSetting(4, 1...256)
-    static let epochs = IntegerSetting(1, 1...100_000)
-    static let steps = IntegerSetting(200, 1...100_000_000)
-    static let batchSize = IntegerSetting(32, 1...100_000)
-    static let learningRate = 1e-3
+    static let defaults = MethodDescriptor.gpt.defaults
+    static let layers = IntegerSetting(defaults.int("layers"), 1...64)
+    static let modelSize = IntegerSetting(defaults.int("model-size"), 1...4096)
+    static let heads = IntegerSetting(defaults.int("heads"), 1...256)
+    static let epochs = IntegerSetting(defaults.int("epochs"), 1...100_000)
+    static let steps = IntegerSetting(defaults.int("steps"), 1...100_000_000)
+    static let batchSize = IntegerSetting(defaults.int("batch-size"), 1...100_000)
+    static let learningRate = defaults.double("learning-rate")
     static let maximumLearningRate = 10.0
 }
 
