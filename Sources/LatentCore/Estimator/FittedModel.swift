@@ -41,6 +41,25 @@ public struct FittedModel: Sendable {
         self.state = state
     }
 
+    /// A `transform` that looks up rows of `table` by id: an n × 1 column of ids in
+    /// `0..<table.rows` → their n × `table.columns` rows (word2vec's word vectors, a language
+    /// model's token embedding). Stops (programmer error) for more than one column; throws
+    /// `EstimatorError.invalidData` naming `method`, the row and `what` for an id out of range.
+    public static func rowLookup(_ table: Matrix<Double>, method: String,
+                                 what: String) -> @Sendable (Matrix<Double>) throws -> Matrix<Double> {
+        { ids in
+            precondition(ids.columns == 1, "\(method) transform: \(what)s must be an n × 1 column, got \(ids.shapeDescription)")
+            let rows = try (0..<ids.rows).map { i -> Int in
+                let id = ids[i, 0]
+                guard id == id.rounded(), id >= 0, id < Double(table.rows) else {
+                    throw EstimatorError.invalidData(method: method, reason: "row \(i + 1): \(id) is not a \(what) in 0..<\(table.rows)")
+                }
+                return Int(id)
+            }
+            return table.rows(at: rows)
+        }
+    }
+
     /// Wraps a fitted transformer that can map back (`inverseTransform(transform(x))` reconstructs).
     /// - Parameter report: an iterative fit's report, recorded as the metrics `fit-iterations`,
     ///   `fit-converged` (1 or 0) and `fit-final-change`.

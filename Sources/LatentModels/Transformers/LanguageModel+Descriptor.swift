@@ -71,9 +71,7 @@ extension MethodDescriptor {
         ) { source, p, seed in
             let lines = try corpusLines(source)
             let tokenizer = BPETrainer(vocabularySize: p.int("vocab-size")).train(Array(lines.prefix(p.int("tokenizer-lines"))))
-            let cut = lines.count - Int((Double(lines.count) * p.double("held-out")).rounded())
-            let tokens = tokenizer.encode(lines[..<cut].joined(separator: "\n") + "\n")
-            let heldOut = cut < lines.count ? tokenizer.encode(lines[cut...].joined(separator: "\n") + "\n") : []
+            let (tokens, heldOut) = LanguageModelCorpus.tokens(lines, heldOut: p.double("held-out"), tokenizer: tokenizer)
             let training = LanguageModelTraining(
                 epochs: p.int("epochs"), stepsPerEpoch: p.int("steps"), batchSize: p.int("batch-size"), learningRate: p.double("learning-rate"),
                 warmupSteps: p.int("warmup"), weightDecay: p.double("weight-decay"), maximumGradientNorm: p.double("clip") > 0 ? p.double("clip") : nil,
@@ -101,17 +99,7 @@ extension MethodDescriptor {
             description.field("model-size", "model size", .int(d))
             return FittedModel(
                 inputFeatures: 1, outputFeatures: d,
-                transform: { ids in
-                    precondition(ids.columns == 1, "\(name) transform: token ids must be an n × 1 column, got \(ids.shapeDescription)")
-                    let rows = try (0..<ids.rows).map { i -> Int in
-                        let id = ids[i, 0]
-                        guard id == id.rounded(), id >= 0, id < Double(v) else {
-                            throw EstimatorError.invalidData(method: name, reason: "row \(i + 1): \(id) is not a token id in 0..<\(v)")
-                        }
-                        return Int(id)
-                    }
-                    return table.rows(at: rows)
-                },
+                transform: FittedModel.rowLookup(table, method: name, what: "token id"),
                 metrics: metrics, artifacts: ["token-embedding": table], description: description, state: tokenizer)
         }
     }

@@ -73,17 +73,7 @@ extension Word2VecModel {
         description.field("dimension", "dimension", .int(vectors.dimension))
         return FittedModel(
             inputFeatures: 1, outputFeatures: vectors.dimension,
-            transform: { ids in
-                precondition(ids.columns == 1, "word2vec transform: word ids must be an n × 1 column, got \(ids.shapeDescription)")
-                let rows = try (0..<ids.rows).map { i -> Int in
-                    let id = ids[i, 0]
-                    guard id == id.rounded(), id >= 0, id < Double(vectors.count) else {
-                        throw EstimatorError.invalidData(method: "word2vec", reason: "row \(i + 1): \(id) is not a word id in 0..<\(vectors.count)")
-                    }
-                    return Int(id)
-                }
-                return table.rows(at: rows)
-            },
+            transform: FittedModel.rowLookup(table, method: "word2vec", what: "word id"),
             metrics: ["vocabulary-size": Double(vectors.count), "effective-words": Double(report.effectiveWords)],
             artifacts: ["vectors": table], description: description, state: self)
     }

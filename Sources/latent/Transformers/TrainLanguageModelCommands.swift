@@ -59,12 +59,11 @@ struct LanguageModelOptions: ParsableArguments {
         if resume && !FileManager.default.fileExists(atPath: output) { throw UsageError("--resume: there is no checkpoint at \(output)") }
         let text = try TextCorpusInput.lines(corpus, limit: lines)
         let tokenizer = try self.tokenizer.tokenizer(lines: text, progress: progress)
-        let cut = text.count - Int((Double(text.count) * heldOut).rounded())
         let ((train, held), _) = progress.timed("encoding \(text.count) lines") {
-            (tokenizer.encode(text[..<cut].joined(separator: "\n") + "\n"), tokenizer.encode(text[cut...].joined(separator: "\n") + "\n"))
+            LanguageModelCorpus.tokens(text, heldOut: heldOut, tokenizer: tokenizer)
         }
         stderr("latent: \(train.count) training and \(held.count) held-out tokens, vocabulary \(tokenizer.vocabularySize), seed \(global.seed)")
-        return (tokenizer, train, cut < text.count ? held : [])
+        return (tokenizer, train, held)
     }
 
     /// Progress on stderr (steps, tokens/s); one line per epoch on stdout, never a non-finite number.
