@@ -20,6 +20,10 @@ struct SelfSupervisedCommandTests {
         // the resumed encoder is the uninterrupted one, byte for byte
         #expect(try Data(contentsOf: URL(fileURLWithPath: s.path("a.safetensors"))) == Data(contentsOf: URL(fileURLWithPath: s.path("b.safetensors"))))
 
+        // a grid, both blocks read: the encoder file holds its (4 + 4)·2² features per image
+        let gridded = try s.run(simclr + " --epochs 1 --feature-grid 2 --readout-blocks 2 --crop-scale 0.8 --output g.safetensors")
+        #expect(gridded.status == 0 && gridded.stderr.contains("32 features per image"), "\(gridded.stderr)")
+
         for command in ["train rotation --head 8", "train context --patch-size 8 --gap 2 --jitter 1 --head 8 --augmentation none"] {
             let r = try s.run(command + " --dataset dsprites --limit 16 --filters 4,4 --batch-size 8 --epochs 1 --output r.safetensors")
             #expect(r.status == 0, "\(command): \(r.stderr)")
@@ -33,7 +37,8 @@ struct SelfSupervisedCommandTests {
         for (command, bad) in [("simclr", "--temperature -1"), ("simclr", "--temperature 0"), ("simclr", "--batch-size 1"),
                                ("simclr", "--epochs -3"), ("simclr", "--learning-rate nan"), ("simclr", "--filters 4,,4"),
                                ("rotation", "--head 0"), ("context", "--patch-size 30"), ("context", "--gap -1"),
-                               ("simclr", "--augmentation strong"), ("simclr", "--threads 2147483648")] {
+                               ("simclr", "--augmentation strong"), ("simclr", "--threads 2147483648"), ("simclr", "--crop-scale 1.5"),
+                               ("rotation", "--feature-grid 9"), ("simclr", "--readout-blocks 3"), ("context", "--readout-blocks 0")] {
             let r = try s.run("train \(command) " + base + " " + bad)
             #expect(r.status == 2, "\(command) \(bad): exit \(r.status) \(r.stderr)")
         }

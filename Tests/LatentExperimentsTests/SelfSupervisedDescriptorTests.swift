@@ -39,7 +39,7 @@ struct SelfSupervisedDescriptorTests {
     @Test("defaults are the commands': simclr, rotation and context share the encoder options of `latent train`, with their own batch sizes and augmentations")
     func commandDefaults() {
         let encoders: [MethodDescriptor] = [.simCLR, .rotationPrediction, .contextPrediction]
-        for name in ["image-shape", "filters", "epochs", "learning-rate"] {
+        for name in ["image-shape", "filters", "crop-scale", "feature-grid", "readout-blocks", "epochs", "learning-rate"] {
             #expect(Set(encoders.map { $0.defaultValue(name) }).count == 1, "\(name) differs between simclr, rotation and context")
         }
         #expect(encoders.map { $0.defaults.int("batch-size") } == [256, 64, 128])
@@ -61,6 +61,16 @@ struct SelfSupervisedDescriptorTests {
         #expect(simclr.outputFeatures == 8 && simclr.reconstruct == nil)
         #expect(try simclr.transform(x) == Self.double(directSimCLR.encode(f)))
         #expect(simclr.metrics["final-training-loss"] == directSimCLR.history.last!.trainingLoss)
+        // the grid, the blocks read and the crops, as the deep demo sets them
+        let gridded = try fit(.simCLR, x, ["filters": .string("4,8"), "projection": .string("8,4"), "feature-grid": .int(2),
+                                           "readout-blocks": .int(2), "crop-scale": .double(0.8)])
+        var griddedArchitecture = small
+        (griddedArchitecture.featureGrid, griddedArchitecture.readoutBlocks) = (2, 2)
+        let directGridded = try SimCLR(architecture: griddedArchitecture, projection: [8, 4], augmentation: .simCLR.withCropScale(0.8),
+                                       training: Self.training).fit(f)
+        #expect(gridded.outputFeatures == (4 + 8) * 4 && directGridded.architecture.outputSize == 8 * 4)
+        #expect(try gridded.transform(x) == Self.double(directGridded.encode(f)))
+        #expect(throws: EstimatorError.self) { try fit(.simCLR, x, ["filters": .string("4,8"), "readout-blocks": .int(3)]) }
 
         let rotation = try fit(.rotationPrediction, x, ["image-shape": .string("8x8"), "filters": .string("4,8"), "head": .string("")])
         let directRotation = try RotationPrediction(architecture: small, head: [], training: Self.training).fit(f)

@@ -120,6 +120,31 @@ struct SelfSupervisedTests {
         #expect(loaded.method == "random" && loaded.architecture == architecture)
         #expect(loaded.encode(images) == random.encode(images))
     }
+
+    @Test func readingEarlierBlocksPrependsTheirGridAveragedOutputs() throws {
+        var wide = architecture
+        wide.featureGrid = 2
+        wide.readoutBlocks = 2
+        var last = wide
+        last.readoutBlocks = 1
+        #expect(wide.featureSize == (6 + 8) * 4 && wide.outputSize == 8 * 4 && last.featureSize == last.outputSize)
+        let both = FittedImageEncoder.randomlyInitialised(wide, seed: 3), lastOnly = FittedImageEncoder.randomlyInitialised(last, seed: 3)
+        let features = both.encode(images), tail = lastOnly.encode(images)
+        #expect(features.columns == 56 && features.columns(24..<56) == tail)
+        // block 1 = conv → BN → ReLU, then the 2 × 2 grid average of its 16 × 16 map
+        let x = Tensor<Float>(shape: [48, 1, 16, 16], storage: images.storage)
+        let block1 = both.encoder.layers.prefix(3).reduce(x) { $1($0) }
+        #expect(GridAveragePool<Float>(grid: 2)(block1).storage == features.columns(0..<24).storage)
+        // the methods' heads still see the last block: SimCLR trains with it
+        var simclr = SimCLR(architecture: wide, projection: [8], training: TrainingSettings(epochs: 1, batchSize: 16, seed: 1))
+        #expect(try simclr.fit(images).encode(images).columns == 56)
+        simclr.architecture.readoutBlocks = 3
+        #expect(throws: SelfSupervisedError.self) { try simclr.fit(images) }
+        // files from before the setting read as the last block only
+        var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(wide)) as! [String: Any]
+        object["readoutBlocks"] = nil
+        #expect(try JSONDecoder().decode(ImageEncoderArchitecture.self, from: JSONSerialization.data(withJSONObject: object)) == last)
+    }
 }
 
 @Suite("Self-supervised encoder pieces against PyTorch")

@@ -40,6 +40,23 @@ public struct AugmentationSettings: Codable, Sendable, Equatable {
     public static let none = AugmentationSettings(cropScale: 1...1, flipProbability: 0, jitterProbability: 0,
                                                   colourDropProbability: 0, blurProbability: 0)
 
+    /// The family a command line or batch file names: `simclr`, `light` or `none` (`nil` for other names).
+    public static func named(_ name: String) -> AugmentationSettings? {
+        switch name {
+        case "simclr": return .simCLR
+        case "light": return .light
+        case "none": return AugmentationSettings.none
+        default: return nil
+        }
+    }
+
+    /// These settings with random resized crops of `smallest…1` of the area (`smallest` 0: unchanged).
+    public func withCropScale(_ smallest: Double) -> AugmentationSettings {
+        var settings = self
+        if smallest > 0 { settings.cropScale = smallest...1 }
+        return settings
+    }
+
     /// What is out of range, or `nil`.
     public var problem: String? {
         if !(cropScale.lowerBound > 0 && cropScale.upperBound <= 1) { return "crop scale \(cropScale) must lie in (0, 1]" }

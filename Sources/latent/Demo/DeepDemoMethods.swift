@@ -21,12 +21,14 @@ struct DeepDemoPlan: Sendable {
     /// Workers augmenting each batch (`DataPipeline.threads`).
     var threads: Int
 
+    /// Settings chosen on the validation split (`--validation`; docs/self-supervised.md): a 3 × 3
+    /// grid and the last two blocks read, SimCLR's crops kept to 80–100% of the area.
     static func full(seed: UInt64, threads: Int) -> DeepDemoPlan {
-        let architecture = ImageEncoderArchitecture(filters: [32, 64, 128])
+        let architecture = ImageEncoderArchitecture(filters: [32, 64, 128], featureGrid: 3, readoutBlocks: 2)
         return DeepDemoPlan(
             architecture: architecture, pretrainRows: nil,
-            simclr: SimCLR(architecture: architecture, projection: [128, 64], temperature: 0.5,
-                           training: TrainingSettings(epochs: 2, batchSize: 256, learningRate: 2e-3, seed: seed)),
+            simclr: SimCLR(architecture: architecture, projection: [128, 64], temperature: 0.5, augmentation: .simCLR.withCropScale(0.8),
+                           training: TrainingSettings(epochs: 10, batchSize: 256, learningRate: 2e-3, seed: seed)),
             rotation: RotationPrediction(architecture: architecture, training: TrainingSettings(epochs: 1, batchSize: 64, learningRate: 1e-3, seed: seed)),
             context: ContextPrediction(architecture: architecture, training: TrainingSettings(epochs: 1, batchSize: 128, learningRate: 1e-3, seed: seed)),
             autoencoder: Autoencoder(architecture: .multilayerPerceptron(hidden: [256]), codeSize: 32,
@@ -41,7 +43,7 @@ struct DeepDemoPlan: Sendable {
     /// Minutes, not results: 2000 training images, a narrower encoder, one epoch each.
     static func quick(seed: UInt64, threads: Int) -> DeepDemoPlan {
         var plan = full(seed: seed, threads: threads)
-        let architecture = ImageEncoderArchitecture(filters: [8, 16, 32])
+        let architecture = ImageEncoderArchitecture(filters: [8, 16, 32], featureGrid: 3, readoutBlocks: 2)
         plan.architecture = architecture
         plan.pretrainRows = 2000
         plan.simclr.architecture = architecture
@@ -68,14 +70,16 @@ extension DemoMethod {
             features.generator = model
             return features
         }
-        let filters = a.filters.map(String.init).joined(separator: "-")
+        let filters = a.filters.map(String.init).joined(separator: "-") + (a.featureGrid > 1 ? " (\(a.featureGrid)×\(a.featureGrid) grid" : " (global average")
+            + (a.readoutBlocks > 1 ? ", last \(a.readoutBlocks) blocks)" : ")")
+        let crops = "crops \(Int((plan.simclr.augmentation.cropScale.lowerBound * 100).rounded()))–100%"
         let pretrainNote = plan.pretrainRows.map { ", first \($0) images" } ?? ""
         return [
             raw,
             DemoMethod(name: "random-init", summary: "CNN \(filters), random weights, never trained (control)") { train, test, seed in
                 encoded(FittedImageEncoder.randomlyInitialised(a, seed: seed), train, test)
             },
-            DemoMethod(name: "simclr", summary: "SimCLR, CNN \(filters), τ \(plan.simclr.temperature), batch \(plan.simclr.training.batchSize), \(plan.simclr.training.epochs) epochs\(pretrainNote)") { train, test, _ in
+            DemoMethod(name: "simclr", summary: "SimCLR, CNN \(filters), \(crops), τ \(plan.simclr.temperature), batch \(plan.simclr.training.batchSize), \(plan.simclr.training.epochs) epochs\(pretrainNote)") { train, test, _ in
                 encoded(try plan.simclr.fit(pretrain(train), threads: plan.threads, onEvent: progress("simclr")), train, test)
             },
             DemoMethod(name: "rotation", summary: "rotation prediction (4-way), CNN \(filters), \(plan.rotation.training.epochs) epochs\(pretrainNote)") { train, test, _ in

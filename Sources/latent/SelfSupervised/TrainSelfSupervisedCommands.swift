@@ -18,6 +18,12 @@ struct SelfSupervisedTrainingOptions: ParsableArguments {
     var filters = MethodDescriptor.simCLR.defaults.string("filters")
     @Option(help: "Augmentations: simclr (crop 20–100%, flip, brightness/contrast, blur), light (crop 60–100%, flip) or none (default: \(MethodDescriptor.simCLR.defaults.string("augmentation")) for SimCLR, \(MethodDescriptor.rotationPrediction.defaults.string("augmentation")) for the pretext tasks).")
     var augmentation: AugmentationKind?
+    @Option(parsing: .unconditional, help: "Smallest area fraction of the random resized crops (0: the augmentation's own, 20% for simclr, 60% for light).")
+    var cropScale = MethodDescriptor.simCLR.defaults.double("crop-scale")
+    @Option(parsing: .unconditional, help: "Side of the grid of cells the last feature map is averaged over (1: global average pooling).")
+    var featureGrid = MethodDescriptor.simCLR.defaults.int("feature-grid")
+    @Option(parsing: .unconditional, help: "How many of the encoder's last blocks the saved representation reads (their grid-averaged outputs side by side).")
+    var readoutBlocks = MethodDescriptor.simCLR.defaults.int("readout-blocks")
     @Option(parsing: .unconditional, help: "Total number of epochs (a resumed run trains until this many are done).")
     var epochs = MethodDescriptor.simCLR.defaults.int("epochs")
     @Option(parsing: .unconditional, help: "Images per mini-batch (default: \(MethodDescriptor.simCLR.defaults.int("batch-size")) for SimCLR, \(MethodDescriptor.rotationPrediction.defaults.int("batch-size")) for rotation, \(MethodDescriptor.contextPrediction.defaults.int("batch-size")) for context).")
@@ -43,7 +49,10 @@ struct SelfSupervisedTrainingOptions: ParsableArguments {
         try OptionRange.check("--epochs", epochs, OptionRange.count)
         try OptionRange.check("--batch-size", batchSize, OptionRange.count)
         try OptionRange.check("--learning-rate", learningRate, above: 0)
+        try OptionRange.check("--crop-scale", cropScale, atLeast: 0, atMost: 1)
+        try OptionRange.check("--feature-grid", featureGrid, 1...8)
         _ = try sizes(filters, "--filters")
+        try OptionRange.check("--readout-blocks", readoutBlocks, 1...architecture.filters.count)
         if let p = architecture.problem { throw ValidationError("--filters: \(p)") }
         try OutputSafety.validate(inputs: [.file("--data-folder", dataFolder)],
                                   outputs: [.file("--output", output), .file("--checkpoint", checkpointPath)])
@@ -60,16 +69,14 @@ struct SelfSupervisedTrainingOptions: ParsableArguments {
 
     var architecture: ImageEncoderArchitecture {
         let (c, h, w) = dataset.imageShape
-        return ImageEncoderArchitecture(channels: c, height: h, width: w, filters: (try? sizes(filters, "--filters")) ?? [])
+        return ImageEncoderArchitecture(channels: c, height: h, width: w, filters: (try? sizes(filters, "--filters")) ?? [],
+                                        featureGrid: featureGrid, readoutBlocks: readoutBlocks)
     }
 
     /// The augmentations chosen, or those of `method`'s descriptor.
     func augmentationSettings(default method: MethodDescriptor) -> AugmentationSettings {
-        switch augmentation ?? AugmentationKind(rawValue: method.defaults.string("augmentation"))! {
-        case .simclr: return .simCLR
-        case .light: return .light
-        case .none: return .none
-        }
+        AugmentationSettings.named((augmentation ?? AugmentationKind(rawValue: method.defaults.string("augmentation"))!).rawValue)!
+            .withCropScale(cropScale)
     }
 
     /// The training settings, with `method`'s descriptor's batch size unless one is given.

@@ -81,7 +81,7 @@ public struct ContextPrediction: Codable, Sendable, Equatable {
         let a = architecture
         var rng = Xoshiro256StarStar(seed: training.seed)
         let encoder = a.makeEncoder(using: &rng)
-        let network = PretextNetwork(encoder: encoder, head: multilayerHead([2 * a.featureSize] + head + [8], using: &rng))
+        let network = PretextNetwork(encoder: encoder, head: multilayerHead([2 * a.outputSize] + head + [8], using: &rng))
         let augment = augmentation.pipeline(channels: a.channels, height: a.height, width: a.width)
         let configuration = self
         let source = DataPipeline<(centre: ImageSample, neighbour: ImageSample, position: Int), PatchPairBatch>(

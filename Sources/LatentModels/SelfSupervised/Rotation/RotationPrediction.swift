@@ -46,7 +46,7 @@ public struct RotationPrediction: Codable, Sendable, Equatable {
         let a = architecture
         var rng = Xoshiro256StarStar(seed: training.seed)
         let encoder = a.makeEncoder(using: &rng)
-        let network = PretextNetwork(encoder: encoder, head: multilayerHead([a.featureSize] + head + [4], using: &rng))
+        let network = PretextNetwork(encoder: encoder, head: multilayerHead([a.outputSize] + head + [4], using: &rng))
         let augment = augmentation.pipeline(channels: a.channels, height: a.height, width: a.width)
         let source = DataPipeline<[ImageSample], [Tensor<Float>]>(
             count: images.rows, batchSize: training.batchSize, seed: training.seed, threads: threads, prefetch: prefetch,

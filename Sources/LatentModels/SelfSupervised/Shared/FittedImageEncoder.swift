@@ -45,12 +45,30 @@ public final class FittedImageEncoder: ImageRepresentation {
     /// The encoder's named tensors (weights and BatchNorm statistics).
     public var namedTensors: [(name: String, tensor: Tensor<Float>)] { encoder.namedTensors() }
 
-    /// Features `(n × filters.last)` of image rows `(n × C·H·W)`, 256 images at a time.
+    /// Features `(n × featureSize)` of image rows `(n × C·H·W)`, 256 images at a time: the
+    /// encoder's output, preceded by the grid-averaged outputs of earlier blocks when the
+    /// architecture reads more than one (`readoutBlocks`, earliest first).
     /// - Precondition: `images.columns == C·H·W`.
     public func encode(_ images: Matrix<Float>) -> Matrix<Float> {
         let a = architecture
         precondition(images.columns == a.inputSize, "FittedImageEncoder.encode: \(images.columns) values per row, the encoder needs \(a.inputSize)")
-        return AutoencoderTraining.mapRows(images, rows: 256) { x in encoder(x.reshaped([x.shape[0], a.channels, a.height, a.width])) }
+        return AutoencoderTraining.mapRows(images, rows: 256) { x in readout(x.reshaped([x.shape[0], a.channels, a.height, a.width])) }
+    }
+
+    /// The representation of a batch `(B, C, H, W) → (B, featureSize)`: each block ends at its
+    /// ReLU, and the last `readoutBlocks` of those outputs are grid-averaged and concatenated.
+    private func readout(_ x: Tensor<Float>) -> Tensor<Float> {
+        guard architecture.readoutBlocks > 1 else { return encoder(x) }
+        let pool = GridAveragePool<Float>(grid: architecture.featureGrid)
+        let firstRead = architecture.filters.count - architecture.readoutBlocks
+        var h = x, block = 0, parts: [Tensor<Float>] = []
+        for layer in encoder.layers.dropLast() {            // the last layer is the encoder's own pooling
+            h = layer(h)
+            guard layer is ReLU<Float> else { continue }
+            if block >= firstRead { parts.append(pool(h)) }
+            block += 1
+        }
+        return Tensor.concatenate(parts, alongAxis: 1)
     }
 
     /// Saves the encoder (weights, statistics) and the configuration as safetensors, atomically.

@@ -23,6 +23,12 @@ public enum ImageBatchParameters {
                         help: "output channels of each encoder block (3×3 conv, BatchNorm, ReLU; 2×2 max-pool between), comma-separated"),
          .choice("augmentation", ["simclr", "light", "none"], default: augmentation,
                  help: "simclr (crop 20–100%, flip, brightness/contrast, blur; pixels in [0, 1]), light (crop 60–100%, flip) or none"),
+         .double("crop-scale", default: 0, min: 0, max: 1,
+                 help: "smallest area fraction of the random resized crops (0: the augmentation's own, 20% for simclr, 60% for light)"),
+         .int("feature-grid", default: 1, min: 1, max: 8,
+              help: "side of the grid of cells the last feature map is averaged over (1: global average pooling)"),
+         .int("readout-blocks", default: 1, min: 1,
+              help: "how many of the encoder's last blocks the representation reads, their grid-averaged outputs side by side"),
          .int("epochs", default: 10, min: 1, help: "passes over the rows"),
          .int("batch-size", default: batchSize, min: 1, help: "images per mini-batch"),
          .double("learning-rate", default: 1e-3, min: 0, help: "Adam's learning rate")]
@@ -98,11 +104,8 @@ public enum ImageBatchParameters {
     }
 
     static func augmentation(_ p: Parameters) -> AugmentationSettings {
-        switch p.string("augmentation") {
-        case "simclr": return .simCLR
-        case "light": return .light
-        default: return .none
-        }
+        // the choice parameter admits only the family names
+        AugmentationSettings.named(p.string("augmentation"))!.withCropScale(p.double("crop-scale"))
     }
 
     // MARK: - Checking the data
@@ -126,7 +129,8 @@ public enum ImageBatchParameters {
     /// The encoder f for `x`'s rows: `image-shape` and `filters`.
     static func architecture(_ p: Parameters, columns: Int, method: String) throws -> ImageEncoderArchitecture {
         let (c, h, w) = try imageShape(p, columns: columns, method: method)
-        return ImageEncoderArchitecture(channels: c, height: h, width: w, filters: try sizes(p, "filters", method: method))
+        return ImageEncoderArchitecture(channels: c, height: h, width: w, filters: try sizes(p, "filters", method: method),
+                                        featureGrid: p.int("feature-grid"), readoutBlocks: p.int("readout-blocks"))
     }
 
     /// Checks the settings (the encoder's, the augmentation's, the training's and the method's own

@@ -8,7 +8,11 @@ import LatentNN
 /// global average pooling), so images `(B, C, H, W)` of any size ≥ `2^(blocks − 1)` give features
 /// `(B, filters.last · featureGrid²)` (whole 28 × 28 images and 7 × 7 context patches alike). A
 /// grid above 1 keeps where in the image a pattern was, which few-shot nearest-mean classification
-/// on centred objects relies on (see docs/self-supervised.md).
+/// on centred objects relies on (see docs/self-supervised.md). The representation (`featureSize`,
+/// `FittedImageEncoder.encode`) may also take earlier blocks: with `readoutBlocks` r it is the
+/// grid-averaged outputs of the last r blocks side by side (hypercolumn-style features, as the
+/// layer-wise probes of Zhang et al. 2016 and Goyal et al. 2019 read more than one layer); the
+/// heads of the methods always see the last block's output only (`outputSize`).
 ///
 /// Fashion-MNIST with `filters: [32, 64, 128]`: 28 → 14 → 7 positions, about 7.5 M
 /// multiply–adds per image forward.
@@ -21,19 +25,34 @@ public struct ImageEncoderArchitecture: Codable, Sendable, Equatable {
     public var batchNorm: Bool
     /// Side of the grid of cells averaged at the end (1: global average pooling).
     public var featureGrid: Int
+    /// How many blocks, counted from the last, the representation reads (1: the last only).
+    public var readoutBlocks: Int
 
     public init(channels: Int = 1, height: Int = 28, width: Int = 28, filters: [Int] = [32, 64, 128], batchNorm: Bool = true,
-                featureGrid: Int = 1) {
+                featureGrid: Int = 1, readoutBlocks: Int = 1) {
         self.channels = channels
         self.height = height
         self.width = width
         self.filters = filters
         self.batchNorm = batchNorm
         self.featureGrid = featureGrid
+        self.readoutBlocks = readoutBlocks
     }
 
-    /// Features per image (`filters.last · featureGrid²`).
-    public var featureSize: Int { (filters.last ?? 0) * featureGrid * featureGrid }
+    /// Files written before `readoutBlocks` existed read as 1.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(channels: try c.decode(Int.self, forKey: .channels), height: try c.decode(Int.self, forKey: .height),
+                  width: try c.decode(Int.self, forKey: .width), filters: try c.decode([Int].self, forKey: .filters),
+                  batchNorm: try c.decode(Bool.self, forKey: .batchNorm), featureGrid: try c.decode(Int.self, forKey: .featureGrid),
+                  readoutBlocks: try c.decodeIfPresent(Int.self, forKey: .readoutBlocks) ?? 1)
+    }
+
+    /// Features per image of the representation: `featureGrid²` times the filters of the last
+    /// `readoutBlocks` blocks.
+    public var featureSize: Int { filters.suffix(readoutBlocks).reduce(0, +) * featureGrid * featureGrid }
+    /// Values per image of the encoder network's output, what the methods' heads see (`filters.last · featureGrid²`).
+    public var outputSize: Int { (filters.last ?? 0) * featureGrid * featureGrid }
     /// Values per image row, `C·H·W`.
     public var inputSize: Int { channels * height * width }
     /// The smallest side an input may have (each pooling halves it, rounding down).
@@ -44,6 +63,7 @@ public struct ImageEncoderArchitecture: Codable, Sendable, Equatable {
         if filters.isEmpty { return "the encoder needs at least one block" }
         if let bad = filters.first(where: { $0 < 1 }) { return "filter count \(bad) must be at least 1" }
         if featureGrid < 1 || featureGrid > 8 { return "feature grid \(featureGrid) must lie in 1…8" }
+        if readoutBlocks < 1 || readoutBlocks > filters.count { return "readout blocks \(readoutBlocks) must lie in 1…\(filters.count) (the blocks)" }
         if channels < 1 || height < minimumSide || width < minimumSide {
             return "images \(channels)×\(height)×\(width) are too small for \(filters.count) blocks (need sides ≥ \(minimumSide))"
         }

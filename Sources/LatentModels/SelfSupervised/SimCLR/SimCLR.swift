@@ -62,7 +62,7 @@ public struct SimCLR: Codable, Sendable, Equatable {
                                          training: training, extra: problem)
         let a = architecture
         var rng = Xoshiro256StarStar(seed: training.seed)
-        let network = SimCLRNetwork(encoder: a.makeEncoder(using: &rng), projection: multilayerHead([a.featureSize] + projection, using: &rng))
+        let network = SimCLRNetwork(encoder: a.makeEncoder(using: &rng), projection: multilayerHead([a.outputSize] + projection, using: &rng))
         // dropLast: NT-Xent's negatives are the batch, so every step sees the same number of them
         let source = augmentation.pipeline(channels: a.channels, height: a.height, width: a.width)
             .batches(of: images, channels: a.channels, height: a.height, width: a.width, views: 2,
