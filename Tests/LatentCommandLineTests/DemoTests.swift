@@ -38,6 +38,7 @@ struct DeepDemoTests {
                              "--tsne-points", "60", "--threads", "2", "--out", cli.path("out")])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("probe 1%") && r.stdout.contains("probe 10%"))
+        #expect(r.stdout.contains("episodes on 100 test images"), "the table names the split it evaluated on")
         let csv = try cli.read("out/fewshot.csv").split(separator: "\n")
         let methods = Set(csv.dropFirst().map { $0.split(separator: ",")[0] })
         #expect(methods == ["raw", "random-init", "simclr", "rotation", "context", "autoencoder", "vae", "beta-vae"])

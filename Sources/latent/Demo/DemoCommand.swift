@@ -162,7 +162,8 @@ struct DemoCommand: ParsableCommand {
             }
             if method.name == "vae" { vaeCodes = features.test }
         }
-        let report = DemoReport(results: results, episodes: episodes, trainRows: train.images.rows, testRows: test.images.rows)
+        let report = DemoReport(results: results, episodes: episodes, trainRows: train.images.rows, testRows: test.images.rows,
+                                evaluationSplit: validation ? "validation" : "test")
         print(report.table())
         try report.write(to: outFolder)
         try pictures.accuracyAgainstShots(results)

@@ -18,6 +18,8 @@ struct DemoReport: Codable {
     let episodes: Int
     let trainRows: Int
     let testRows: Int
+    /// What the evaluation images are: `test`, or `validation` (held-out training images, `--validation`).
+    let evaluationSplit: String
 
     /// method × shots as "mean ± CI" in percent, the gain over raw pixels at each shot count,
     /// and the linear probes (one column per label fraction).
@@ -39,7 +41,7 @@ struct DemoReport: Codable {
             row += r.probes.map { String(format: "%7.1f%%", 100 * $0.accuracy).leftPadded(9) }
             lines.append(row.joined(separator: " "))
         }
-        lines.append("Few-shot: nearest class mean of centred, L2-normalised features; mean ± 95% CI over \(episodes) episodes on \(testRows) test images.")
+        lines.append("Few-shot: nearest class mean of centred, L2-normalised features; mean ± 95% CI over \(episodes) episodes on \(testRows) \(evaluationSplit) images.")
         lines.append("Gains are percentage points over raw pixels; probe: logistic regression on \(first.probes.map { Self.percent($0.fraction) + "%" }.joined(separator: ", ")) of the \(trainRows) training labels.")
         return lines.joined(separator: "\n")
     }
