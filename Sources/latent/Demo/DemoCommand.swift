@@ -98,7 +98,7 @@ struct DemoCommand: ParsableCommand {
         }
         try OptionRange.check("--pretrain-rows", pretrainRows, OptionRange.count)
         try OptionRange.check("--ssl-epochs", sslEpochs, 1...100_000)
-        try OptionRange.check("--feature-grid", featureGrid, 1...8)
+        try OptionRange.check("--feature-grid", featureGrid, ImageEncoderArchitecture.featureGrids)
         try OptionRange.check("--readout-blocks", readoutBlocks, 1...deepPlan().architecture.filters.count)
         try OptionRange.check("--temperature", temperature, above: 0, atMost: 100)
         try OptionRange.check("--crop-scale", cropScale, above: 0, atMost: 1)

@@ -50,7 +50,7 @@ struct SelfSupervisedTrainingOptions: ParsableArguments {
         try OptionRange.check("--batch-size", batchSize, OptionRange.count)
         try OptionRange.check("--learning-rate", learningRate, above: 0)
         try OptionRange.check("--crop-scale", cropScale, atLeast: 0, atMost: 1)
-        try OptionRange.check("--feature-grid", featureGrid, 1...8)
+        try OptionRange.check("--feature-grid", featureGrid, ImageEncoderArchitecture.featureGrids)
         _ = try sizes(filters, "--filters")
         try OptionRange.check("--readout-blocks", readoutBlocks, 1...architecture.filters.count)
         if let p = architecture.problem { throw ValidationError("--filters: \(p)") }

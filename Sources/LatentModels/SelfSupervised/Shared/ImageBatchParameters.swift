@@ -25,7 +25,7 @@ public enum ImageBatchParameters {
                  help: "simclr (crop 20–100%, flip, brightness/contrast, blur; pixels in [0, 1]), light (crop 60–100%, flip) or none"),
          .double("crop-scale", default: 0, min: 0, max: 1,
                  help: "smallest area fraction of the random resized crops (0: the augmentation's own, 20% for simclr, 60% for light)"),
-         .int("feature-grid", default: 1, min: 1, max: 8,
+         .int("feature-grid", default: 1, min: ImageEncoderArchitecture.featureGrids.lowerBound, max: ImageEncoderArchitecture.featureGrids.upperBound,
               help: "side of the grid of cells the last feature map is averaged over (1: global average pooling)"),
          .int("readout-blocks", default: 1, min: 1,
               help: "how many of the encoder's last blocks the representation reads, their grid-averaged outputs side by side"),

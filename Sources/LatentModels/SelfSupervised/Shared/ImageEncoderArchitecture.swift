@@ -25,6 +25,8 @@ public struct ImageEncoderArchitecture: Codable, Sendable, Equatable {
     public var batchNorm: Bool
     /// Side of the grid of cells averaged at the end (1: global average pooling).
     public var featureGrid: Int
+    /// The grid sides an encoder may average over (what the options and batch keys accept).
+    public static let featureGrids = 1...8
     /// How many blocks, counted from the last, the representation reads (1: the last only).
     public var readoutBlocks: Int
 
@@ -62,7 +64,7 @@ public struct ImageEncoderArchitecture: Codable, Sendable, Equatable {
     public var problem: String? {
         if filters.isEmpty { return "the encoder needs at least one block" }
         if let bad = filters.first(where: { $0 < 1 }) { return "filter count \(bad) must be at least 1" }
-        if featureGrid < 1 || featureGrid > 8 { return "feature grid \(featureGrid) must lie in 1…8" }
+        if !Self.featureGrids.contains(featureGrid) { return "feature grid \(featureGrid) must lie in \(Self.featureGrids.lowerBound)…\(Self.featureGrids.upperBound)" }
         if readoutBlocks < 1 || readoutBlocks > filters.count { return "readout blocks \(readoutBlocks) must lie in 1…\(filters.count) (the blocks)" }
         if channels < 1 || height < minimumSide || width < minimumSide {
             return "images \(channels)×\(height)×\(width) are too small for \(filters.count) blocks (need sides ≥ \(minimumSide))"
