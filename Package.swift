@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "LatentEvalTests", dependencies: ["LatentEval", "LatentTestSupport"]),
         .testTarget(name: "LatentNNTests", dependencies: ["LatentNN", "LatentTestSupport"]),
         // End-to-end tests of the `latent` binary; depending on the executable makes SwiftPM build it first.
-        .testTarget(name: "LatentCommandLineTests", dependencies: ["latent", "LatentIO", "LatentDecomposition", "LatentExperiments", "LatentTestSupport"]),
+        .testTarget(name: "LatentCommandLineTests", dependencies: ["latent", "LatentIO", "LatentDecomposition", "LatentExperiments", "LatentModels", "LatentTestSupport"]),
         .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot", "LatentDecomposition", "LatentTestSupport"]),
         .testTarget(name: "LatentModelsTests", dependencies: ["LatentModels", "LatentText", "LatentTestSupport"]),
         .testTarget(name: "LatentManifoldTests", dependencies: ["LatentManifold", "LatentTestSupport"]),

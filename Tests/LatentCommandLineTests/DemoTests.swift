@@ -56,8 +56,12 @@ struct DeepDemoTests {
         // the classic suite refuses --quick, and deep method names are checked against the deep suite
         #expect(try cli.run(["demo", "--quick", "--out", cli.path("o2")]).status == 2)
         #expect(try cli.run(["demo", "--suite", "deep", "--methods", "pca", "--out", cli.path("o3")]).status == 2)
-        // --readout-blocks reads at most the encoder's blocks (3), and only in the deep suite
-        #expect(try cli.run(["demo", "--suite", "deep", "--readout-blocks", "4", "--out", cli.path("o4")]).status == 2)
+        // --readout-blocks reads at most the encoder's blocks (3 convolution blocks and the dense
+        // layer; 3 without it), --dense is at least 0, and both only in the deep suite
+        #expect(try cli.run(["demo", "--suite", "deep", "--readout-blocks", "5", "--out", cli.path("o4")]).status == 2)
+        #expect(try cli.run(["demo", "--suite", "deep", "--dense", "0", "--readout-blocks", "4", "--out", cli.path("o4")]).status == 2)
+        #expect(try cli.run(["demo", "--suite", "deep", "--dense", "-1", "--out", cli.path("o4")]).status == 2)
+        #expect(try cli.run(["demo", "--dense", "64", "--out", cli.path("o5")]).status == 2)
         #expect(try cli.run(["demo", "--readout-blocks", "2", "--out", cli.path("o5")]).status == 2)
     }
 }

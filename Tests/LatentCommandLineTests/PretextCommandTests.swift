@@ -87,6 +87,10 @@ struct PretextCommandTests {
             #expect(try Data(contentsOf: URL(fileURLWithPath: s.path("a.safetensors"))) == Data(contentsOf: URL(fileURLWithPath: s.path("b.safetensors"))), "\(kind)")
             let train = try s.readNPY("features/train.npy"), labels = try s.readNPY("features/test-labels.npy")
             #expect(train.rows == 30 && labels.rows == 20, "\(kind)")
+            // latent embed applies the model file to the same test images: the --features rows
+            let embedded = try s.run("embed --model a.safetensors mini/t10k-images-idx3-ubyte.gz --scale --rows 20 --output e.npy")
+            #expect(embedded.status == 0, "\(kind): \(embedded.stderr)")
+            #expect(try s.readNPY("e.npy") == s.readNPY("features/test.npy"), "\(kind)")
             let control = try s.run("train \(kind) \(common) \(extra) --untrained --output c.safetensors")
             #expect(control.status == 0 && control.stdout.isEmpty, "\(kind): \(control.stderr)")
             #expect(try s.readNPY("features/train.npy") != train, "\(kind): untrained features equal trained ones")

@@ -70,7 +70,15 @@ struct SelfSupervisedDescriptorTests {
                                        training: Self.training).fit(f)
         #expect(gridded.outputFeatures == (4 + 8) * 4 && directGridded.architecture.outputSize == 8 * 4)
         #expect(try gridded.transform(x) == Self.double(directGridded.encode(f)))
+        // a dense last block, read with the conv block before it, each normalised
+        let dense = try fit(.simCLR, x, ["filters": .string("4,8"), "projection": .string("4"), "dense": .int(6),
+                                         "readout-blocks": .int(2), "normalized-readout": .bool(true)])
+        let denseArchitecture = ImageEncoderArchitecture(channels: 1, height: 8, width: 8, filters: [4, 8], dense: 6, readoutBlocks: 2, normalizedReadout: true)
+        let directDense = try SimCLR(architecture: denseArchitecture, projection: [4], training: Self.training).fit(f)
+        #expect(dense.outputFeatures == 8 + 6)
+        #expect(try dense.transform(x) == Self.double(directDense.encode(f)))
         #expect(throws: EstimatorError.self) { try fit(.simCLR, x, ["filters": .string("4,8"), "readout-blocks": .int(3)]) }
+        #expect(throws: MethodDescriptor.ResolveError.self) { try fit(.simCLR, x, ["filters": .string("4,8"), "dense": .int(-2)]) }    // refused when resolved
 
         let rotation = try fit(.rotationPrediction, x, ["image-shape": .string("8x8"), "filters": .string("4,8"), "head": .string("")])
         let directRotation = try RotationPrediction(architecture: small, head: [], training: Self.training).fit(f)

@@ -140,10 +140,43 @@ struct SelfSupervisedTests {
         #expect(try simclr.fit(images).encode(images).columns == 56)
         simclr.architecture.readoutBlocks = 3
         #expect(throws: SelfSupervisedError.self) { try simclr.fit(images) }
-        // files from before the setting read as the last block only
+        // files from before the settings read as the last block only, no dense layer, not normalised
         var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(wide)) as! [String: Any]
         object["readoutBlocks"] = nil
+        object["dense"] = nil
+        object["normalizedReadout"] = nil
         #expect(try JSONDecoder().decode(ImageEncoderArchitecture.self, from: JSONSerialization.data(withJSONObject: object)) == last)
+    }
+
+    @Test func aDenseLastBlockAndANormalisedReadout() throws {
+        let conv = ImageEncoderArchitecture(channels: 1, height: 16, width: 16, filters: [6, 8], featureGrid: 2)
+        var dense = conv
+        (dense.dense, dense.readoutBlocks, dense.normalizedReadout) = (5, 2, true)
+        #expect(dense.blockWidths == [24, 32, 5] && dense.featureSize == 37 && dense.outputSize == 5)
+        // the convolutions draw their weights first, so the same seed gives the same conv blocks
+        let withDense = FittedImageEncoder.randomlyInitialised(dense, seed: 4)
+        let convOnly = FittedImageEncoder.randomlyInitialised(conv, seed: 4).encode(images)      // the last conv block, grid-averaged
+        var denseOnly = dense
+        (denseOnly.readoutBlocks, denseOnly.normalizedReadout) = (1, false)
+        let denseOutput = FittedImageEncoder.randomlyInitialised(denseOnly, seed: 4).encode(images)
+        #expect(denseOutput.columns == 5 && denseOutput.storage.allSatisfy { $0 >= 0 })        // after its ReLU
+        let features = withDense.encode(images)
+        func normalised(_ m: Matrix<Float>) -> Matrix<Float> {
+            Matrix(rows: m.rows, columns: m.columns) { i, j in
+                let norm = (0..<m.columns).reduce(Float(0)) { $0 + m[i, $1] * m[i, $1] }.squareRoot()
+                return norm > 0 ? m[i, j] / norm : 0
+            }
+        }
+        for (part, expected) in [(features.columns(0..<32), normalised(convOnly)), (features.columns(32..<37), normalised(denseOutput))] {
+            #expect(zip(part.storage, expected.storage).allSatisfy { abs($0 - $1) < 1e-6 })
+        }
+        // SimCLR's head sees the dense layer's 5 outputs; reading more blocks than there are is refused
+        var simclr = SimCLR(architecture: dense, projection: [4], training: TrainingSettings(epochs: 1, batchSize: 16, seed: 1))
+        #expect(try simclr.fit(images).encode(images).columns == 37)
+        simclr.architecture.readoutBlocks = 4
+        #expect(throws: SelfSupervisedError.self) { try simclr.fit(images) }
+        simclr.architecture.dense = -1
+        #expect(simclr.architecture.problem != nil)
     }
 }
 

@@ -2,8 +2,8 @@ import Foundation
 import Latent
 
 /// What the deep suite trains, with its budget: the full plan fits the 45 minutes on 2
-/// cores for the whole suite (see docs/self-supervised.md for the measured times; SimCLR has 2
-/// epochs because 3 took the suite to 51 minutes), the quick plan
+/// cores for the whole suite (about 21 minutes measured, SimCLR's 10 epochs 15 of them; see
+/// docs/benchmarks.md, "The deep suite"), the quick plan
 /// runs in minutes on a few thousand images (for tests and CI; its numbers are not results).
 struct DeepDemoPlan: Sendable {
     /// The encoder f shared by the random control, SimCLR, rotation and context prediction.
@@ -22,12 +22,14 @@ struct DeepDemoPlan: Sendable {
     var threads: Int
 
     /// Settings chosen on the validation split (`--validation`; docs/self-supervised.md): a 3 × 3
-    /// grid and the last two blocks read, SimCLR's crops kept to 80–100% of the area.
+    /// grid, a dense layer of 128 units as the encoder's last block (SimCLR's head g is then one
+    /// linear layer: the same network as f → 128 → ReLU → 64 with the cut one layer later), the
+    /// last two blocks read and each normalised, SimCLR's crops kept to 80–100% of the area.
     static func full(seed: UInt64, threads: Int) -> DeepDemoPlan {
-        let architecture = ImageEncoderArchitecture(filters: [32, 64, 128], featureGrid: 3, readoutBlocks: 2)
+        let architecture = ImageEncoderArchitecture(filters: [32, 64, 128], featureGrid: 3, dense: 128, readoutBlocks: 2, normalizedReadout: true)
         return DeepDemoPlan(
             architecture: architecture, pretrainRows: nil,
-            simclr: SimCLR(architecture: architecture, projection: [128, 64], temperature: 0.5, augmentation: .simCLR.withCropScale(0.8),
+            simclr: SimCLR(architecture: architecture, projection: [64], temperature: 0.5, augmentation: .simCLR.withCropScale(0.8),
                            training: TrainingSettings(epochs: 10, batchSize: 256, learningRate: 2e-3, seed: seed)),
             rotation: RotationPrediction(architecture: architecture, training: TrainingSettings(epochs: 1, batchSize: 64, learningRate: 1e-3, seed: seed)),
             context: ContextPrediction(architecture: architecture, training: TrainingSettings(epochs: 1, batchSize: 128, learningRate: 1e-3, seed: seed)),
@@ -43,7 +45,7 @@ struct DeepDemoPlan: Sendable {
     /// Minutes, not results: 2000 training images, a narrower encoder, one epoch each.
     static func quick(seed: UInt64, threads: Int) -> DeepDemoPlan {
         var plan = full(seed: seed, threads: threads)
-        let architecture = ImageEncoderArchitecture(filters: [8, 16, 32], featureGrid: 3, readoutBlocks: 2)
+        let architecture = ImageEncoderArchitecture(filters: [8, 16, 32], featureGrid: 3, dense: 32, readoutBlocks: 2, normalizedReadout: true)
         plan.architecture = architecture
         plan.pretrainRows = 2000
         plan.simclr.architecture = architecture
@@ -71,7 +73,8 @@ extension DemoMethod {
             return features
         }
         let filters = a.filters.map(String.init).joined(separator: "-") + (a.featureGrid > 1 ? " (\(a.featureGrid)×\(a.featureGrid) grid" : " (global average")
-            + (a.readoutBlocks > 1 ? ", last \(a.readoutBlocks) blocks)" : ")")
+            + (a.dense > 0 ? ", dense \(a.dense)" : "") + (a.readoutBlocks > 1 ? ", last \(a.readoutBlocks) blocks" : "")
+            + (a.normalizedReadout ? ", each normalised)" : ")")
         let crops = "crops \(Int((plan.simclr.augmentation.cropScale.lowerBound * 100).rounded()))–100%"
         let pretrainNote = plan.pretrainRows.map { ", first \($0) images" } ?? ""
         return [

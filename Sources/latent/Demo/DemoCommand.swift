@@ -55,6 +55,9 @@ struct DemoCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Deep suite: side of the grid the encoder's last feature map is averaged over (1: global average).")
     var featureGrid: Int?
 
+    @Option(parsing: .unconditional, help: "Deep suite: units of the encoder's fully connected last block (0: none).")
+    var dense: Int?
+
     @Option(parsing: .unconditional, help: "Deep suite: how many of the encoder's last blocks the CNN rows' features read (1: the last only).")
     var readoutBlocks: Int?
 
@@ -71,6 +74,7 @@ struct DemoCommand: ParsableCommand {
         if let n = pretrainRows { plan.pretrainRows = n }
         if let e = sslEpochs { plan.simclr.training.epochs = e; plan.rotation.training.epochs = e; plan.context.training.epochs = e }
         if let g = featureGrid { plan.architecture.featureGrid = g }
+        if let d = dense { plan.architecture.dense = d }
         if let r = readoutBlocks { plan.architecture.readoutBlocks = r }
         plan.simclr.architecture = plan.architecture
         plan.rotation.architecture = plan.architecture
@@ -93,13 +97,14 @@ struct DemoCommand: ParsableCommand {
         for m in methods where !known.contains(m) {
             throw ValidationError("--methods: '\(m)' is not one of \(known.joined(separator: ", ")) (suite \(suite.rawValue))")
         }
-        if suite != .deep && (quick || pretrainRows != nil || sslEpochs != nil || featureGrid != nil || readoutBlocks != nil || temperature != nil || cropScale != nil) {
-            throw ValidationError("--quick, --pretrain-rows, --ssl-epochs, --feature-grid, --readout-blocks, --temperature and --crop-scale are for --suite deep")
+        if suite != .deep && (quick || pretrainRows != nil || sslEpochs != nil || featureGrid != nil || dense != nil || readoutBlocks != nil || temperature != nil || cropScale != nil) {
+            throw ValidationError("--quick, --pretrain-rows, --ssl-epochs, --feature-grid, --dense, --readout-blocks, --temperature and --crop-scale are for --suite deep")
         }
         try OptionRange.check("--pretrain-rows", pretrainRows, OptionRange.count)
         try OptionRange.check("--ssl-epochs", sslEpochs, 1...100_000)
         try OptionRange.check("--feature-grid", featureGrid, ImageEncoderArchitecture.featureGrids)
-        try OptionRange.check("--readout-blocks", readoutBlocks, 1...deepPlan().architecture.filters.count)
+        try OptionRange.check("--dense", dense, 0...65_536)
+        try OptionRange.check("--readout-blocks", readoutBlocks, 1...deepPlan().architecture.blockWidths.count)
         try OptionRange.check("--temperature", temperature, above: 0, atMost: 100)
         try OptionRange.check("--crop-scale", cropScale, above: 0, atMost: 1)
         try OptionRange.check("--episodes", episodes, 1...1_000_000)

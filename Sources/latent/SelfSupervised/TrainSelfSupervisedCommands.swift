@@ -22,8 +22,12 @@ struct SelfSupervisedTrainingOptions: ParsableArguments {
     var cropScale = MethodDescriptor.simCLR.defaults.double("crop-scale")
     @Option(parsing: .unconditional, help: "Side of the grid of cells the last feature map is averaged over (1: global average pooling).")
     var featureGrid = MethodDescriptor.simCLR.defaults.int("feature-grid")
+    @Option(parsing: .unconditional, help: "Units of a fully connected layer with ReLU after the grid averaging, the encoder's last block (0: none).")
+    var dense = MethodDescriptor.simCLR.defaults.int("dense")
     @Option(parsing: .unconditional, help: "How many of the encoder's last blocks the saved representation reads (their grid-averaged outputs side by side).")
     var readoutBlocks = MethodDescriptor.simCLR.defaults.int("readout-blocks")
+    @Flag(help: "Divide each block the representation reads by its Euclidean norm before putting them side by side.")
+    var normalizedReadout = MethodDescriptor.simCLR.defaults.bool("normalized-readout")
     @Option(parsing: .unconditional, help: "Total number of epochs (a resumed run trains until this many are done).")
     var epochs = MethodDescriptor.simCLR.defaults.int("epochs")
     @Option(parsing: .unconditional, help: "Images per mini-batch (default: \(MethodDescriptor.simCLR.defaults.int("batch-size")) for SimCLR, \(MethodDescriptor.rotationPrediction.defaults.int("batch-size")) for rotation, \(MethodDescriptor.contextPrediction.defaults.int("batch-size")) for context).")
@@ -52,7 +56,8 @@ struct SelfSupervisedTrainingOptions: ParsableArguments {
         try OptionRange.check("--crop-scale", cropScale, atLeast: 0, atMost: 1)
         try OptionRange.check("--feature-grid", featureGrid, ImageEncoderArchitecture.featureGrids)
         _ = try sizes(filters, "--filters")
-        try OptionRange.check("--readout-blocks", readoutBlocks, 1...architecture.filters.count)
+        try OptionRange.check("--dense", dense, 0...65_536)
+        try OptionRange.check("--readout-blocks", readoutBlocks, 1...architecture.blockWidths.count)
         if let p = architecture.problem { throw ValidationError("--filters: \(p)") }
         try OutputSafety.validate(inputs: [.file("--data-folder", dataFolder)],
                                   outputs: [.file("--output", output), .file("--checkpoint", checkpointPath)])
@@ -70,7 +75,7 @@ struct SelfSupervisedTrainingOptions: ParsableArguments {
     var architecture: ImageEncoderArchitecture {
         let (c, h, w) = dataset.imageShape
         return ImageEncoderArchitecture(channels: c, height: h, width: w, filters: (try? sizes(filters, "--filters")) ?? [],
-                                        featureGrid: featureGrid, readoutBlocks: readoutBlocks)
+                                        featureGrid: featureGrid, dense: dense, readoutBlocks: readoutBlocks, normalizedReadout: normalizedReadout)
     }
 
     /// The augmentations chosen, or those of `method`'s descriptor.

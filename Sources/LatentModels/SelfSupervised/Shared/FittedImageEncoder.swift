@@ -56,16 +56,21 @@ public final class FittedImageEncoder: ImageRepresentation {
     }
 
     /// The representation of a batch `(B, C, H, W) → (B, featureSize)`: each block ends at its
-    /// ReLU, and the last `readoutBlocks` of those outputs are grid-averaged and concatenated.
+    /// ReLU (the dense layer's too), and the last `readoutBlocks` of those outputs, the convolution
+    /// blocks' grid-averaged, each divided by its norm under `normalizedReadout`, are concatenated.
     private func readout(_ x: Tensor<Float>) -> Tensor<Float> {
-        guard architecture.readoutBlocks > 1 else { return encoder(x) }
-        let pool = GridAveragePool<Float>(grid: architecture.featureGrid)
-        let firstRead = architecture.filters.count - architecture.readoutBlocks
+        let a = architecture
+        guard a.readoutBlocks > 1 || a.normalizedReadout else { return encoder(x) }
+        let pool = GridAveragePool<Float>(grid: a.featureGrid)
+        let firstRead = a.blockWidths.count - a.readoutBlocks
         var h = x, block = 0, parts: [Tensor<Float>] = []
-        for layer in encoder.layers.dropLast() {            // the last layer is the encoder's own pooling
+        for layer in encoder.layers {
             h = layer(h)
             guard layer is ReLU<Float> else { continue }
-            if block >= firstRead { parts.append(pool(h)) }
+            if block >= firstRead {
+                let part = block < a.filters.count ? pool(h) : h
+                parts.append(a.normalizedReadout ? part.l2Normalized(alongAxis: 1) : part)
+            }
             block += 1
         }
         return Tensor.concatenate(parts, alongAxis: 1)
@@ -111,3 +116,9 @@ extension FittedAutoencoder: ImageRepresentation where Scalar == Float {}
 
 /// A VAE's representation is its posterior mean (`encode`).
 extension FittedVariationalAutoencoder: ImageRepresentation where Scalar == Float {}
+
+/// CPC's representation is the grid-pooled patch embeddings (`encode`).
+extension FittedContrastivePredictiveCoding: ImageRepresentation where Scalar == Float {}
+
+/// A context encoder's representation is its encoder's code (`encode`).
+extension FittedContextEncoder: ImageRepresentation where Scalar == Float {}

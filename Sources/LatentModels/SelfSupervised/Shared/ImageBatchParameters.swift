@@ -27,8 +27,11 @@ public enum ImageBatchParameters {
                  help: "smallest area fraction of the random resized crops (0: the augmentation's own, 20% for simclr, 60% for light)"),
          .int("feature-grid", default: 1, min: ImageEncoderArchitecture.featureGrids.lowerBound, max: ImageEncoderArchitecture.featureGrids.upperBound,
               help: "side of the grid of cells the last feature map is averaged over (1: global average pooling)"),
+         .int("dense", default: 0, min: 0, max: 65_536,
+              help: "units of a fully connected layer with ReLU after the grid averaging, the encoder's last block (0: none)"),
          .int("readout-blocks", default: 1, min: 1,
               help: "how many of the encoder's last blocks the representation reads, their grid-averaged outputs side by side"),
+         .bool("normalized-readout", default: false, help: "divide each block read by its Euclidean norm before putting them side by side"),
          .int("epochs", default: 10, min: 1, help: "passes over the rows"),
          .int("batch-size", default: batchSize, min: 1, help: "images per mini-batch"),
          .double("learning-rate", default: 1e-3, min: 0, help: "Adam's learning rate")]
@@ -130,7 +133,8 @@ public enum ImageBatchParameters {
     static func architecture(_ p: Parameters, columns: Int, method: String) throws -> ImageEncoderArchitecture {
         let (c, h, w) = try imageShape(p, columns: columns, method: method)
         return ImageEncoderArchitecture(channels: c, height: h, width: w, filters: try sizes(p, "filters", method: method),
-                                        featureGrid: p.int("feature-grid"), readoutBlocks: p.int("readout-blocks"))
+                                        featureGrid: p.int("feature-grid"), dense: p.int("dense"), readoutBlocks: p.int("readout-blocks"),
+                                        normalizedReadout: p.bool("normalized-readout"))
     }
 
     /// Checks the settings (the encoder's, the augmentation's, the training's and the method's own
