@@ -27,29 +27,23 @@ struct NetworkModelFile {
     static func read(_ path: String) throws -> NetworkModelFile {
         let url = URL(fileURLWithPath: path)
         let kind = try SafeTensors.read(url).metadata["kind"] ?? ""
-        switch kind {
-        case FittedImageEncoder.kind:
-            let model = try FittedImageEncoder.load(from: url)
-            return NetworkModelFile(method: model.method, inputFeatures: model.architecture.inputSize, representation: model)
-        case Autoencoder<Float>.kind:
-            let model = try FittedAutoencoder<Float>.load(from: url)
-            return NetworkModelFile(method: "autoencoder", inputFeatures: model.inputSize, representation: model)
-        case VariationalAutoencoder<Float>.kind:
-            let model = try FittedVariationalAutoencoder<Float>.load(from: url)
-            return NetworkModelFile(method: "vae", inputFeatures: model.inputSize, representation: model)
-        case ContrastivePredictiveCoding<Float>.kind:
-            let model = try FittedContrastivePredictiveCoding<Float>.load(from: url)
-            return NetworkModelFile(method: "cpc", inputFeatures: model.inputSize, representation: model)
-        case ContextEncoder<Float>.kind:
-            let model = try FittedContextEncoder<Float>.load(from: url)
-            return NetworkModelFile(method: "inpainting", inputFeatures: model.inputSize, representation: model)
-        default:
+        guard let load = loaders[kind] else {
             let hint = kind.hasSuffix("-training")
                 ? " (a training checkpoint; embed the model file written at the end of the run, --output)" : ""
             throw Failure("\(MessageText.quoted(path, limit: 200)) is a safetensors file of kind \(MessageText.quoted(kind, limit: 60)), "
                           + "not an image encoder latent embed can apply\(hint)")
         }
+        return try load(url)
     }
+
+    /// The loader of each `kind` metadata entry.
+    private static let loaders: [String: @Sendable (URL) throws -> NetworkModelFile] = [
+        FittedImageEncoder.kind: { let m = try FittedImageEncoder.load(from: $0); return NetworkModelFile(method: m.method, inputFeatures: m.architecture.inputSize, representation: m) },
+        Autoencoder<Float>.kind: { let m = try FittedAutoencoder<Float>.load(from: $0); return NetworkModelFile(method: "autoencoder", inputFeatures: m.inputSize, representation: m) },
+        VariationalAutoencoder<Float>.kind: { let m = try FittedVariationalAutoencoder<Float>.load(from: $0); return NetworkModelFile(method: "vae", inputFeatures: m.inputSize, representation: m) },
+        ContrastivePredictiveCoding<Float>.kind: { let m = try FittedContrastivePredictiveCoding<Float>.load(from: $0); return NetworkModelFile(method: "cpc", inputFeatures: m.inputSize, representation: m) },
+        ContextEncoder<Float>.kind: { let m = try FittedContextEncoder<Float>.load(from: $0); return NetworkModelFile(method: "inpainting", inputFeatures: m.inputSize, representation: m) },
+    ]
 
     /// The representation of the rows of `x`, in Float as the network computes.
     func embed(_ x: Matrix<Double>) -> Matrix<Double> {
